@@ -1,0 +1,54 @@
+import { isUserError } from '../core/errors';
+import { CliIO, CommandRunner, processIO } from './io';
+
+/** Exit codes: 0 success, 1 a bug of ours, 2 a problem with the user's input (one `error:` line). */
+export const EXIT_USAGE = 2;
+
+interface Command {
+  summary: string;
+  run: CommandRunner;
+}
+
+// One entry per command; each lives in ./commands/<name>.ts.
+const commands: Record<string, Command> = {};
+
+function usage(): string {
+  const rows = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`);
+  return `usage: clr <command> [options]\n\ncommands:\n${rows.join('\n')}\n\nRun 'clr <command> --help' for a command's options.\n`;
+}
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(usage());
+    return name === undefined ? EXIT_USAGE : 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    io.stderr(`error: unknown command '${name}': expected one of ${Object.keys(commands).join(', ')}\n`);
+    return EXIT_USAGE;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    if (isUserError(error)) {
+      io.stderr(`error: ${error.format()}\n`);
+      return EXIT_USAGE;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr(`error: internal error in 'clr ${name}': ${message} (please report this)\n`);
+    if (process.env.CLR_DEBUG && error instanceof Error) io.stderr(`${error.stack}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2), processIO()).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    () => {
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,126 @@
+// Shapes shared by the engine, the worker, the CLI, the Python bridge and the panel. Pure data (JSON-safe).
+
+export type StepMode = 'exp' | 'linear';
+export type Task = 'classification' | 'regression';
+export type ModelPreset = 'linear' | 'mlp' | 'cnn';
+export type OptimizerName = 'sgd' | 'momentum' | 'nesterov' | 'adam' | 'adamw' | 'rmsprop';
+export type BackendChoice = 'auto' | 'node' | 'wasm' | 'cpu';
+export type StopReason = 'completed' | 'diverged' | 'non-finite' | 'cancelled';
+
+export const STEP_MODES: readonly StepMode[] = ['exp', 'linear'];
+export const MODEL_PRESETS: readonly ModelPreset[] = ['linear', 'mlp', 'cnn'];
+export const OPTIMIZERS: readonly OptimizerName[] = ['sgd', 'momentum', 'nesterov', 'adam', 'adamw', 'rmsprop'];
+export const BACKENDS: readonly BackendChoice[] = ['auto', 'node', 'wasm', 'cpu'];
+
+/** Everything that defines one range test (CLI flags, panel controls and settings map onto this). */
+export interface RangeTestConfig {
+  /** Dataset file or folder (absolute). */
+  dataset: string;
+  /** Target column name; undefined means inferred. */
+  target?: string;
+  /** A preset, or the path of a TensorFlow.js Layers `model.json`. */
+  model: ModelPreset | string;
+  hidden: number[];
+  optimizer: OptimizerName;
+  momentum: number;
+  weightDecay: number;
+  startLr: number;
+  endLr: number;
+  iterations: number;
+  stepMode: StepMode;
+  batchSize: number;
+  /** EMA β of the smoothed loss. */
+  smoothing: number;
+  /** Stop when the smoothed loss exceeds diverge × its best. */
+  diverge: number;
+  runs: number;
+  seed: number;
+  /** Validation loss every k steps; 0 = off. */
+  valEvery: number;
+  backend: BackendChoice;
+}
+
+export const DEFAULT_RANGE_TEST_CONFIG: Omit<RangeTestConfig, 'dataset'> = {
+  model: 'mlp',
+  hidden: [128, 128],
+  optimizer: 'momentum',
+  momentum: 0.9,
+  weightDecay: 0,
+  startLr: 1e-7,
+  endLr: 10,
+  iterations: 100,
+  stepMode: 'exp',
+  batchSize: 64,
+  smoothing: 0.98,
+  diverge: 4,
+  runs: 1,
+  seed: 0,
+  valEvery: 0,
+  backend: 'auto',
+};
+
+/** What `clr inspect` reports about a dataset. */
+export interface DatasetSummary {
+  path: string;
+  format: 'csv' | 'tsv' | 'jsonl' | 'npy' | 'npz' | 'idx' | 'images';
+  rows: number;
+  /** Number of input features after encoding (flattened for images). */
+  features: number;
+  featureNames: string[];
+  /** Per-example input shape, e.g. [32] or [28, 28, 1]. */
+  inputShape: number[];
+  target: string;
+  task: Task;
+  /** Class names for classification, [] for regression. */
+  classes: string[];
+  warnings: string[];
+}
+
+/** One point of a range test as it streams in. */
+export interface CurvePoint {
+  step: number;
+  lr: number;
+  loss: number;
+  smoothed: number;
+  valLoss?: number;
+}
+
+export interface LrBounds {
+  baseLr: number;
+  maxLr: number;
+}
+
+/** The output of `suggest()` in src/core/suggest.ts; also `clr suggest`'s JSON. */
+export interface Suggestion {
+  clr: LrBounds;
+  oneCycle: { maxLr: number };
+  /** Competitors' rules, as they define them; null where a rule finds nothing. */
+  steepest: number | null;
+  minimum: number | null;
+  valley: number | null;
+  slide: number | null;
+  /** How much to trust clr/oneCycle, in [0, 1]. */
+  confidence: number;
+  /** Things the user can act on, e.g. "never diverged: raise end_lr". */
+  diagnostics: string[];
+}
+
+/** The result of a range test: `clr range-test --json`'s output and what the panel plots. */
+export interface RangeTestResult {
+  /** The backend that ran it: 'tensorflow', 'wasm', 'cpu', or 'pytorch' for the Python bridge. */
+  backend: string;
+  config: RangeTestConfig;
+  dataset: DatasetSummary;
+  lrs: number[];
+  losses: number[];
+  smoothed: number[];
+  /** Spread (standard deviation across runs) of the loss at each step when runs > 1. */
+  spread?: number[];
+  /** Validation losses as [step, loss] pairs, when valEvery > 0. */
+  valLosses?: Array<[number, number]>;
+  stopReason: StopReason;
+  /** Index of the last step recorded. */
+  stoppedAt: number;
+  stepsPerSecond: number;
+  suggestion: Suggestion;
+}

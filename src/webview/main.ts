@@ -1,0 +1,2 @@
+// The range-test panel's front end; bundled into media/webview.js.
+export {};
