@@ -38,6 +38,20 @@ export interface RangeTestConfig {
   /** Validation loss every k steps; 0 = off. */
   valEvery: number;
   backend: BackendChoice;
+  /** Only for a range test on the user's own PyTorch model (the Python bridge). */
+  pytorch?: PyTorchSettings;
+}
+
+export type TorchDevice = 'cpu' | 'cuda' | 'auto';
+export const TORCH_DEVICES: readonly TorchDevice[] = ['cpu', 'cuda', 'auto'];
+
+/** What the Python bridge needs beyond RangeTestConfig. */
+export interface PyTorchSettings {
+  device: TorchDevice;
+  /** Mini-batches whose gradients are accumulated per optimizer step (effective batch = batch × accumulate). */
+  accumulate: number;
+  /** Automatic mixed precision (CUDA); off by default because it changes the loss curve. */
+  amp: boolean;
 }
 
 export const DEFAULT_RANGE_TEST_CONFIG: Omit<RangeTestConfig, 'dataset'> = {
@@ -62,7 +76,8 @@ export const DEFAULT_RANGE_TEST_CONFIG: Omit<RangeTestConfig, 'dataset'> = {
 /** What `clr inspect` reports about a dataset. */
 export interface DatasetSummary {
   path: string;
-  format: 'csv' | 'tsv' | 'jsonl' | 'npy' | 'npz' | 'idx' | 'images';
+  /** 'pytorch': the user's own model and loader, from a Python file (path), run by the Python bridge. */
+  format: 'csv' | 'tsv' | 'jsonl' | 'npy' | 'npz' | 'idx' | 'images' | 'pytorch';
   rows: number;
   /** Number of input features after encoding (flattened for images). */
   features: number;
@@ -123,4 +138,6 @@ export interface RangeTestResult {
   stoppedAt: number;
   stepsPerSecond: number;
   suggestion: Suggestion;
+  /** Where a PyTorch run ran (backend 'pytorch' only). */
+  pytorchRuntime?: { python: string; torch: string; device: string };
 }

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { UserError } from '../core/errors';
 
 /**
@@ -20,8 +20,33 @@ const PROBE = 'import sys\ntry:\n import torch; t = torch.__version__\nexcept Ex
 export function probePython(executable: string): PythonProbe | undefined {
   const result = spawnSync(executable, ['-c', PROBE], { encoding: 'utf8', timeout: 60_000 });
   if (result.error || result.status !== 0) return undefined;
-  const [version, torch] = result.stdout.trim().split(' ');
+  return parseProbe(executable, result.stdout);
+}
+
+function parseProbe(executable: string, stdout: string): PythonProbe {
+  const [version, torch] = stdout.trim().split(' ');
   return { executable, version, torch: torch || undefined };
+}
+
+/** probePython without blocking the caller (the extension host must never wait on `import torch`). */
+export function probePythonAsync(executable: string): Promise<PythonProbe | undefined> {
+  return new Promise((resolve) => {
+    execFile(executable, ['-c', PROBE], { encoding: 'utf8', timeout: 60_000 }, (error, stdout) => {
+      resolve(error ? undefined : parseProbe(executable, stdout));
+    });
+  });
+}
+
+/** findTorchPython without blocking the caller; candidates are probed in order, stopping at the first with torch. */
+export async function findTorchPythonAsync(configured?: string, candidates: readonly string[] = PYTHON_CANDIDATES): Promise<PythonProbe> {
+  const tried = configured ? [configured] : [...candidates];
+  const probes: Array<{ exe: string; probe: PythonProbe | undefined }> = [];
+  for (const exe of tried) {
+    const probe = await probePythonAsync(exe);
+    probes.push({ exe, probe });
+    if (probe?.torch) break;
+  }
+  return chooseTorchPython(tried, probes, configured);
 }
 
 /**
@@ -31,6 +56,14 @@ export function probePython(executable: string): PythonProbe | undefined {
 export function findTorchPython(configured?: string, candidates: readonly string[] = PYTHON_CANDIDATES): PythonProbe {
   const tried = configured ? [configured] : [...candidates];
   const probes = tried.map((exe) => ({ exe, probe: probePython(exe) }));
+  return chooseTorchPython(tried, probes, configured);
+}
+
+function chooseTorchPython(
+  tried: readonly string[],
+  probes: ReadonlyArray<{ exe: string; probe: PythonProbe | undefined }>,
+  configured: string | undefined,
+): PythonProbe {
   const withTorch = probes.find((p) => p.probe?.torch);
   if (withTorch?.probe) return withTorch.probe;
   const running = probes.filter((p) => p.probe).map((p) => p.exe);
