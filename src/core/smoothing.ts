@@ -1,0 +1,92 @@
+// Smoothers for range-test loss curves. The EMA is what every LR finder plots (and what the competitors'
+// rules read); the centred smoother is what our own bounds read, because an EMA lags the learning rate by
+// about β/(1-β) steps (49 steps at β = 0.98, several decades of lr on a 100-step test).
+
+/** Index of the first non-finite value, or the length when all are finite. */
+export function finitePrefixLength(values: readonly number[]): number {
+  const i = values.findIndex((v) => !Number.isFinite(v));
+  return i < 0 ? values.length : i;
+}
+
+/**
+ * Bias-corrected exponential moving average, as fastai, torch-lr-finder and Lightning smooth the loss:
+ * avg = β·avg + (1-β)·loss, smoothed = avg / (1 - β^(t+1)). Cut at the first non-finite loss, since one
+ * NaN poisons every later average.
+ */
+export function smoothLosses(losses: readonly number[], beta: number): number[] {
+  if (!(beta >= 0 && beta < 1)) throw new RangeError(`beta must be in [0, 1), got ${beta}`);
+  const n = finitePrefixLength(losses);
+  const out: number[] = [];
+  let avg = 0;
+  let weight = 1;
+  for (let t = 0; t < n; t++) {
+    avg = beta * avg + (1 - beta) * losses[t];
+    weight *= beta;
+    out.push(avg / (1 - weight));
+  }
+  return out;
+}
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Median absolute deviation scaled to a standard deviation for Gaussian noise. */
+export function robustStd(values: readonly number[]): number {
+  const m = median(values);
+  return 1.4826 * median(values.map((v) => Math.abs(v - m)));
+}
+
+/**
+ * Replaces isolated upward spikes (a bad batch) by the median of their neighbourhood: a point is a spike
+ * when it exceeds the centred median of 2·halfWidth+1 points by more than `k` robust standard deviations
+ * of that window. Only upward, because a range test's informative events (the fall) are never single
+ * points, and a real divergence lifts the whole window, so its median follows.
+ */
+export function despike(values: readonly number[], halfWidth: number, k = 5): number[] {
+  const n = values.length;
+  return values.map((v, i) => {
+    const window = values.slice(Math.max(0, i - halfWidth), Math.min(n, i + halfWidth + 1));
+    const m = median(window);
+    const s = robustStd(window);
+    return s > 0 && v - m > k * s ? m : v;
+  });
+}
+
+/**
+ * Local linear regression (tricube weights, 2·halfWidth+1 nearest points by index) of `y` on `x`:
+ * centred, so it does not lag, and linear, so slopes and the ends of the curve are not biased the way a
+ * moving average biases them.
+ */
+export function localLinearSmooth(x: readonly number[], y: readonly number[], halfWidth: number): number[] {
+  const n = x.length;
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    let lo = Math.max(0, i - halfWidth);
+    let hi = Math.min(n - 1, i + halfWidth);
+    // Keep the window full-size at the ends so the fit has as many points as in the middle.
+    if (hi - lo < 2 * halfWidth) {
+      if (lo === 0) hi = Math.min(n - 1, 2 * halfWidth);
+      else lo = Math.max(0, n - 1 - 2 * halfWidth);
+    }
+    const radius = Math.max(Math.abs(x[hi] - x[i]), Math.abs(x[i] - x[lo])) * 1.0001 || 1;
+    let sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+    for (let j = lo; j <= hi; j++) {
+      const u = Math.abs(x[j] - x[i]) / radius;
+      const w = (1 - u * u * u) ** 3;
+      const dx = x[j] - x[i];
+      sw += w;
+      sx += w * dx;
+      sy += w * y[j];
+      sxx += w * dx * dx;
+      sxy += w * dx * y[j];
+    }
+    const det = sw * sxx - sx * sx;
+    // Intercept at dx = 0 is the fitted value at x[i]; fall back to the weighted mean when degenerate.
+    out.push(det > 1e-12 * sw * sxx ? (sxx * sy - sx * sxy) / det : sy / sw);
+  }
+  return out;
+}
