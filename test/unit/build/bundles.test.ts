@@ -1,0 +1,30 @@
+import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const root = resolve(__dirname, '..', '..', '..', '..');
+const read = (path: string) => readFileSync(join(root, path), 'utf8');
+
+describe('bundles', () => {
+  it('keeps TensorFlow.js out of the extension host bundle', () => {
+    const bundle = read('dist/extension.js');
+    // tfjs-core registers kernels and names its engine; none of that may be in the extension host.
+    for (const marker of ['registerKernel', 'tfjs-core', 'tfjs-backend-wasm']) {
+      assert.ok(!bundle.includes(marker), `dist/extension.js contains '${marker}'`);
+    }
+  });
+
+  it('bundles the worker, the CLI and the webview, and ships the WASM binaries', () => {
+    for (const path of ['dist/worker.js', 'dist/cli.js', 'media/webview.js', 'dist/tfjs-backend-wasm-simd.wasm']) {
+      assert.ok(existsSync(join(root, path)), `${path} is missing: run npm run build`);
+    }
+    assert.match(read('dist/cli.js'), /^#!\/usr\/bin\/env node/);
+  });
+
+  it('declares activation only through contributions, never "*"', () => {
+    const pkg = JSON.parse(read('package.json')) as { activationEvents: string[]; contributes: { commands: Array<{ category?: string }> } };
+    assert.ok(!pkg.activationEvents.includes('*'));
+    assert.ok(!pkg.activationEvents.includes('onStartupFinished'));
+    assert.ok(pkg.contributes.commands.every((c) => c.category === 'Cyclical LR'));
+  });
+});
