@@ -1,0 +1,121 @@
+// The network a range test trains: a preset built for the data, or the user's own TF.js Layers model.
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { UserError } from '../core/errors';
+import { DatasetSummary, MODEL_PRESETS, ModelPreset } from '../core/types';
+import { LossKind, LossSpec, lossForData } from './losses';
+import { fileModelHandler } from './modelFile';
+import type { Tf } from './tf';
+
+export interface BuiltModel {
+  model: LayersModel;
+  loss: LossSpec;
+  /** 'linear' | 'mlp' | 'cnn', or undefined for a user's model. */
+  preset?: ModelPreset;
+}
+
+export function isPreset(model: string): model is ModelPreset {
+  return (MODEL_PRESETS as readonly string[]).includes(model);
+}
+
+const shapeText = (shape: ReadonlyArray<number | null>) => `[${shape.map((d) => (d === null ? 'batch' : d)).join(', ')}]`;
+
+/**
+ * Builds a preset. Each layer's initializer gets its own seed derived from `seed`, so that the same seed
+ * gives the same initial weights on every backend.
+ */
+export function buildPreset(tf: Tf, preset: ModelPreset, summary: DatasetSummary, hidden: readonly number[], seed: number): BuiltModel {
+  const loss = lossForData(summary);
+  const inputShape = summary.inputShape;
+  let layerIndex = 0;
+  const init = () => ({
+    kernelInitializer: tf.initializers.glorotUniform({ seed: seed * 1000 + layerIndex++ }),
+    biasInitializer: 'zeros' as const,
+  });
+  const model = tf.sequential();
+  if (preset === 'cnn') {
+    if (inputShape.length !== 3) {
+      throw new UserError(`the cnn model needs image data (height × width × channels), but the data's input shape is ${shapeText(inputShape)}`, {
+        hint: 'use --model mlp or linear for tabular data',
+      });
+    }
+    const [h, w] = inputShape;
+    if (h < 10 || w < 10) {
+      throw new UserError(`the cnn model needs images of at least 10×10 pixels, got ${h}×${w}`, { hint: 'use --model mlp' });
+    }
+    model.add(tf.layers.conv2d({ inputShape, filters: 16, kernelSize: 3, activation: 'relu', ...init() }));
+    model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+    model.add(tf.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu', ...init() }));
+    model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+    model.add(tf.layers.flatten());
+    model.add(tf.layers.dense({ units: loss.outputUnits, ...init() }));
+    return { model, loss, preset };
+  }
+  const features = inputShape.reduce((a, b) => a * b, 1);
+  model.add(tf.layers.inputLayer({ inputShape: [features] }));
+  if (preset === 'mlp') {
+    for (const units of hidden) {
+      if (!Number.isInteger(units) || units < 1) {
+        throw new UserError(`--hidden: layer sizes must be positive integers, got ${hidden.join(',')}`, { hint: 'e.g. --hidden 128,128' });
+      }
+      model.add(tf.layers.dense({ units, activation: 'relu', ...init() }));
+    }
+  }
+  model.add(tf.layers.dense({ units: loss.outputUnits, ...init() }));
+  return { model, loss, preset };
+}
+
+/** Loads the user's model and checks that its input and output fit the data. */
+export async function loadUserModel(tf: Tf, modelPath: string, summary: DatasetSummary): Promise<BuiltModel> {
+  let model: LayersModel;
+  try {
+    model = await tf.loadLayersModel(fileModelHandler(modelPath));
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw new UserError(`cannot load the TensorFlow.js model: ${(error as Error).message}`, { file: modelPath });
+  }
+  const inputShape = model.inputs[0].shape.slice(1);
+  const dataShape = summary.inputShape;
+  const sameShape = inputShape.length === dataShape.length && inputShape.every((d, i) => d === null || d === dataShape[i]);
+  const flatFits = inputShape.length === 1 && inputShape[0] === summary.features;
+  if (model.inputs.length !== 1 || !(sameShape || flatFits)) {
+    throw new UserError(`the model's input shape ${shapeText(model.inputs[0].shape)} does not fit the data, whose rows have shape ${shapeText(dataShape)}`, {
+      file: modelPath,
+      hint: `make the model's first layer take inputShape ${shapeText(dataShape)}`,
+    });
+  }
+  const outputShape = model.outputs[0].shape;
+  const units = outputShape[outputShape.length - 1] ?? 0;
+  const lastActivation = lastLayerActivation(model);
+  const k = summary.classes.length;
+  let kind: LossKind;
+  let expected: string;
+  if (summary.task === 'regression') {
+    kind = 'mse';
+    expected = '1 output unit (regression)';
+  } else if (k <= 2 && units === 1) {
+    kind = 'sigmoid';
+    expected = '';
+  } else {
+    kind = 'softmax';
+    expected = `${k} output units (one per class: ${summary.classes.slice(0, 5).join(', ')}${k > 5 ? ', …' : ''})`;
+  }
+  const fits = model.outputs.length === 1 && outputShape.length === 2 && (kind === 'sigmoid' || units === (kind === 'mse' ? 1 : k));
+  if (!fits) {
+    throw new UserError(`the model's output shape ${shapeText(outputShape)} does not fit the data: expected ${expected || '1 or 2 output units'}`, {
+      file: modelPath,
+      hint: `make the last layer a Dense layer with ${kind === 'mse' ? 1 : k} units`,
+    });
+  }
+  const outputIsProbability = kind !== 'mse' && (lastActivation === 'softmax' || lastActivation === 'sigmoid');
+  return { model, loss: { kind, outputUnits: units, outputIsProbability } };
+}
+
+function lastLayerActivation(model: LayersModel): string | undefined {
+  const layer = model.layers[model.layers.length - 1];
+  const config = layer.getConfig() as { activation?: unknown };
+  return typeof config.activation === 'string' ? config.activation : undefined;
+}
+
+export async function buildModel(tf: Tf, modelOption: string, summary: DatasetSummary, hidden: readonly number[], seed: number): Promise<BuiltModel> {
+  return isPreset(modelOption) ? buildPreset(tf, modelOption, summary, hidden, seed) : loadUserModel(tf, modelOption, summary);
+}

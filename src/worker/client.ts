@@ -1,0 +1,141 @@
+// The caller's side of the range-test worker: forks dist/worker.js, speaks the protocol over Node IPC,
+// and turns every way the child can end into a settled promise. Must not import TensorFlow.js: the
+// extension host loads this file.
+import { ChildProcess, fork } from 'node:child_process';
+import { UserError } from '../core/errors';
+import { RangeTestConfig, RangeTestResult } from '../core/types';
+import {
+  cancelMessage,
+  describeInvalidMessage,
+  ErrorEvent,
+  isWorkerEvent,
+  startMessage,
+  WorkerEvent,
+} from '../core/workerProtocol';
+
+/** How long a cancelled worker gets to send its partial result before it is killed. */
+export const CANCEL_GRACE_MS = 700;
+
+/** Rejection of `result` when a cancelled worker had to be killed before it answered. */
+export class RangeTestCancelledError extends Error {
+  constructor() {
+    super('range test cancelled');
+    this.name = 'RangeTestCancelledError';
+  }
+}
+
+export function isRangeTestCancelled(error: unknown): error is RangeTestCancelledError {
+  return error instanceof RangeTestCancelledError;
+}
+
+export interface StartOptions {
+  /** Absolute path of the worker bundle (dist/worker.js). */
+  workerPath: string;
+  /** Every event the worker sends, in order (progress points, logs, …), before `result` settles. */
+  onEvent?: (event: WorkerEvent) => void;
+  /** Node flags for the child (e.g. ['--cpu-prof']); by default none are inherited from this process. */
+  execArgv?: string[];
+  /** Extra environment for the child. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface RangeTestHandle {
+  /**
+   * The result. Resolves with stopReason 'cancelled' and the partial curve when cancel() was called and the
+   * worker answered within CANCEL_GRACE_MS; rejects with RangeTestCancelledError when it had to be killed,
+   * with a UserError for a problem with the input, and with an Error when the worker failed or died.
+   */
+  result: Promise<RangeTestResult>;
+  /** Stops the worker: it ends within CANCEL_GRACE_MS (then it is killed). Safe to call more than once. */
+  cancel(): void;
+  pid?: number;
+}
+
+export function startRangeTest(config: RangeTestConfig, options: StartOptions): RangeTestHandle {
+  let child: ChildProcess;
+  try {
+    child = fork(options.workerPath, [], {
+      execArgv: options.execArgv ?? [],
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'json',
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { result: Promise.reject(new Error(`could not start the range-test worker: ${message}`)), cancel: () => undefined };
+  }
+
+  // The last lines the child wrote, to explain a crash.
+  let output = '';
+  const keepOutput = (chunk: Buffer) => {
+    output = (output + chunk.toString('utf8')).slice(-4000);
+  };
+  child.stdout?.on('data', keepOutput);
+  child.stderr?.on('data', keepOutput);
+
+  let settled = false;
+  let cancelled = false;
+  let killTimer: NodeJS.Timeout | undefined;
+
+  const result = new Promise<RangeTestResult>((resolve, reject) => {
+    const finish = (outcome: () => void) => {
+      if (settled) return;
+      settled = true;
+      if (killTimer) clearTimeout(killTimer);
+      outcome();
+      // Whatever the outcome, the child must not outlive its purpose.
+      if (child.exitCode === null && child.signalCode === null) {
+        killTimer = setTimeout(() => child.kill('SIGKILL'), CANCEL_GRACE_MS);
+        killTimer.unref();
+        child.once('exit', () => clearTimeout(killTimer));
+      }
+    };
+
+    child.on('message', (message: unknown) => {
+      if (settled) return;
+      if (!isWorkerEvent(message)) {
+        finish(() => reject(new Error(`range-test worker sent an invalid message (${describeInvalidMessage(message)})`)));
+        return;
+      }
+      try {
+        options.onEvent?.(message);
+      } catch {
+        // A listener's bug must not leave the worker running unsupervised.
+      }
+      if (message.type === 'result') finish(() => resolve(message.result));
+      else if (message.type === 'error') finish(() => reject(errorFromEvent(message)));
+    });
+
+    child.on('error', (error) => {
+      finish(() => reject(new Error(`range-test worker failed: ${error.message}`)));
+    });
+
+    child.on('exit', (code, signal) => {
+      if (cancelled) {
+        finish(() => reject(new RangeTestCancelledError()));
+        return;
+      }
+      const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
+      const tail = output.trim().split('\n').slice(-5).join('\n');
+      finish(() => reject(new Error(`the range-test worker ${how} before finishing${tail ? `:\n${tail}` : ''}`)));
+    });
+  });
+
+  child.send(startMessage(config));
+
+  const cancel = () => {
+    if (settled || cancelled) return;
+    cancelled = true;
+    if (child.connected) child.send(cancelMessage(), () => undefined);
+    killTimer = setTimeout(() => {
+      child.kill('SIGKILL');
+    }, CANCEL_GRACE_MS);
+  };
+
+  return { result, cancel, pid: child.pid };
+}
+
+function errorFromEvent(event: ErrorEvent): Error {
+  if (!event.userError) return new Error(`range-test worker error: ${event.message}`);
+  return new UserError(event.message, { hint: event.hint, file: event.file, line: event.line, column: event.column });
+}
