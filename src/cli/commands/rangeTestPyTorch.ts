@@ -1,0 +1,124 @@
+// `clr range-test --pytorch model.py [flags]`: the range test on the user's own PyTorch model through the
+// Python bridge, with the same JSON as the built-in engine. `clr range-test` hands argv over here when it
+// contains --pytorch.
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { UserError } from '../../core/errors';
+import { DEFAULT_RANGE_TEST_CONFIG, OPTIMIZERS, OptimizerName, RangeTestConfig, RangeTestResult, STEP_MODES, StepMode, TORCH_DEVICES, TorchDevice } from '../../core/types';
+import { PyTorchUserError, startPyTorchRangeTest } from '../../worker/pytorchBridge';
+import { booleanFlag, FlagSpecs, formatHelp, numberFlag, parseArgs, ParsedArgs, stringFlag } from '../args';
+import { CliIO } from '../io';
+
+const d = DEFAULT_RANGE_TEST_CONFIG;
+
+export const PYTORCH_RANGE_TEST_FLAGS: FlagSpecs = {
+  pytorch: { kind: { type: 'string' }, description: 'Python file defining model, train_loader, criterion (optionally optimizer, val_loader) or setup() returning them' },
+  python: { kind: { type: 'string' }, description: 'Python interpreter with torch (default: the first of /usr/bin/python3, python3, python that has torch)' },
+  device: { kind: { type: 'enum', values: TORCH_DEVICES }, description: 'where to train', default: 'auto' },
+  accumulate: { kind: { type: 'int', min: 1 }, description: 'mini-batches accumulated per optimizer step', default: 1 },
+  amp: { kind: { type: 'boolean' }, description: 'automatic mixed precision (CUDA)', default: false },
+  optimizer: { kind: { type: 'enum', values: OPTIMIZERS }, description: "optimizer when the file defines none (the file's optimizer wins)", default: d.optimizer },
+  momentum: { kind: { type: 'number', min: 0, max: 1, exclusiveMax: true }, description: 'momentum of that optimizer', default: d.momentum },
+  'weight-decay': { kind: { type: 'number', min: 0 }, description: 'weight decay of that optimizer', default: d.weightDecay },
+  'start-lr': { kind: { type: 'number', min: 0, exclusiveMin: true }, description: 'learning rate at the first step', default: d.startLr },
+  'end-lr': { kind: { type: 'number', min: 0, exclusiveMin: true }, description: 'learning rate at the last step', default: d.endLr },
+  iterations: { kind: { type: 'int', min: 2 }, description: 'optimizer steps in the sweep', default: d.iterations },
+  'step-mode': { kind: { type: 'enum', values: STEP_MODES }, description: 'how the learning rate grows', default: d.stepMode },
+  smoothing: { kind: { type: 'number', min: 0, max: 1, exclusiveMax: true }, description: 'EMA β of the smoothed loss', default: d.smoothing },
+  diverge: { kind: { type: 'number', min: 1, exclusiveMin: true }, description: 'stop when the smoothed loss exceeds this × its best', default: d.diverge },
+  'val-every': { kind: { type: 'int', min: 0 }, description: 'validation loss every k steps on val_loader (0 = off)', default: 0 },
+  json: { kind: { type: 'string' }, description: "write the result as JSON to this file ('-' for stdout)" },
+  help: { kind: { type: 'boolean' }, description: 'show this help' },
+};
+
+export const PYTORCH_RANGE_TEST_USAGE = 'clr range-test --pytorch model.py [options]';
+
+/** The RangeTestConfig of a `--pytorch` run. */
+export function pytorchConfigFromArgs(args: ParsedArgs, cwd: string): RangeTestConfig {
+  const file = stringFlag(args, 'pytorch');
+  if (!file) throw new UserError('--pytorch needs the path of a Python file', { hint: 'e.g. clr range-test --pytorch examples/pytorch/model.py' });
+  if (args.positionals.length > 0) {
+    throw new UserError(`unexpected argument '${args.positionals[0]}' with --pytorch`, { hint: 'the data comes from the file\'s train_loader; pass no dataset' });
+  }
+  const startLr = numberFlag(args, 'start-lr') as number;
+  const endLr = numberFlag(args, 'end-lr') as number;
+  if (endLr <= startLr) throw new UserError(`--end-lr (${endLr}) must be above --start-lr (${startLr})`);
+  return {
+    ...d,
+    dataset: resolve(cwd, file),
+    optimizer: stringFlag(args, 'optimizer') as OptimizerName,
+    momentum: numberFlag(args, 'momentum') as number,
+    weightDecay: numberFlag(args, 'weight-decay') as number,
+    startLr,
+    endLr,
+    iterations: numberFlag(args, 'iterations') as number,
+    stepMode: stringFlag(args, 'step-mode') as StepMode,
+    smoothing: numberFlag(args, 'smoothing') as number,
+    diverge: numberFlag(args, 'diverge') as number,
+    valEvery: numberFlag(args, 'val-every') as number,
+    pytorch: {
+      device: stringFlag(args, 'device') as TorchDevice,
+      accumulate: numberFlag(args, 'accumulate') as number,
+      amp: booleanFlag(args, 'amp'),
+    },
+  };
+}
+
+function summary(result: RangeTestResult): string {
+  const s = result.suggestion;
+  const fmt = (x: number | null) => (x === null ? '—' : x.toPrecision(3));
+  const runtime = result.pytorchRuntime ? ` on ${result.pytorchRuntime.device} (torch ${result.pytorchRuntime.torch})` : '';
+  return [
+    `range test on ${result.dataset.path}${runtime}: ${result.lrs.length} steps, ${result.stopReason}, ${result.stepsPerSecond.toFixed(1)} steps/s`,
+    `CyclicLR bounds: base_lr ${fmt(s.clr.baseLr)}, max_lr ${fmt(s.clr.maxLr)} (confidence ${s.confidence.toFixed(2)})`,
+    `1cycle max_lr: ${fmt(s.oneCycle.maxLr)}`,
+    ...s.diagnostics.map((line) => `note: ${line}`),
+    '',
+  ].join('\n');
+}
+
+export async function runRangeTestPyTorch(argv: string[], io: CliIO): Promise<number> {
+  const args = parseArgs(argv, PYTORCH_RANGE_TEST_FLAGS);
+  if (booleanFlag(args, 'help')) {
+    io.stdout(formatHelp(PYTORCH_RANGE_TEST_USAGE, PYTORCH_RANGE_TEST_FLAGS));
+    return 0;
+  }
+  const config = pytorchConfigFromArgs(args, io.cwd);
+  const total = config.iterations;
+  let drawn = false;
+  const handle = startPyTorchRangeTest({
+    file: config.dataset,
+    python: stringFlag(args, 'python'),
+    config,
+    cwd: io.cwd,
+    onOutput: (line) => io.stderr(`${drawn ? '\n' : ''}${line}\n`),
+    onEvent: (event) => {
+      if (!io.stderrIsTTY || event.type !== 'progress') return;
+      const p = event.point;
+      io.stderr(`\rstep ${p.step + 1}/${total}  lr ${p.lr.toExponential(2)}  loss ${p.loss.toPrecision(4)}   `);
+      drawn = true;
+    },
+  });
+  // Ctrl-C ends the Python process too instead of leaving it to train on.
+  const onSignal = () => handle.cancel();
+  process.once('SIGINT', onSignal);
+  let result: RangeTestResult;
+  try {
+    result = await handle.result;
+  } catch (error) {
+    if (drawn) io.stderr('\n');
+    if (error instanceof PyTorchUserError && error.traceback) io.stderr(`${error.traceback}\n`);
+    throw error;
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+  }
+  if (drawn) io.stderr('\n');
+  const json = stringFlag(args, 'json');
+  const text = JSON.stringify(result, null, 2) + '\n';
+  if (json === '-') io.stdout(text);
+  else {
+    if (json) writeFileSync(resolve(io.cwd, json), text);
+    io.stdout(summary(result));
+  }
+  return 0;
+}
