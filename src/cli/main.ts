@@ -1,5 +1,6 @@
 import { isUserError } from '../core/errors';
 import { CliIO, CommandRunner, processIO } from './io';
+import { runInspect } from './commands/inspect';
 
 /** Exit codes: 0 success, 1 a bug of ours, 2 a problem with the user's input (one `error:` line). */
 export const EXIT_USAGE = 2;
@@ -10,7 +11,9 @@ interface Command {
 }
 
 // One entry per command; each lives in ./commands/<name>.ts.
-const commands: Record<string, Command> = {};
+const commands: Record<string, Command> = {
+  inspect: { summary: 'what a dataset looks like to the range test: format, rows, features, target, warnings', run: runInspect },
+};
 
 function usage(): string {
   const rows = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`);

@@ -1,0 +1,96 @@
+import { promises as fs, Stats } from 'node:fs';
+import { UserError } from '../core/errors';
+
+/** Turns a failed file system call into a message that says what to do. */
+export function fileError(error: unknown, file: string): UserError | unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return new UserError('no such file or folder', { file, hint: 'check the path (relative paths are resolved from the current folder)' });
+    case 'EACCES':
+    case 'EPERM':
+      return new UserError('permission denied', { file, hint: 'make the file readable by your user' });
+    case 'EISDIR':
+      return new UserError('is a folder, not a file', { file, hint: 'point at a data file, or at a folder with one sub-folder of images per class' });
+    case 'ENOTDIR':
+      return new UserError('a part of the path is not a folder', { file, hint: 'check the path' });
+    case 'ELOOP':
+      return new UserError('too many symbolic links', { file, hint: 'check for a symbolic link loop' });
+    case 'EMFILE':
+    case 'ENFILE':
+      return new UserError('too many open files', { file, hint: 'close other programs or raise the open-file limit' });
+    default:
+      return error;
+  }
+}
+
+/** stat() with user-facing errors. */
+export async function statPath(file: string): Promise<Stats> {
+  try {
+    return await fs.stat(file);
+  } catch (error) {
+    throw fileError(error, file);
+  }
+}
+
+/** Rejects what is neither a regular file nor a folder (a FIFO would block a reader forever). */
+export function requireRegularFile(stats: Stats, file: string): void {
+  if (!stats.isFile()) {
+    throw new UserError('not a regular file (a device, pipe or socket)', { file, hint: 'point at a data file or a folder of images' });
+  }
+}
+
+/** Opens a file for reading only: readers never write to the user's data. */
+export async function openForReading(file: string): Promise<fs.FileHandle> {
+  try {
+    return await fs.open(file, 'r');
+  } catch (error) {
+    throw fileError(error, file);
+  }
+}
+
+/** The first `length` bytes of a file (fewer when it is shorter). */
+export async function readHead(file: string, length: number): Promise<Buffer> {
+  const handle = await openForReading(file);
+  try {
+    const buffer = Buffer.alloc(length);
+    const { bytesRead } = await handle.read(buffer, 0, length, 0);
+    return buffer.subarray(0, bytesRead);
+  } catch (error) {
+    throw fileError(error, file);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Reads a file sequentially in chunks from `start`, reusing one buffer (each chunk is valid until the next). */
+export async function forEachChunk(file: string, start: number, chunkBytes: number, onChunk: (chunk: Buffer) => boolean | void): Promise<void> {
+  const handle = await openForReading(file);
+  try {
+    const buffer = Buffer.allocUnsafe(chunkBytes);
+    let position = start;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, chunkBytes, position);
+      if (bytesRead === 0) return;
+      position += bytesRead;
+      if (onChunk(buffer.subarray(0, bytesRead)) === false) return;
+    }
+  } catch (error) {
+    throw fileError(error, file);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** True when a byte sample looks like binary data rather than text. */
+export function looksBinary(head: Uint8Array): boolean {
+  const n = Math.min(head.length, 65536);
+  if (n === 0) return false;
+  let control = 0;
+  for (let i = 0; i < n; i++) {
+    const c = head[i];
+    if (c === 0) return true;
+    if (c < 9 || (c > 13 && c < 32) || c === 127) control++;
+  }
+  return control / n > 0.05;
+}
