@@ -1,5 +1,10 @@
 import { isUserError } from '../core/errors';
 import { CliIO, CommandRunner, processIO } from './io';
+import { runSuggest } from './commands/suggest';
+import { runSchedule } from './commands/schedule';
+import { runRangeTestCommand } from './commands/rangeTest';
+import { runDemo } from './commands/demo';
+import { isMainThread } from 'node:worker_threads';
 import { runInspect } from './commands/inspect';
 
 /** Exit codes: 0 success, 1 a bug of ours, 2 a problem with the user's input (one `error:` line). */
@@ -12,7 +17,11 @@ interface Command {
 
 // One entry per command; each lives in ./commands/<name>.ts.
 const commands: Record<string, Command> = {
+  'range-test': { summary: 'learning-rate range test on a dataset (built-in TF.js engine) or a PyTorch model (--pytorch)', run: runRangeTestCommand },
+  demo: { summary: 'range test on the bundled example dataset, with an HTML report', run: runDemo },
   inspect: { summary: 'what a dataset looks like to the range test: format, rows, features, target, warnings', run: runInspect },
+  suggest: { summary: 'CLR, 1cycle and other finders\' learning rates from a range-test curve (CSV or JSON)', run: runSuggest },
+  schedule: { summary: 'learning rate (and momentum) per step, exactly as PyTorch schedules it', run: runSchedule },
 };
 
 function usage(): string {
@@ -45,7 +54,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
-if (require.main === module) {
+// Worker threads of a multi-run range test load this same bundle; only the main thread runs the CLI.
+if (require.main === module && isMainThread) {
   main(process.argv.slice(2), processIO()).then(
     (code) => {
       process.exitCode = code;

@@ -1,0 +1,59 @@
+// `clr schedule`: the learning rate (and momentum) of every optimizer step, exactly as PyTorch schedules it.
+
+import { UserError } from '../../core/errors';
+import { computeSchedule, defaultPreviewSteps, SchedulePolicy } from '../../core/schedules';
+import { FlagSpecs, formatHelp, parseArgs } from '../args';
+import { CliIO } from '../io';
+import { nameFlagInError, scheduleFlagSpecs, scheduleSpecFromArgs } from '../scheduleFlags';
+
+const USAGE = 'clr schedule --policy triangular|triangular2|exp_range|one-cycle|sgdr|cosine [--steps N] [--format json|csv] [schedule flags]';
+
+const FLAGS: FlagSpecs = {
+  ...scheduleFlagSpecs(),
+  steps: { kind: { type: 'int', min: 1 }, description: 'optimizer steps to list (default: two CLR cycles, the whole one-cycle, three SGDR periods, T_max+1)' },
+  format: { kind: { type: 'enum', values: ['json', 'csv'] }, description: 'output format', default: 'json' },
+  help: { kind: { type: 'boolean' }, description: 'show this help' },
+};
+
+export interface ScheduleOutput {
+  policy: SchedulePolicy;
+  lr: number[];
+  momentum: number[] | null;
+}
+
+export async function runSchedule(argv: string[], io: CliIO): Promise<number> {
+  const args = parseArgs(argv, FLAGS);
+  if (args.flags.help === true) {
+    io.stdout(formatHelp(USAGE, FLAGS) + HELP_NOTES);
+    return 0;
+  }
+  if (args.positionals.length > 0) {
+    throw new UserError(`unexpected argument '${args.positionals[0]}'`, { hint: `usage: ${USAGE}` });
+  }
+  const requestedSteps = typeof args.flags.steps === 'number' ? args.flags.steps : undefined;
+  const spec = scheduleSpecFromArgs(args, requestedSteps);
+  const steps = requestedSteps ?? defaultPreviewSteps(spec);
+  let values;
+  try {
+    values = computeSchedule(spec, steps);
+  } catch (error) {
+    throw nameFlagInError(error);
+  }
+  for (const warning of values.warnings) io.stderr(`warning: ${warning}\n`);
+  if (args.flags.format === 'csv') {
+    const rows = values.lr.map((lr, t) => (values.momentum ? `${t},${lr},${values.momentum[t]}` : `${t},${lr}`));
+    io.stdout(`${values.momentum ? 'step,lr,momentum' : 'step,lr'}\n${rows.join('\n')}\n`);
+  } else {
+    const output: ScheduleOutput = { policy: spec.policy, lr: values.lr, momentum: values.momentum };
+    io.stdout(`${JSON.stringify(output)}\n`);
+  }
+  return 0;
+}
+
+const HELP_NOTES = `
+lr[t] is the rate optimizer step t uses: optimizer.param_groups[0]["lr"] after constructing the scheduler and
+calling scheduler.step() t times (momentum[t] likewise; beta1 for Adam). Numbers are printed with full precision.
+sgdr with --steps-per-epoch S is stepped once per batch as scheduler.step(epoch + (i + 1) / S), so T_0 counts
+epochs; without it, plain scheduler.step() and T_0 counts steps. one-cycle without --total-steps or --epochs
+spans --steps.
+`;

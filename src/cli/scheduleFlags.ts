@@ -1,0 +1,156 @@
+// The schedule flags shared by `clr schedule` and `clr snippet`, and their translation into a ScheduleSpec.
+
+import { UserError } from '../core/errors';
+import {
+  ANNEAL_STRATEGIES,
+  SCALE_MODES,
+  SCHEDULE_POLICIES,
+  ScheduleSpec,
+  ScheduleSpecError,
+  SchedulePolicy,
+  validateScheduleSpec,
+} from '../core/schedules';
+import { FlagSpecs, ParsedArgs } from './args';
+
+const CLR: readonly SchedulePolicy[] = ['triangular', 'triangular2', 'exp_range'];
+const ALL = SCHEDULE_POLICIES;
+
+interface ScheduleFlag {
+  /** The ScheduleSpec field it sets. */
+  field: string;
+  /** Policies that use it; giving it with another policy is an error rather than silently ignored. */
+  policies: readonly SchedulePolicy[];
+}
+
+/** Flag name → spec field and the policies it applies to. */
+export const SCHEDULE_FLAG_FIELDS: Record<string, ScheduleFlag> = {
+  'base-lr': { field: 'baseLr', policies: CLR },
+  'max-lr': { field: 'maxLr', policies: ALL },
+  'step-size-up': { field: 'stepSizeUp', policies: CLR },
+  'step-size-down': { field: 'stepSizeDown', policies: CLR },
+  gamma: { field: 'gamma', policies: ['exp_range'] },
+  'scale-mode': { field: 'scaleMode', policies: CLR },
+  'cycle-momentum': { field: 'cycleMomentum', policies: [...CLR, 'one-cycle'] },
+  'base-momentum': { field: 'baseMomentum', policies: [...CLR, 'one-cycle'] },
+  'max-momentum': { field: 'maxMomentum', policies: [...CLR, 'one-cycle'] },
+  'total-steps': { field: 'totalSteps', policies: ['one-cycle'] },
+  epochs: { field: 'epochs', policies: ['one-cycle'] },
+  'pct-start': { field: 'pctStart', policies: ['one-cycle'] },
+  'anneal-strategy': { field: 'annealStrategy', policies: ['one-cycle'] },
+  'div-factor': { field: 'divFactor', policies: ['one-cycle'] },
+  'final-div-factor': { field: 'finalDivFactor', policies: ['one-cycle'] },
+  'three-phase': { field: 'threePhase', policies: ['one-cycle'] },
+  t0: { field: 't0', policies: ['sgdr'] },
+  't-mult': { field: 'tMult', policies: ['sgdr'] },
+  'eta-min': { field: 'etaMin', policies: ['sgdr', 'cosine'] },
+  't-max': { field: 'tMax', policies: ['cosine'] },
+  'steps-per-epoch': { field: 'stepsPerEpoch', policies: ALL },
+};
+
+export function scheduleFlagSpecs(policies: readonly SchedulePolicy[] = SCHEDULE_POLICIES): FlagSpecs {
+  return {
+    policy: { kind: { type: 'enum', values: policies }, description: 'schedule policy (required)' },
+    'base-lr': { kind: { type: 'number', min: 0 }, description: 'CLR lower bound (PyTorch base_lr; required for CLR)' },
+    'max-lr': {
+      kind: { type: 'number', min: 0 },
+      description: "CLR upper bound; one-cycle's peak; sgdr/cosine: the optimizer's rate where each cosine starts (required)",
+    },
+    'step-size-up': { kind: { type: 'number', min: 0, exclusiveMin: true }, description: 'CLR iterations in the rising half-cycle (PyTorch default 2000)' },
+    'step-size-down': { kind: { type: 'number', min: 0 }, description: 'CLR iterations in the falling half-cycle (default: step size up)' },
+    gamma: { kind: { type: 'number', min: 0, exclusiveMin: true }, description: 'exp_range amplitude decay per iteration (PyTorch default 1)' },
+    'scale-mode': {
+      kind: { type: 'enum', values: SCALE_MODES },
+      description: "CLR amplitude scaling counted per cycle or per iteration (default: triangular* 'cycle', exp_range 'iterations')",
+    },
+    'cycle-momentum': { kind: { type: 'boolean' }, description: 'cycle momentum (beta1 for Adam) inversely to the rate (PyTorch default true)' },
+    'base-momentum': { kind: { type: 'number', min: 0, max: 1 }, description: 'momentum at the peak rate (default CLR 0.8, one-cycle 0.85)' },
+    'max-momentum': { kind: { type: 'number', min: 0, max: 1 }, description: 'momentum at the lowest rate (default CLR 0.9, one-cycle 0.95)' },
+    'total-steps': { kind: { type: 'int', min: 1 }, description: 'one-cycle length in steps (default: --epochs × --steps-per-epoch, else --steps)' },
+    epochs: { kind: { type: 'int', min: 1 }, description: 'one-cycle epochs, with --steps-per-epoch, when --total-steps is not given' },
+    'pct-start': { kind: { type: 'number', min: 0, max: 1 }, description: 'one-cycle fraction of steps spent warming up (default 0.3)' },
+    'anneal-strategy': { kind: { type: 'enum', values: ANNEAL_STRATEGIES }, description: 'one-cycle annealing shape (default cos)' },
+    'div-factor': { kind: { type: 'number', min: 0, exclusiveMin: true }, description: 'one-cycle initial rate = max-lr / div-factor (default 25)' },
+    'final-div-factor': { kind: { type: 'number', min: 0, exclusiveMin: true }, description: 'one-cycle final rate = initial / final-div-factor (default 1e4)' },
+    'three-phase': { kind: { type: 'boolean' }, description: "one-cycle: the paper's three phases instead of fastai's two (default false)" },
+    t0: { kind: { type: 'int', min: 1 }, description: 'sgdr epochs until the first restart (PyTorch T_0; required for sgdr)' },
+    't-mult': { kind: { type: 'int', min: 1 }, description: 'sgdr period growth factor after each restart (PyTorch T_mult, default 1)' },
+    'eta-min': { kind: { type: 'number', min: 0 }, description: 'sgdr/cosine floor rate (default 0)' },
+    't-max': { kind: { type: 'int', min: 1 }, description: 'cosine half-period in steps (PyTorch T_max; required for cosine)' },
+    'steps-per-epoch': {
+      kind: { type: 'int', min: 1 },
+      description: 'iterations per epoch = ceil(rows / batch); sgdr then steps per batch with fractional epochs',
+    },
+  };
+}
+
+const FIELD_TO_FLAG: Record<string, string> = Object.fromEntries([
+  ...Object.entries(SCHEDULE_FLAG_FIELDS).map(([flag, f]) => [f.field, flag]),
+  ['policy', 'policy'],
+  ['steps', 'steps'],
+]);
+
+/** A ScheduleSpecError re-worded to name the flag at fault; other errors pass through. */
+export function nameFlagInError(error: unknown): unknown {
+  if (error instanceof ScheduleSpecError) {
+    const flag = FIELD_TO_FLAG[error.field] ?? error.field;
+    return new UserError(`--${flag}: ${error.message}`, { hint: error.hint });
+  }
+  return error;
+}
+
+function need(args: ParsedArgs, flag: string, policy: string, what: string): number {
+  const value = args.flags[flag];
+  if (typeof value !== 'number') throw new UserError(`--policy ${policy} needs --${flag}`, { hint: `expected ${what}` });
+  return value;
+}
+
+/**
+ * Builds and validates the ScheduleSpec the flags describe. `fallbackTotalSteps` is used as one-cycle's
+ * total_steps when neither --total-steps nor --epochs is given (the preview length).
+ */
+export function scheduleSpecFromArgs(args: ParsedArgs, fallbackTotalSteps?: number): ScheduleSpec {
+  const policy = args.flags.policy;
+  if (typeof policy !== 'string') {
+    throw new UserError('--policy is required', { hint: `expected one of ${SCHEDULE_POLICIES.join(', ')}` });
+  }
+  const p = policy as SchedulePolicy;
+  const fields: Record<string, unknown> = { policy: p };
+  for (const [flag, { field, policies }] of Object.entries(SCHEDULE_FLAG_FIELDS)) {
+    const value = args.flags[flag];
+    if (value === undefined) continue;
+    if (!policies.includes(p)) {
+      throw new UserError(`--${flag} is not used by --policy ${p}`, { hint: `it applies to --policy ${policies.join(', ')}` });
+    }
+    fields[field] = value;
+  }
+  switch (p) {
+    case 'triangular':
+    case 'triangular2':
+    case 'exp_range':
+      need(args, 'base-lr', p, 'a number ≥ 0, the lower bound (PyTorch base_lr)');
+      need(args, 'max-lr', p, 'a number ≥ 0, the upper bound (PyTorch max_lr)');
+      break;
+    case 'one-cycle':
+      need(args, 'max-lr', p, 'a number > 0, the peak rate');
+      if (fields.totalSteps === undefined && fields.epochs === undefined) {
+        if (fallbackTotalSteps === undefined) {
+          throw new UserError('--policy one-cycle needs --total-steps (or --epochs with --steps-per-epoch)', { hint: 'expected an integer ≥ 1' });
+        }
+        fields.totalSteps = fallbackTotalSteps;
+      }
+      break;
+    case 'sgdr':
+      need(args, 'max-lr', p, "a number > 0, the peak rate (the optimizer's lr, PyTorch's base_lr)");
+      need(args, 't0', p, 'an integer ≥ 1 (PyTorch T_0)');
+      break;
+    case 'cosine':
+      need(args, 'max-lr', p, "a number > 0, the starting rate (the optimizer's lr)");
+      need(args, 't-max', p, 'an integer ≥ 1 (PyTorch T_max)');
+      break;
+  }
+  try {
+    return validateScheduleSpec(fields);
+  } catch (error) {
+    throw nameFlagInError(error);
+  }
+}
