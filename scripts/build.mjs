@@ -39,6 +39,8 @@ function copyWasmBinaries() {
 }
 
 copyWasmBinaries();
+// `clr range-test --report` inlines chart.js into its HTML file; the bundle reads it from beside itself.
+cpSync(join(dirname(require.resolve('chart.js')), 'chart.umd.min.js'), join(root, 'dist', 'chart.umd.min.js'));
 if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
   await Promise.all(contexts.map((c) => c.watch()));

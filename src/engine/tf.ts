@@ -3,7 +3,7 @@
 // tfjs-core: tensors from our bundled copy and from its copy cannot be mixed.
 import * as tfc from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import '@tensorflow/tfjs-backend-cpu';
+import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -18,6 +18,10 @@ export interface LoadedTf {
   /** The backend's TF.js name: 'tensorflow' (native), 'wasm' or 'cpu'. */
   backend: string;
 }
+
+// Naming an export keeps the CPU backend (and its kernel registrations) in the bundle: its package.json
+// declares the file side-effect free, so a bare import would be dropped.
+export const CPU_BACKEND_VERSION: string = version_cpu;
 
 const bundled: Tf = { ...tfc, sequential: tfl.sequential, layers: tfl.layers, loadLayersModel: tfl.loadLayersModel, initializers: tfl.initializers };
 

@@ -1,0 +1,144 @@
+// `clr range-test <dataset> [flags]`: the learning-rate range test with the built-in TF.js engine, run in
+// this process (the same engine the extension runs in its worker, so the curves are identical).
+import { resolve } from 'node:path';
+import { UserError } from '../../core/errors';
+import { BACKENDS, BackendChoice, DEFAULT_RANGE_TEST_CONFIG, MODEL_PRESETS, OPTIMIZERS, OptimizerName, RangeTestConfig, RangeTestResult, STEP_MODES, StepMode } from '../../core/types';
+import { CurvePoint } from '../../core/types';
+import { runRangeTest } from '../../engine/runRangeTest';
+import { isPreset } from '../../engine/models';
+import { booleanFlag, FlagSpecs, formatHelp, numberFlag, numberListFlag, parseArgs, ParsedArgs, stringFlag } from '../args';
+import { writeFileAtomic } from '../atomicWrite';
+import { CliIO } from '../io';
+import { writeReport } from '../report';
+import { runRangeTestPyTorch } from './rangeTestPyTorch';
+
+const d = DEFAULT_RANGE_TEST_CONFIG;
+
+export const RANGE_TEST_FLAGS: FlagSpecs = {
+  target: { kind: { type: 'string' }, description: 'target column (default: inferred)' },
+  model: { kind: { type: 'string' }, description: `${MODEL_PRESETS.join(', ')}, or the path of a TF.js Layers model.json`, default: d.model },
+  hidden: { kind: { type: 'numberList' }, description: 'hidden layer sizes of the mlp model (default 128,128)' },
+  optimizer: { kind: { type: 'enum', values: OPTIMIZERS }, description: 'optimizer', default: d.optimizer },
+  momentum: { kind: { type: 'number', min: 0, max: 1, exclusiveMax: true }, description: 'momentum of momentum and nesterov (default 0.9)' },
+  'weight-decay': { kind: { type: 'number', min: 0 }, description: 'weight decay (L2; decoupled for adamw)', default: d.weightDecay },
+  'start-lr': { kind: { type: 'number', min: 0, exclusiveMin: true }, description: 'learning rate at the first step', default: d.startLr },
+  'end-lr': { kind: { type: 'number', min: 0, exclusiveMin: true }, description: 'learning rate at the last step', default: d.endLr },
+  iterations: { kind: { type: 'int', min: 2 }, description: 'optimizer steps in the sweep', default: d.iterations },
+  'step-mode': { kind: { type: 'enum', values: STEP_MODES }, description: 'how the learning rate grows', default: d.stepMode },
+  'batch-size': { kind: { type: 'int', min: 1 }, description: 'rows per step', default: d.batchSize },
+  smoothing: { kind: { type: 'number', min: 0, max: 1, exclusiveMax: true }, description: 'EMA β of the smoothed loss', default: d.smoothing },
+  diverge: { kind: { type: 'number', min: 1, exclusiveMin: true }, description: 'stop when the smoothed loss exceeds this × its best', default: d.diverge },
+  runs: { kind: { type: 'int', min: 1 }, description: 'runs with different seeds, averaged', default: d.runs },
+  seed: { kind: { type: 'int' }, description: 'seed of the initial weights and the batch order', default: d.seed },
+  'val-every': { kind: { type: 'int', min: 0 }, description: 'validation loss every k steps on 10% held out (0 = off)', default: d.valEvery },
+  backend: { kind: { type: 'enum', values: BACKENDS }, description: 'TF.js backend (auto: native TensorFlow, else WASM, else CPU)', default: d.backend },
+  json: { kind: { type: 'string' }, description: "write the result as JSON to this file ('-' for stdout)" },
+  report: { kind: { type: 'string' }, description: 'write a self-contained HTML report with the plot to this file' },
+  help: { kind: { type: 'boolean' }, description: 'show this help' },
+};
+
+const USAGE = 'clr range-test <dataset> [options]   (or: clr range-test --pytorch model.py [options])';
+
+/** The configuration the flags describe; flag combinations that make no sense are UserErrors. */
+export function configFromArgs(args: ParsedArgs, cwd: string): RangeTestConfig {
+  if (args.positionals.length === 0) throw new UserError('range-test needs a dataset', { hint: 'e.g. clr range-test data.csv --target label' });
+  if (args.positionals.length > 1) throw new UserError(`range-test takes one dataset, got ${args.positionals.length}: ${args.positionals.join(' ')}`);
+  const model = stringFlag(args, 'model') as string;
+  const optimizer = stringFlag(args, 'optimizer') as OptimizerName;
+  const hidden = numberListFlag(args, 'hidden');
+  const momentum = numberFlag(args, 'momentum');
+  if (hidden !== undefined && model !== 'mlp') {
+    throw new UserError(`--hidden has no effect with --model ${model}`, { hint: 'use --model mlp, or drop --hidden' });
+  }
+  if (momentum !== undefined && optimizer !== 'momentum' && optimizer !== 'nesterov') {
+    throw new UserError(`--momentum has no effect with --optimizer ${optimizer}`, { hint: 'use --optimizer momentum or nesterov, or drop --momentum' });
+  }
+  const startLr = numberFlag(args, 'start-lr') as number;
+  const endLr = numberFlag(args, 'end-lr') as number;
+  if (endLr <= startLr) throw new UserError(`--end-lr (${endLr}) must be above --start-lr (${startLr})`, { hint: 'a range test sweeps from a low to a high learning rate' });
+  return {
+    dataset: resolve(cwd, args.positionals[0]),
+    target: stringFlag(args, 'target'),
+    model: isPreset(model) ? model : resolve(cwd, model),
+    hidden: hidden ?? d.hidden,
+    optimizer,
+    momentum: momentum ?? d.momentum,
+    weightDecay: numberFlag(args, 'weight-decay') as number,
+    startLr,
+    endLr,
+    iterations: numberFlag(args, 'iterations') as number,
+    stepMode: stringFlag(args, 'step-mode') as StepMode,
+    batchSize: numberFlag(args, 'batch-size') as number,
+    smoothing: numberFlag(args, 'smoothing') as number,
+    diverge: numberFlag(args, 'diverge') as number,
+    runs: numberFlag(args, 'runs') as number,
+    seed: numberFlag(args, 'seed') as number,
+    valEvery: numberFlag(args, 'val-every') as number,
+    backend: stringFlag(args, 'backend') as BackendChoice,
+  };
+}
+
+export function summaryText(result: RangeTestResult): string {
+  const s = result.suggestion;
+  const fmt = (x: number | null) => (x === null || !Number.isFinite(x) ? '—' : x.toPrecision(3));
+  return [
+    `range test on ${result.dataset.path}: ${result.lrs.length} steps, ${result.stopReason}, ${result.backend} backend, ${result.stepsPerSecond.toFixed(1)} steps/s`,
+    `CyclicLR bounds: base_lr ${fmt(s.clr.baseLr)}, max_lr ${fmt(s.clr.maxLr)} (confidence ${s.confidence.toFixed(2)})`,
+    `1cycle max_lr: ${fmt(s.oneCycle.maxLr)}`,
+    ...s.diagnostics.map((line) => `note: ${line}`),
+    '',
+  ].join('\n');
+}
+
+/** A one-line progress bar, redrawn in place. */
+export function progressLine(point: CurvePoint, run: number, runs: number, total: number): string {
+  const width = 24;
+  const done = Math.round(((point.step + 1) / total) * width);
+  const runText = runs > 1 ? ` run ${run + 1}/${runs}` : '';
+  return `\r[${'#'.repeat(done)}${' '.repeat(width - done)}] ${point.step + 1}/${total}${runText}  lr ${point.lr.toExponential(2)}  loss ${point.smoothed.toPrecision(4)}  `;
+}
+
+/** Runs the test with a progress bar and Ctrl-C as cancel; shared with `clr demo`. */
+export async function runWithProgress(config: RangeTestConfig, io: CliIO): Promise<RangeTestResult> {
+  let drawn = false;
+  let cancelled = false;
+  const onSignal = () => {
+    cancelled = true;
+  };
+  process.once('SIGINT', onSignal);
+  try {
+    return await runRangeTest(config, {
+      isCancelled: () => cancelled,
+      onEvent: (event) => {
+        if (!io.stderrIsTTY || event.type !== 'progress') return;
+        io.stderr(progressLine(event.point, event.run, config.runs, config.iterations));
+        drawn = true;
+      },
+    });
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    if (drawn) io.stderr('\n');
+  }
+}
+
+export async function runRangeTestCommand(argv: string[], io: CliIO): Promise<number> {
+  if (argv.some((a) => a === '--pytorch' || a.startsWith('--pytorch='))) return runRangeTestPyTorch(argv, io);
+  const args = parseArgs(argv, RANGE_TEST_FLAGS);
+  if (booleanFlag(args, 'help')) {
+    io.stdout(formatHelp(USAGE, RANGE_TEST_FLAGS));
+    return 0;
+  }
+  const config = configFromArgs(args, io.cwd);
+  const result = await runWithProgress(config, io);
+  const json = stringFlag(args, 'json');
+  const report = stringFlag(args, 'report');
+  const text = JSON.stringify(result, null, 2) + '\n';
+  if (json && json !== '-') writeFileAtomic(resolve(io.cwd, json), text);
+  if (report) writeReport(resolve(io.cwd, report), result);
+  if (json === '-') io.stdout(text);
+  else {
+    io.stdout(summaryText(result));
+    if (report) io.stdout(`report: ${resolve(io.cwd, report)}\n`);
+  }
+  return 0;
+}
