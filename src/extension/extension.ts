@@ -1,11 +1,14 @@
 import * as vscode from 'vscode';
+import { registerPanel } from './panel/panelController';
+import { registerPyTorchRangeTest } from './pytorchRangeTest';
 
 /**
  * Activation only wires up commands and providers; nothing heavy happens here (tfjs is never loaded in the
  * extension host: range tests run in a forked worker process).
  */
 export function activate(context: vscode.ExtensionContext): void {
-  void context;
+  registerPanel(context);
+  registerPyTorchRangeTest(context);
 }
 
 export function deactivate(): void {

@@ -1,0 +1,441 @@
+// The one typed protocol between the range-test panel (webview) and the extension host, with the runtime
+// validators both sides run on every message as it arrives. A message that fails validation is dropped and
+// logged by the receiver, never acted upon: the webview is a separate, less trusted context.
+
+import { SCHEDULE_POLICIES, type SchedulePolicy, type ScheduleSpec, validateScheduleSpec } from './schedules';
+import type {
+  CurvePoint,
+  DatasetSummary,
+  LrBounds,
+  RangeTestConfig,
+  RangeTestResult,
+  StopReason,
+  Suggestion,
+} from './types';
+import { BACKENDS, MODEL_PRESETS, OPTIMIZERS, STEP_MODES } from './types';
+
+export const PANEL_VIEW_TYPE = 'cyclicalLr.panel';
+
+export type Framework = 'pytorch' | 'lightning' | 'keras' | 'tfjs' | 'fastai';
+export const FRAMEWORKS: readonly Framework[] = ['pytorch', 'lightning', 'keras', 'tfjs', 'fastai'];
+
+export { SCHEDULE_POLICIES, type SchedulePolicy };
+
+export type ExportFormat = 'png' | 'csv' | 'json';
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['png', 'csv', 'json'];
+
+/** The panel's form: everything of a RangeTestConfig the user edits there. */
+export type PanelRunRequest = Pick<
+  RangeTestConfig,
+  'dataset' | 'model' | 'optimizer' | 'startLr' | 'endLr' | 'iterations' | 'batchSize' | 'stepMode' | 'runs'
+> & { target?: string };
+
+/** One run kept in the workspace's history, as listed in the panel. */
+export interface HistoryEntry {
+  id: string;
+  label: string;
+  /** ISO 8601. */
+  createdAt: string;
+  dataset: string;
+  backend: string;
+  stopReason: StopReason;
+  points: number;
+  bounds: LrBounds;
+  confidence: number;
+}
+
+/** What the panel shows as one curve: a finished run from history, or the one that is streaming. */
+export interface PanelRun {
+  id: string;
+  label: string;
+  config: RangeTestConfig;
+  /** Present once the run has finished. */
+  result?: RangeTestResult;
+}
+
+export type RunStatus = 'idle' | 'running' | 'done' | 'failed' | 'cancelled';
+
+/**
+ * What the webview reports about what it shows (debounced). The extension keeps the last one: the
+ * integration tests read it through a hidden command, since they cannot look inside the webview.
+ */
+export interface PanelStateReport {
+  status: RunStatus;
+  runId: string | null;
+  /** Points of the raw-loss dataset that the chart has drawn. */
+  pointsPlotted: number;
+  overlayRunId: string | null;
+  overlayPoints: number;
+  /** Rows of the suggestions table as rendered: [rule, value]. */
+  suggestionRows: Array<[string, string]>;
+  diagnostics: string[];
+  bounds: LrBounds | null;
+  policy: SchedulePolicy;
+  schedulePoints: number;
+  error: string | null;
+  theme: string;
+}
+
+// ---- extension → webview ----
+
+export type ToWebview =
+  | { type: 'init'; defaults: PanelRunRequest; datasets: string[]; history: HistoryEntry[] }
+  | { type: 'datasets'; datasets: string[]; selected?: string }
+  | { type: 'datasetInfo'; path: string; summary: DatasetSummary | null; error?: string }
+  | { type: 'runStarted'; run: PanelRun; stepsExpected: number }
+  | { type: 'points'; runId: string; run: number; points: CurvePoint[] }
+  | { type: 'runFinished'; run: PanelRun & { result: RangeTestResult } }
+  | { type: 'runFailed'; runId: string; message: string; hint?: string; location?: string }
+  | { type: 'runCancelled'; runId: string }
+  | { type: 'showRun'; run: PanelRun & { result: RangeTestResult } }
+  | { type: 'overlay'; run: (PanelRun & { result: RangeTestResult }) | null }
+  | { type: 'history'; history: HistoryEntry[] }
+  | { type: 'setSchedule'; spec: ScheduleSpec }
+  | { type: 'requestPng'; requestId: number }
+  | { type: 'testAction'; action: 'click'; target: string };
+
+// ---- webview → extension ----
+
+export type FromWebview =
+  | { type: 'ready'; shownRunId: string | null; overlayRunId: string | null }
+  | { type: 'pickDataset' }
+  | { type: 'inspectDataset'; path: string; target?: string }
+  | { type: 'run'; request: PanelRunRequest }
+  | { type: 'cancel' }
+  | {
+      type: 'insert';
+      framework: Framework;
+      spec: ScheduleSpec;
+      stepsPerEpoch?: number;
+      optimizer?: string;
+    }
+  | { type: 'openRun'; id: string }
+  | { type: 'overlayRun'; id: string | null }
+  | { type: 'deleteRun'; id: string }
+  | { type: 'export'; id: string; format: 'csv' | 'json' }
+  | { type: 'exportPng'; id: string; dataUrl: string }
+  | { type: 'png'; requestId: number; dataUrl: string | null }
+  | { type: 'state'; state: PanelStateReport }
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
+
+// ---- validators ----
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function isString(value: unknown, maxLength = 100_000): value is string {
+  return typeof value === 'string' && value.length <= maxLength;
+}
+function isFiniteNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+/** Losses may legitimately be Infinity/NaN at the divergent end of a sweep (NaN arrives as null over JSON). */
+function isLossValue(value: unknown): boolean {
+  return typeof value === 'number' || value === null;
+}
+function isPositiveInteger(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) > 0;
+}
+function isOneOf<T extends string>(values: readonly T[], value: unknown): value is T {
+  return typeof value === 'string' && (values as readonly string[]).includes(value);
+}
+function isOptional<T>(value: unknown, guard: (v: unknown) => v is T): value is T | undefined {
+  return value === undefined || guard(value);
+}
+function isArrayOf<T>(value: unknown, guard: (v: unknown) => boolean): value is T[] {
+  return Array.isArray(value) && value.every(guard);
+}
+function isNumberArray(value: unknown): value is number[] {
+  return Array.isArray(value) && value.every(isLossValue);
+}
+function isStringArray(value: unknown): value is string[] {
+  return isArrayOf<string>(value, (v) => isString(v));
+}
+function isNullableNumber(value: unknown): value is number | null {
+  return value === null || isFiniteNumber(value);
+}
+
+export function isCurvePoint(value: unknown): value is CurvePoint {
+  return (
+    isObject(value) &&
+    Number.isInteger(value.step) &&
+    isFiniteNumber(value.lr) &&
+    isLossValue(value.loss) &&
+    isLossValue(value.smoothed) &&
+    (value.valLoss === undefined || isLossValue(value.valLoss))
+  );
+}
+
+export function isLrBounds(value: unknown): value is LrBounds {
+  return isObject(value) && isFiniteNumber(value.baseLr) && isFiniteNumber(value.maxLr);
+}
+
+export function isSuggestion(value: unknown): value is Suggestion {
+  return (
+    isObject(value) &&
+    isLrBounds(value.clr) &&
+    isObject(value.oneCycle) &&
+    isFiniteNumber(value.oneCycle.maxLr) &&
+    isNullableNumber(value.steepest) &&
+    isNullableNumber(value.minimum) &&
+    isNullableNumber(value.valley) &&
+    isNullableNumber(value.slide) &&
+    isFiniteNumber(value.confidence) &&
+    isStringArray(value.diagnostics)
+  );
+}
+
+export function isDatasetSummary(value: unknown): value is DatasetSummary {
+  return (
+    isObject(value) &&
+    isString(value.path) &&
+    isString(value.format) &&
+    Number.isInteger(value.rows) &&
+    Number.isInteger(value.features) &&
+    isStringArray(value.featureNames) &&
+    isArrayOf<number>(value.inputShape, isFiniteNumber) &&
+    isString(value.target) &&
+    isOneOf(['classification', 'regression'], value.task) &&
+    isStringArray(value.classes) &&
+    isStringArray(value.warnings)
+  );
+}
+
+export function isRangeTestConfig(value: unknown): value is RangeTestConfig {
+  return (
+    isObject(value) &&
+    isString(value.dataset) &&
+    isOptional(value.target, (v): v is string => isString(v)) &&
+    isString(value.model) &&
+    isArrayOf<number>(value.hidden, isPositiveInteger) &&
+    isOneOf(OPTIMIZERS, value.optimizer) &&
+    isFiniteNumber(value.momentum) &&
+    isFiniteNumber(value.weightDecay) &&
+    isFiniteNumber(value.startLr) &&
+    isFiniteNumber(value.endLr) &&
+    isPositiveInteger(value.iterations) &&
+    isOneOf(STEP_MODES, value.stepMode) &&
+    isPositiveInteger(value.batchSize) &&
+    isFiniteNumber(value.smoothing) &&
+    isFiniteNumber(value.diverge) &&
+    isPositiveInteger(value.runs) &&
+    Number.isInteger(value.seed) &&
+    Number.isInteger(value.valEvery) &&
+    isOneOf(BACKENDS, value.backend)
+  );
+}
+
+export function isRangeTestResult(value: unknown): value is RangeTestResult {
+  if (!isObject(value)) return false;
+  const n = Array.isArray(value.lrs) ? value.lrs.length : -1;
+  return (
+    isString(value.backend) &&
+    isRangeTestConfig(value.config) &&
+    isDatasetSummary(value.dataset) &&
+    isArrayOf<number>(value.lrs, isFiniteNumber) &&
+    isNumberArray(value.losses) &&
+    value.losses.length === n &&
+    isNumberArray(value.smoothed) &&
+    value.smoothed.length === n &&
+    (value.spread === undefined || (isNumberArray(value.spread) && value.spread.length === n)) &&
+    (value.valLosses === undefined ||
+      isArrayOf(value.valLosses, (pair) => Array.isArray(pair) && pair.length === 2 && pair.every(isLossValue))) &&
+    isOneOf(['completed', 'diverged', 'non-finite', 'cancelled'], value.stopReason) &&
+    Number.isInteger(value.stoppedAt) &&
+    isFiniteNumber(value.stepsPerSecond) &&
+    isSuggestion(value.suggestion)
+  );
+}
+
+/** A ScheduleSpec PyTorch would accept (the schedules module's own validation). */
+export function isScheduleSpec(value: unknown): value is ScheduleSpec {
+  try {
+    validateScheduleSpec(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function isPanelRunRequest(value: unknown): value is PanelRunRequest {
+  return (
+    isObject(value) &&
+    isString(value.dataset, 4096) &&
+    value.dataset.length > 0 &&
+    isOptional(value.target, (v): v is string => isString(v, 1000)) &&
+    isString(value.model, 4096) &&
+    (isOneOf(MODEL_PRESETS, value.model) || value.model.endsWith('.json')) &&
+    isOneOf(OPTIMIZERS, value.optimizer) &&
+    isFiniteNumber(value.startLr) &&
+    value.startLr > 0 &&
+    isFiniteNumber(value.endLr) &&
+    value.endLr > value.startLr &&
+    isPositiveInteger(value.iterations) &&
+    isPositiveInteger(value.batchSize) &&
+    isOneOf(STEP_MODES, value.stepMode) &&
+    isPositiveInteger(value.runs)
+  );
+}
+
+function isHistoryEntry(value: unknown): value is HistoryEntry {
+  return (
+    isObject(value) &&
+    isString(value.id, 200) &&
+    isString(value.label, 1000) &&
+    isString(value.createdAt, 100) &&
+    isString(value.dataset, 4096) &&
+    isString(value.backend, 100) &&
+    isOneOf(['completed', 'diverged', 'non-finite', 'cancelled'], value.stopReason) &&
+    Number.isInteger(value.points) &&
+    isLrBounds(value.bounds) &&
+    isFiniteNumber(value.confidence)
+  );
+}
+
+function isPanelRun(value: unknown): value is PanelRun {
+  return (
+    isObject(value) &&
+    isString(value.id, 200) &&
+    isString(value.label, 1000) &&
+    isRangeTestConfig(value.config) &&
+    (value.result === undefined || isRangeTestResult(value.result))
+  );
+}
+
+function isFinishedRun(value: unknown): value is PanelRun & { result: RangeTestResult } {
+  return isPanelRun(value) && value.result !== undefined;
+}
+
+function isPanelStateReport(value: unknown): value is PanelStateReport {
+  return (
+    isObject(value) &&
+    isOneOf(['idle', 'running', 'done', 'failed', 'cancelled'], value.status) &&
+    (value.runId === null || isString(value.runId, 200)) &&
+    Number.isInteger(value.pointsPlotted) &&
+    (value.overlayRunId === null || isString(value.overlayRunId, 200)) &&
+    Number.isInteger(value.overlayPoints) &&
+    isArrayOf(value.suggestionRows, (row) => Array.isArray(row) && row.length === 2 && row.every((c) => isString(c, 1000))) &&
+    isStringArray(value.diagnostics) &&
+    (value.bounds === null || isLrBounds(value.bounds)) &&
+    isOneOf(SCHEDULE_POLICIES, value.policy) &&
+    Number.isInteger(value.schedulePoints) &&
+    (value.error === null || isString(value.error)) &&
+    isString(value.theme, 100)
+  );
+}
+
+const PNG_DATA_URL = /^data:image\/png;base64,[A-Za-z0-9+/=]+$/;
+/** 32 MB of base64 is far above any chart we draw, and keeps a runaway message from exhausting memory. */
+const MAX_DATA_URL = 32 * 1024 * 1024;
+function isPngDataUrl(value: unknown): value is string {
+  return isString(value, MAX_DATA_URL) && PNG_DATA_URL.test(value);
+}
+
+/** Validates a message from the webview; returns it typed, or null (drop it). */
+export function parseFromWebview(message: unknown): FromWebview | null {
+  if (!isObject(message) || !isString(message.type, 50)) return null;
+  const m = message;
+  switch (m.type) {
+    case 'ready':
+      return (m.shownRunId === null || isString(m.shownRunId, 200)) && (m.overlayRunId === null || isString(m.overlayRunId, 200))
+        ? (m as FromWebview)
+        : null;
+    case 'pickDataset':
+    case 'cancel':
+      return m as FromWebview;
+    case 'inspectDataset':
+      return isString(m.path, 4096) && isOptional(m.target, (v): v is string => isString(v, 1000)) ? (m as FromWebview) : null;
+    case 'run':
+      return isPanelRunRequest(m.request) ? (m as FromWebview) : null;
+    case 'insert':
+      return isOneOf(FRAMEWORKS, m.framework) &&
+        isScheduleSpec(m.spec) &&
+        isOptional(m.stepsPerEpoch, isPositiveInteger) &&
+        isOptional(m.optimizer, (v): v is string => isOneOf(OPTIMIZERS, v))
+        ? (m as FromWebview)
+        : null;
+    case 'openRun':
+    case 'deleteRun':
+      return isString(m.id, 200) ? (m as FromWebview) : null;
+    case 'overlayRun':
+      return m.id === null || isString(m.id, 200) ? (m as FromWebview) : null;
+    case 'export':
+      return isString(m.id, 200) && isOneOf(['csv', 'json'], m.format) ? (m as FromWebview) : null;
+    case 'exportPng':
+      return isString(m.id, 200) && isPngDataUrl(m.dataUrl) ? (m as FromWebview) : null;
+    case 'png':
+      return Number.isInteger(m.requestId) && (m.dataUrl === null || isPngDataUrl(m.dataUrl)) ? (m as FromWebview) : null;
+    case 'state':
+      return isPanelStateReport(m.state) ? (m as FromWebview) : null;
+    case 'log':
+      return isOneOf(['info', 'warn', 'error'], m.level) && isString(m.message, 10_000) ? (m as FromWebview) : null;
+    default:
+      return null;
+  }
+}
+
+/** Validates a message from the extension; returns it typed, or null (drop it). */
+export function parseToWebview(message: unknown): ToWebview | null {
+  if (!isObject(message) || !isString(message.type, 50)) return null;
+  const m = message;
+  switch (m.type) {
+    case 'init':
+      return isPanelRunRequestDefaults(m.defaults) && isStringArray(m.datasets) && isArrayOf(m.history, isHistoryEntry)
+        ? (m as ToWebview)
+        : null;
+    case 'datasets':
+      return isStringArray(m.datasets) && isOptional(m.selected, (v): v is string => isString(v)) ? (m as ToWebview) : null;
+    case 'datasetInfo':
+      return isString(m.path) &&
+        (m.summary === null || isDatasetSummary(m.summary)) &&
+        isOptional(m.error, (v): v is string => isString(v))
+        ? (m as ToWebview)
+        : null;
+    case 'runStarted':
+      return isPanelRun(m.run) && Number.isInteger(m.stepsExpected) ? (m as ToWebview) : null;
+    case 'points':
+      return isString(m.runId, 200) && Number.isInteger(m.run) && isArrayOf(m.points, isCurvePoint) ? (m as ToWebview) : null;
+    case 'runFinished':
+    case 'showRun':
+      return isFinishedRun(m.run) ? (m as ToWebview) : null;
+    case 'overlay':
+      return m.run === null || isFinishedRun(m.run) ? (m as ToWebview) : null;
+    case 'runFailed':
+      return isString(m.runId, 200) &&
+        isString(m.message) &&
+        isOptional(m.hint, (v): v is string => isString(v)) &&
+        isOptional(m.location, (v): v is string => isString(v))
+        ? (m as ToWebview)
+        : null;
+    case 'runCancelled':
+      return isString(m.runId, 200) ? (m as ToWebview) : null;
+    case 'history':
+      return isArrayOf(m.history, isHistoryEntry) ? (m as ToWebview) : null;
+    case 'setSchedule':
+      return isScheduleSpec(m.spec) ? (m as ToWebview) : null;
+    case 'requestPng':
+      return Number.isInteger(m.requestId) ? (m as ToWebview) : null;
+    case 'testAction':
+      return m.action === 'click' && isString(m.target, 200) ? (m as ToWebview) : null;
+    default:
+      return null;
+  }
+}
+
+/** Defaults may carry an empty dataset (none chosen yet), unlike a run request. */
+function isPanelRunRequestDefaults(value: unknown): value is PanelRunRequest {
+  return isObject(value) && isString(value.dataset) && isPanelRunRequest({ ...value, dataset: value.dataset || '-' });
+}
+
+/** A short, loggable description of a message that was dropped. */
+export function describeDropped(message: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(message) ?? String(message);
+  } catch {
+    text = String(message);
+  }
+  return text.length > 300 ? `${text.slice(0, 300)}… (${text.length} chars)` : text;
+}

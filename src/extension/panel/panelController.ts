@@ -1,0 +1,516 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { isUserError } from '../../core/errors';
+import {
+  ExportFormat,
+  FromWebview,
+  isScheduleSpec,
+  PANEL_VIEW_TYPE,
+  PanelRun,
+  PanelStateReport,
+} from '../../core/panelProtocol';
+import type { ScheduleSpec } from '../../core/schedules';
+import type { CurvePoint, RangeTestConfig, RangeTestResult } from '../../core/types';
+import type { WorkerEvent } from '../../core/workerProtocol';
+import { inspectDataset } from '../../data/index';
+import { isRangeTestCancelled, startRangeTest } from '../../worker/client';
+import { logLine, outputChannel } from '../outputChannel';
+import { findDatasets, pickDataset } from './datasetPicker';
+import { configFromRequest, configFromSettings, defaultRunRequest } from './panelSettings';
+import { RangeTestPanel } from './rangeTestPanel';
+import { pngBytesFromDataUrl, runToCsv } from './runCsv';
+import { newRunId, RunHistory, StoredRun } from './runHistory';
+import { RunProgress, showRunProgress } from './runProgress';
+
+/** Where the snippet helper's command and the CodeLens expect the last finished result. */
+export const LAST_RESULT_KEY = 'cyclicalLr.lastResult';
+
+/**
+ * Something that runs a range test and streams worker-protocol events: the built-in TF.js worker, or
+ * another runner such as the PyTorch bridge. `showRangeTestRun` shows any of them in the panel with the
+ * same progress, cancellation, history and error handling.
+ */
+export interface RangeTestRunner {
+  /** Shown in the panel, the progress notification and the history, e.g. the dataset's file name. */
+  label: string;
+  /** The configuration the run uses (its `dataset` is what the history records). */
+  config: RangeTestConfig;
+  start(onEvent: (event: WorkerEvent) => void): { result: Promise<RangeTestResult>; cancel(): void };
+}
+
+interface ActiveRun {
+  run: PanelRun;
+  runIndex: number;
+  /** Points of run `runIndex` so far: replayed to a webview that was recreated mid-run. */
+  points: CurvePoint[];
+  pending: CurvePoint[];
+  flushTimer?: NodeJS.Timeout;
+  status: 'running' | 'done' | 'failed' | 'cancelled';
+  failure?: { message: string; hint?: string; location?: string };
+  cancel?: () => void;
+  progress?: RunProgress;
+}
+
+/** Points are forwarded to the webview at most this often; it batches further per animation frame. */
+const FLUSH_MS = 50;
+
+let controller: PanelController | undefined;
+
+/** Registers the panel's commands, its serializer (revival after reload) and its status bar. */
+export function registerPanel(context: vscode.ExtensionContext): void {
+  controller = new PanelController(context);
+  context.subscriptions.push(controller);
+}
+
+/**
+ * Shows a range test from any runner in the panel, exactly like a built-in run (progress, cancel, chart,
+ * suggestions, history, `cyclicalLr.lastResult`). For the PyTorch bridge:
+ *
+ *   showRangeTestRun(context, { label, config, start: (onEvent) => startPyTorchRangeTest(..., onEvent) })
+ *
+ * Resolves with the result, or undefined when the run was cancelled, failed (already reported to the user),
+ * or another run was in progress.
+ */
+export function showRangeTestRun(context: vscode.ExtensionContext, runner: RangeTestRunner): Promise<RangeTestResult | undefined> {
+  if (!controller) registerPanel(context);
+  return (controller as PanelController).startRun(runner);
+}
+
+class PanelController implements vscode.Disposable {
+  private readonly history: RunHistory;
+  private readonly disposables: vscode.Disposable[] = [];
+  private active: ActiveRun | undefined;
+  private lastState: PanelStateReport | null = null;
+  private lastEditor: vscode.TextEditor | undefined;
+  private lastDataset = '';
+  private pngRequests = new Map<number, (dataUrl: string | null) => void>();
+  private nextPngRequest = 1;
+
+  constructor(private readonly context: vscode.ExtensionContext) {
+    const storage = context.storageUri ?? context.globalStorageUri;
+    this.history = new RunHistory(path.join(storage.fsPath, 'runs'), (problem) => logLine(problem));
+    this.lastEditor = vscode.window.activeTextEditor;
+    const command = (id: string, run: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, run);
+    this.disposables.push(
+      outputChannel(),
+      vscode.window.onDidChangeActiveTextEditor((editor) => {
+        if (editor && editor.document.uri.scheme !== 'output') this.lastEditor = editor;
+      }),
+      vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel) => {
+          RangeTestPanel.revive(panel, context.extensionUri, (m) => this.handle(m));
+        },
+      }),
+      command('cyclicalLr.openPanel', (arg) => this.openPanel(arg)),
+      command('cyclicalLr.runRangeTest', (arg) => this.runRangeTestCommand(arg)),
+      command('cyclicalLr.cancelRangeTest', () => this.cancel()),
+      command('cyclicalLr.openRun', (arg) => this.openRunCommand(arg)),
+      command('cyclicalLr.exportRun', (arg) => this.exportRunCommand(arg)),
+      command('cyclicalLr.deleteRun', (arg) => this.deleteRunCommand(arg)),
+      command('cyclicalLr._panelStateForTests', () => this.lastState),
+      command('cyclicalLr._panelActionForTests', (target) => {
+        if (typeof target === 'string') this.panel().post({ type: 'testAction', action: 'click', target });
+      }),
+    );
+  }
+
+  dispose(): void {
+    this.active?.cancel?.();
+    RangeTestPanel.instance?.dispose();
+    for (const d of this.disposables.splice(0)) d.dispose();
+    if (controller === this) controller = undefined;
+  }
+
+  private panel(): RangeTestPanel {
+    return RangeTestPanel.show(this.context.extensionUri, (m) => this.handle(m));
+  }
+
+  // ---- commands ----
+
+  /** `cyclicalLr.openPanel`, optionally with `{ schedule }` (the CodeLens) to preview that schedule. */
+  private openPanel(arg: unknown): void {
+    const panel = this.panel();
+    const schedule = (arg as { schedule?: unknown } | undefined)?.schedule;
+    if (schedule !== undefined) {
+      if (isScheduleSpec(schedule)) panel.post({ type: 'setSchedule', spec: schedule });
+      else logLine(`openPanel: ignoring an invalid schedule argument ${JSON.stringify(schedule)}`);
+    }
+  }
+
+  /**
+   * `cyclicalLr.runRangeTest`: from the Explorer (a Uri), from code (`{ dataset, config? }`, e.g. tests),
+   * or from the palette (a QuickPick of the workspace's datasets). Resolves when the run ends.
+   */
+  private async runRangeTestCommand(arg: unknown): Promise<RangeTestResult | undefined> {
+    let dataset: string | undefined;
+    let overrides: Partial<RangeTestConfig> = {};
+    if (arg instanceof vscode.Uri) dataset = arg.fsPath;
+    else if (typeof arg === 'object' && arg !== null && typeof (arg as { dataset?: unknown }).dataset === 'string') {
+      dataset = (arg as { dataset: string }).dataset;
+      overrides = ((arg as { config?: Partial<RangeTestConfig> }).config ?? {}) as Partial<RangeTestConfig>;
+    } else dataset = await pickDataset();
+    if (!dataset) return undefined;
+    const config = { ...configFromSettings(dataset), ...overrides, dataset };
+    return this.startRun(this.workerRunner(config));
+  }
+
+  private workerRunner(config: RangeTestConfig): RangeTestRunner {
+    const workerPath = this.context.asAbsolutePath(path.join('dist', 'worker.js'));
+    return {
+      label: path.basename(config.dataset),
+      config,
+      start: (onEvent) => startRangeTest(config, { workerPath, onEvent }),
+    };
+  }
+
+  private async pickRun(placeHolder: string, arg: unknown): Promise<StoredRun | undefined> {
+    let id = typeof arg === 'string' ? arg : undefined;
+    if (!id) {
+      const entries = await this.history.list();
+      if (!entries.length) {
+        void vscode.window.showInformationMessage('No range test runs in this workspace yet.');
+        return undefined;
+      }
+      const picked = await vscode.window.showQuickPick(
+        entries.map((e) => ({
+          label: e.label,
+          description: new Date(e.createdAt).toLocaleString(),
+          detail: `${e.points} steps · ${e.stopReason} · bounds ${e.bounds.baseLr.toPrecision(2)}–${e.bounds.maxLr.toPrecision(2)}`,
+          id: e.id,
+        })),
+        { placeHolder },
+      );
+      id = picked?.id;
+    }
+    return id ? this.history.load(id) : undefined;
+  }
+
+  private async openRunCommand(arg: unknown): Promise<void> {
+    const run = await this.pickRun('Open which run?', arg);
+    if (run) this.panel().post({ type: 'showRun', run: panelRunOf(run) });
+  }
+
+  private async deleteRunCommand(arg: unknown): Promise<void> {
+    const run = await this.pickRun('Delete which run?', arg);
+    if (run) await this.deleteRun(run.id);
+  }
+
+  private async exportRunCommand(arg: unknown): Promise<void> {
+    const run = await this.pickRun('Export which run?', arg);
+    if (!run) return;
+    const format = await vscode.window.showQuickPick(
+      [
+        { label: 'PNG', description: 'the chart as an image', format: 'png' as const },
+        { label: 'CSV', description: 'step, lr, loss, smoothed', format: 'csv' as const },
+        { label: 'JSON', description: 'the full result', format: 'json' as const },
+      ],
+      { placeHolder: 'Export as' },
+    );
+    if (!format) return;
+    if (format.format !== 'png') return this.exportRun(run, format.format);
+    // The PNG is the panel's own rendering of the chart: show the run there, then ask for the image.
+    const panel = this.panel();
+    panel.post({ type: 'showRun', run: panelRunOf(run) });
+    const requestId = this.nextPngRequest++;
+    const dataUrl = await new Promise<string | null>((resolve) => {
+      this.pngRequests.set(requestId, resolve);
+      setTimeout(() => resolve(null), 10_000);
+      panel.post({ type: 'requestPng', requestId });
+    });
+    this.pngRequests.delete(requestId);
+    if (!dataUrl) {
+      void vscode.window.showErrorMessage('The range test panel did not render the chart; open the run in the panel and use its PNG button.');
+      return;
+    }
+    await this.exportRun(run, 'png', dataUrl);
+  }
+
+  // ---- runs ----
+
+  /** Cancels the running test; the worker is gone within a second (the client kills it after a grace period). */
+  private cancel(): void {
+    const active = this.active;
+    if (!active || active.status !== 'running' || !active.cancel) return;
+    logLine(`run ${active.run.id}: cancel requested`);
+    active.progress?.cancelling();
+    active.cancel();
+  }
+
+  async startRun(runner: RangeTestRunner): Promise<RangeTestResult | undefined> {
+    if (this.active?.status === 'running') {
+      const choice = await vscode.window.showWarningMessage('A range test is already running.', 'Cancel It');
+      if (choice === 'Cancel It') this.cancel();
+      return undefined;
+    }
+    const config = runner.config;
+    this.lastDataset = config.dataset;
+    const run: PanelRun = { id: newRunId(), label: runner.label, config };
+    const active: ActiveRun = { run, runIndex: 0, points: [], pending: [], status: 'running' };
+    this.active = active;
+    const total = config.iterations * config.runs;
+    const panel = this.panel();
+    panel.post({ type: 'runStarted', run, stepsExpected: total });
+    logLine(`run ${run.id}: range test on ${config.dataset} (${config.iterations} steps × ${config.runs} runs, ${config.model}, ${config.optimizer})`);
+
+    active.progress = showRunProgress(runner.label, () => this.cancel());
+    let handle: { result: Promise<RangeTestResult>; cancel(): void };
+    try {
+      handle = runner.start((event) => this.onWorkerEvent(active, event, total));
+    } catch (error) {
+      this.fail(active, error);
+      active.progress.done();
+      return undefined;
+    }
+    active.cancel = () => handle.cancel();
+
+    try {
+      const result = await handle.result;
+      this.flush(active);
+      if (result.stopReason === 'cancelled') {
+        this.cancelled(active);
+        return undefined;
+      }
+      active.status = 'done';
+      run.result = result;
+      const stored: StoredRun = { id: run.id, label: run.label, createdAt: new Date().toISOString(), result };
+      await this.context.workspaceState.update(LAST_RESULT_KEY, result);
+      try {
+        await this.history.save(stored);
+      } catch (error) {
+        logLine(`run ${run.id}: could not save to history: ${String(error)}`);
+      }
+      RangeTestPanel.instance?.post({ type: 'runFinished', run: { ...run, result } });
+      await this.postHistory();
+      logLine(`run ${run.id}: ${result.stopReason} after ${result.lrs.length} steps (${result.stepsPerSecond.toFixed(1)} steps/s, ${result.backend})`);
+      return result;
+    } catch (error) {
+      this.flush(active);
+      if (isRangeTestCancelled(error)) this.cancelled(active);
+      else this.fail(active, error);
+      return undefined;
+    } finally {
+      if (active.flushTimer) clearTimeout(active.flushTimer);
+      active.cancel = undefined;
+      active.progress.done();
+    }
+  }
+
+  private onWorkerEvent(active: ActiveRun, event: WorkerEvent, total: number): void {
+    if (event.type === 'log') {
+      logLine(`worker: ${event.message}`);
+      return;
+    }
+    if (event.type !== 'progress') return;
+    if (event.run !== active.runIndex) {
+      // Each repeat restarts the sweep; the chart follows the latest one until the averaged result arrives.
+      this.flush(active);
+      active.runIndex = event.run;
+      active.points = [];
+    }
+    active.points.push(event.point);
+    active.pending.push(event.point);
+    active.progress?.report(event.run * active.run.config.iterations + event.point.step + 1, total);
+    active.flushTimer ??= setTimeout(() => this.flush(active), FLUSH_MS);
+  }
+
+  private flush(active: ActiveRun): void {
+    if (active.flushTimer) clearTimeout(active.flushTimer);
+    active.flushTimer = undefined;
+    if (!active.pending.length) return;
+    const points = active.pending;
+    active.pending = [];
+    RangeTestPanel.instance?.post({ type: 'points', runId: active.run.id, run: active.runIndex, points });
+  }
+
+  private cancelled(active: ActiveRun): void {
+    active.status = 'cancelled';
+    RangeTestPanel.instance?.post({ type: 'runCancelled', runId: active.run.id });
+    logLine(`run ${active.run.id}: cancelled`);
+  }
+
+  private fail(active: ActiveRun, error: unknown): void {
+    active.status = 'failed';
+    let failure: NonNullable<ActiveRun['failure']>;
+    if (isUserError(error)) {
+      const { file, line, column } = error.location;
+      const location = file ? [file, line, column].filter((p) => p !== undefined).join(':') : undefined;
+      failure = { message: error.message, hint: error.hint, location };
+    } else {
+      const message = error instanceof Error ? error.message : String(error);
+      failure = { message: `The range test stopped unexpectedly: ${message}`, hint: 'Details are in the "Cyclical LR" output channel.' };
+    }
+    active.failure = failure;
+    logLine(`run ${active.run.id}: failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    RangeTestPanel.instance?.post({ type: 'runFailed', runId: active.run.id, ...failure });
+    const text = [failure.location, failure.message].filter(Boolean).join(': ') + (failure.hint ? ` — ${failure.hint}` : '');
+    void vscode.window.showErrorMessage(`Range test failed: ${text}`, 'Show Log').then((choice) => {
+      if (choice) outputChannel().show(true);
+    });
+  }
+
+  private async deleteRun(id: string): Promise<void> {
+    await this.history.delete(id);
+    await this.postHistory();
+  }
+
+  private async postHistory(): Promise<void> {
+    RangeTestPanel.instance?.post({ type: 'history', history: await this.history.list() });
+  }
+
+  private async exportRun(run: StoredRun, format: ExportFormat, dataUrl?: string): Promise<void> {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const name = `lr-range-test-${run.id}.${format}`;
+    const filters: Record<ExportFormat, Record<string, string[]>> = {
+      png: { 'PNG image': ['png'] },
+      csv: { CSV: ['csv'] },
+      json: { JSON: ['json'] },
+    };
+    const target = await vscode.window.showSaveDialog({
+      title: `Export range test as ${format.toUpperCase()}`,
+      defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined,
+      filters: filters[format],
+    });
+    if (!target) return;
+    let bytes: Uint8Array;
+    if (format === 'png') bytes = pngBytesFromDataUrl(dataUrl ?? '');
+    else if (format === 'csv') bytes = Buffer.from(runToCsv(run.result), 'utf8');
+    else bytes = Buffer.from(JSON.stringify(run.result, null, 2) + '\n', 'utf8');
+    await vscode.workspace.fs.writeFile(target, bytes);
+    void vscode.window.showInformationMessage(`Exported ${path.basename(target.fsPath)}.`);
+  }
+
+  // ---- messages from the webview ----
+
+  private handle(message: FromWebview): void {
+    this.dispatch(message).catch((error: unknown) => {
+      logLine(`panel: handling '${message.type}' failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      void vscode.window.showErrorMessage(`Cyclical LR: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  }
+
+  private async dispatch(message: FromWebview): Promise<void> {
+    const panel = RangeTestPanel.instance;
+    if (!panel) return;
+    switch (message.type) {
+      case 'ready':
+        return this.onReady(panel, message.shownRunId, message.overlayRunId);
+      case 'pickDataset': {
+        const dataset = await pickDataset();
+        if (dataset) {
+          this.lastDataset = dataset;
+          panel.post({ type: 'datasets', datasets: await findDatasets(), selected: dataset });
+          await this.inspect(panel, dataset);
+        }
+        return;
+      }
+      case 'inspectDataset':
+        return this.inspect(panel, message.path, message.target);
+      case 'run':
+        await this.startRun(this.workerRunner(configFromRequest(message.request)));
+        return;
+      case 'cancel':
+        return this.cancel();
+      case 'insert':
+        return this.insert(message.framework, message.spec, message.stepsPerEpoch, message.optimizer);
+      case 'openRun': {
+        const run = await this.history.load(message.id);
+        if (run) panel.post({ type: 'showRun', run: panelRunOf(run) });
+        return;
+      }
+      case 'overlayRun': {
+        const run = message.id ? await this.history.load(message.id) : undefined;
+        panel.post({ type: 'overlay', run: run ? panelRunOf(run) : null });
+        return;
+      }
+      case 'deleteRun': {
+        const entry = (await this.history.list()).find((e) => e.id === message.id);
+        const answer = await vscode.window.showWarningMessage(
+          `Delete the run "${entry?.label ?? message.id}" from the history?`,
+          { modal: true },
+          'Delete',
+        );
+        if (answer === 'Delete') await this.deleteRun(message.id);
+        return;
+      }
+      case 'export':
+      case 'exportPng': {
+        const run = await this.history.load(message.id);
+        if (!run) {
+          void vscode.window.showWarningMessage('That run is not in the history (it may still be running, or was deleted).');
+          return;
+        }
+        return message.type === 'export' ? this.exportRun(run, message.format) : this.exportRun(run, 'png', message.dataUrl);
+      }
+      case 'png':
+        this.pngRequests.get(message.requestId)?.(message.dataUrl);
+        return;
+      case 'state':
+        this.lastState = message.state;
+        return;
+      case 'log':
+        logLine(`webview ${message.level}: ${message.message}`);
+        return;
+    }
+  }
+
+  /** A (re)created webview gets everything it shows that it did not keep in its own state. */
+  private async onReady(panel: RangeTestPanel, shownRunId: string | null, overlayRunId: string | null): Promise<void> {
+    panel.post({ type: 'init', defaults: defaultRunRequest(this.lastDataset), datasets: [], history: await this.history.list() });
+    const active = this.active;
+    if (active && (active.status === 'running' || active.run.id === shownRunId || !shownRunId)) {
+      panel.post({ type: 'runStarted', run: active.run, stepsExpected: active.run.config.iterations * active.run.config.runs });
+      if (active.points.length) panel.post({ type: 'points', runId: active.run.id, run: active.runIndex, points: active.points });
+      const result = active.run.result;
+      if (active.status === 'done' && result) panel.post({ type: 'runFinished', run: { ...active.run, result } });
+      if (active.status === 'failed' && active.failure) panel.post({ type: 'runFailed', runId: active.run.id, ...active.failure });
+      if (active.status === 'cancelled') panel.post({ type: 'runCancelled', runId: active.run.id });
+    } else if (shownRunId) {
+      const run = await this.history.load(shownRunId);
+      if (run) panel.post({ type: 'showRun', run: panelRunOf(run) });
+    }
+    if (overlayRunId) {
+      const overlay = await this.history.load(overlayRunId);
+      if (overlay) panel.post({ type: 'overlay', run: panelRunOf(overlay) });
+    }
+    // Searching the workspace can take a moment: the form is usable before the list arrives.
+    findDatasets().then(
+      (datasets) => panel.post({ type: 'datasets', datasets }),
+      (error: unknown) => logLine(`could not list datasets: ${String(error)}`),
+    );
+  }
+
+  /**
+   * Dataset inspection runs here, in the extension host: it is asynchronous file I/O that reads a bounded
+   * sample (the readers stream large files), so it does not block the host the way training would.
+   */
+  private async inspect(panel: RangeTestPanel, dataset: string, target?: string): Promise<void> {
+    try {
+      const summary = await inspectDataset(dataset, { target });
+      panel.post({ type: 'datasetInfo', path: dataset, summary });
+    } catch (error) {
+      const message = isUserError(error) ? error.format() : error instanceof Error ? error.message : String(error);
+      panel.post({ type: 'datasetInfo', path: dataset, summary: null, error: message });
+    }
+  }
+
+  /**
+   * Inserts through the snippet helper's command, into the editor the user was in before the panel took
+   * focus (a focused webview leaves no active text editor).
+   */
+  private async insert(framework: string, spec: ScheduleSpec, stepsPerEpoch?: number, optimizer?: string): Promise<void> {
+    const editor =
+      this.lastEditor && !this.lastEditor.document.isClosed
+        ? this.lastEditor
+        : vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'file' || e.document.uri.scheme === 'untitled');
+    if (!editor) {
+      void vscode.window.showWarningMessage('Open your training script in an editor, put the cursor where the scheduler goes, then press Insert again.');
+      return;
+    }
+    await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, preserveFocus: false });
+    await vscode.commands.executeCommand('cyclicalLr.insertScheduler', { framework, policy: spec.policy, spec, stepsPerEpoch, optimizer });
+  }
+}
+
+function panelRunOf(run: StoredRun): PanelRun & { result: RangeTestResult } {
+  return { id: run.id, label: run.label, config: run.result.config, result: run.result };
+}

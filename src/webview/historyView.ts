@@ -1,0 +1,61 @@
+import type { HistoryEntry } from '../core/panelProtocol';
+import { button, h } from './dom';
+import { formatLr } from './format';
+
+// The workspace's past runs: open one, overlay one on the current chart, delete one.
+
+export interface HistoryEvents {
+  onOpen(id: string): void;
+  onOverlay(id: string | null): void;
+  onDelete(id: string): void;
+}
+
+export class HistoryView {
+  readonly element: HTMLElement;
+  private readonly list = h('ul', { class: 'history', 'aria-label': 'Past runs' });
+  private entries: HistoryEntry[] = [];
+  private shownId: string | null = null;
+  private overlayId: string | null = null;
+
+  constructor(private readonly events: HistoryEvents) {
+    this.element = h('section', { id: 'history', 'aria-labelledby': 'history-heading' }, h('h2', { id: 'history-heading' }, 'History'), this.list);
+    this.render();
+  }
+
+  set(entries: HistoryEntry[]): void {
+    this.entries = entries;
+    this.render();
+  }
+
+  mark(shownId: string | null, overlayId: string | null): void {
+    this.shownId = shownId;
+    this.overlayId = overlayId;
+    this.render();
+  }
+
+  private render(): void {
+    this.list.replaceChildren();
+    if (!this.entries.length) {
+      this.list.appendChild(h('li', { class: 'hint' }, 'Finished runs of this workspace are kept here.'));
+      return;
+    }
+    for (const entry of this.entries) {
+      const open = button('Open', { 'aria-label': `Open run ${entry.label}`, disabled: entry.id === this.shownId });
+      open.addEventListener('click', () => this.events.onOpen(entry.id));
+      const overlaid = entry.id === this.overlayId;
+      const overlay = button(overlaid ? 'Remove overlay' : 'Overlay', { 'aria-pressed': overlaid ? 'true' : 'false', 'aria-label': `${overlaid ? 'Remove overlay of' : 'Overlay'} run ${entry.label}`, disabled: entry.id === this.shownId });
+      overlay.addEventListener('click', () => this.events.onOverlay(overlaid ? null : entry.id));
+      const remove = button('Delete', { 'aria-label': `Delete run ${entry.label}` });
+      remove.addEventListener('click', () => this.events.onDelete(entry.id));
+      const when = new Date(entry.createdAt);
+      this.list.appendChild(
+        h(
+          'li',
+          { class: entry.id === this.shownId ? 'current' : undefined },
+          h('div', { class: 'history-text' }, h('strong', {}, entry.label), ' ', h('span', { class: 'hint' }, `${when.toLocaleString()} · ${entry.points} steps · ${entry.stopReason} · ${formatLr(entry.bounds.baseLr)} – ${formatLr(entry.bounds.maxLr)} · ${Math.round(entry.confidence * 100)}%`)),
+          h('div', { class: 'button-row compact' }, open, overlay, remove),
+        ),
+      );
+    }
+  }
+}

@@ -1,0 +1,244 @@
+import {
+  Chart,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  LogarithmicScale,
+  PointElement,
+  Tooltip,
+  type ChartDataset,
+  type TooltipItem,
+} from 'chart.js';
+import type { CurvePoint, LrBounds, RangeTestResult } from '../core/types';
+import { attachBoundsDrag, BoundsOverlay, createBoundsPlugin } from './boundsPlugin';
+import { formatLoss, formatLr } from './format';
+import type { ThemeColors } from './theme';
+
+// The live loss-vs-learning-rate chart. Points arrive in bursts from the extension; they are queued and
+// drawn once per animation frame, so the chart redraws at most at the display's rate however fast the
+// engine streams (chart.js is told not to animate, parse or re-sort anything).
+
+Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, Legend);
+
+interface XY {
+  x: number;
+  y: number;
+}
+
+/** Index of the overlaid run's dataset (0: raw loss, 1: smoothed loss). */
+const OVERLAY = 2;
+
+/** Non-finite losses (a diverged step, NaN sent as null) become gaps. */
+function y(value: number | null | undefined): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : NaN;
+}
+
+function isPowerOfTen(value: number): boolean {
+  const exponent = Math.log10(value);
+  return Math.abs(exponent - Math.round(exponent)) < 1e-9;
+}
+
+export class LossChart {
+  readonly chart: Chart<'line', XY[]>;
+  private readonly overlay: BoundsOverlay;
+  private raw: XY[] = [];
+  private smoothed: XY[] = [];
+  private pending: CurvePoint[] = [];
+  private frame = 0;
+  /** Running extremes for the y range, so a frame does not rescan 10,000 points. */
+  private extremes = { minRaw: Infinity, maxRaw: -Infinity, maxSmoothed: -Infinity, minSmoothed: Infinity };
+  /** Frames drawn while streaming (read by the benchmark). */
+  framesDrawn = 0;
+
+  constructor(
+    canvas: HTMLCanvasElement,
+    colors: ThemeColors,
+    onBoundsDragged: (bounds: LrBounds, done: boolean) => void,
+  ) {
+    this.overlay = { bounds: null, diverged: null, colors, active: null };
+    this.chart = new Chart<'line', XY[]>(canvas, {
+      type: 'line',
+      data: {
+        datasets: [
+          this.dataset('loss', this.raw, colors.loss, 1),
+          this.dataset('smoothed loss', this.smoothed, colors.smoothed, 2.5),
+          { ...this.dataset('overlay (smoothed)', [], colors.overlay, 2), borderDash: [6, 4], hidden: true },
+        ],
+      },
+      options: {
+        animation: false,
+        parsing: false,
+        normalized: true,
+        responsive: true,
+        maintainAspectRatio: false,
+        spanGaps: false,
+        interaction: { mode: 'nearest', axis: 'x', intersect: false },
+        scales: {
+          x: {
+            type: 'logarithmic',
+            title: { display: true, text: 'learning rate (log scale)' },
+            ticks: { autoSkip: true, maxRotation: 0, callback: (value) => (isPowerOfTen(Number(value)) ? formatLr(Number(value)) : '') },
+          },
+          y: { type: 'linear', title: { display: true, text: 'loss' }, ticks: { callback: (value) => formatLoss(Number(value)) } },
+        },
+        plugins: {
+          legend: { position: 'top', align: 'end', labels: { boxWidth: 14, boxHeight: 2, filter: (item, data) => (data.datasets[item.datasetIndex ?? 0]?.data.length ?? 0) > 0 } },
+          tooltip: {
+            callbacks: {
+              title: (items: TooltipItem<'line'>[]) => (items[0] ? `lr ${formatLr(items[0].parsed.x)}` : ''),
+              label: (item: TooltipItem<'line'>) => `${item.dataset.label ?? ''}: ${formatLoss(item.parsed.y)}`,
+            },
+          },
+        },
+      },
+      plugins: [createBoundsPlugin(this.overlay)],
+    });
+    this.applyColors(colors);
+    attachBoundsDrag(this.chart as unknown as Chart, this.overlay, onBoundsDragged);
+  }
+
+  private dataset(label: string, data: XY[], color: string, width: number): ChartDataset<'line', XY[]> {
+    return { label, data, borderColor: color, backgroundColor: color, borderWidth: width, pointRadius: 0, pointHitRadius: 4, tension: 0 };
+  }
+
+  get pointsPlotted(): number {
+    return this.raw.length;
+  }
+
+  get overlayPoints(): number {
+    return this.chart.data.datasets[OVERLAY].hidden ? 0 : this.chart.data.datasets[OVERLAY].data.length;
+  }
+
+  get bounds(): LrBounds | null {
+    return this.overlay.bounds;
+  }
+
+  /** Empties the curve for a new run (the overlay stays). */
+  reset(): void {
+    this.pending = [];
+    this.raw.length = 0;
+    this.smoothed.length = 0;
+    this.overlay.diverged = null;
+    this.extremes = { minRaw: Infinity, maxRaw: -Infinity, maxSmoothed: -Infinity, minSmoothed: Infinity };
+    this.fitY();
+    this.chart.update('none');
+  }
+
+  /** Queues streamed points; they are drawn on the next animation frame. */
+  append(points: readonly CurvePoint[]): void {
+    for (const p of points) this.pending.push(p);
+    if (!this.frame) this.frame = requestAnimationFrame(() => this.drawPending());
+  }
+
+  private drawPending(): void {
+    this.frame = 0;
+    const points = this.pending;
+    this.pending = [];
+    for (const p of points) this.push(p.lr, p.loss, p.smoothed);
+    this.fitY();
+    this.chart.update('none');
+    this.framesDrawn++;
+  }
+
+  private push(lr: number, loss: number | null, smoothed: number | null): void {
+    const rawY = y(loss);
+    const smoothY = y(smoothed);
+    this.raw.push({ x: lr, y: rawY });
+    this.smoothed.push({ x: lr, y: smoothY });
+    const e = this.extremes;
+    if (Number.isFinite(rawY)) {
+      if (rawY < e.minRaw) e.minRaw = rawY;
+      if (rawY > e.maxRaw) e.maxRaw = rawY;
+    }
+    if (Number.isFinite(smoothY)) {
+      if (smoothY > e.maxSmoothed) e.maxSmoothed = smoothY;
+      if (smoothY < e.minSmoothed) e.minSmoothed = smoothY;
+    }
+  }
+
+  /**
+   * Frames the smoothed curve: the raw loss's spikes near divergence would otherwise squash everything
+   * into a flat line at the bottom.
+   */
+  private fitY(): void {
+    const e = this.extremes;
+    const yScale = this.chart.options.scales?.y;
+    if (!yScale) return;
+    if (!Number.isFinite(e.minSmoothed)) {
+      yScale.min = undefined;
+      yScale.max = undefined;
+      return;
+    }
+    const top = Math.min(Math.max(e.maxRaw, e.maxSmoothed), e.maxSmoothed * 1.25);
+    const bottom = Math.min(e.minRaw, e.minSmoothed);
+    const pad = (top - bottom) * 0.05 || Math.abs(top) * 0.05 || 1;
+    yScale.min = bottom - pad;
+    yScale.max = top + pad;
+  }
+
+  /** Shows a finished run (replaces what streamed in: with several runs the result is their average). */
+  showResult(result: RangeTestResult): void {
+    if (this.frame) cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    this.pending = [];
+    this.raw.length = 0;
+    this.smoothed.length = 0;
+    this.extremes = { minRaw: Infinity, maxRaw: -Infinity, maxSmoothed: -Infinity, minSmoothed: Infinity };
+    for (let i = 0; i < result.lrs.length; i++) this.push(result.lrs[i], result.losses[i], result.smoothed[i]);
+    const stop = Math.min(result.stoppedAt, result.lrs.length - 1);
+    this.overlay.diverged =
+      result.stopReason === 'diverged' || result.stopReason === 'non-finite'
+        ? { lr: result.lrs[stop], loss: Number.isFinite(result.smoothed[stop]) ? result.smoothed[stop] : this.extremes.maxSmoothed }
+        : null;
+    this.fitY();
+    this.chart.update('none');
+  }
+
+  setOverlay(result: RangeTestResult | null, label: string): void {
+    const dataset = this.chart.data.datasets[OVERLAY];
+    dataset.data = result ? result.lrs.map((lr, i) => ({ x: lr, y: y(result.smoothed[i]) })) : [];
+    dataset.hidden = !result;
+    dataset.label = result ? `overlay: ${label}` : 'overlay';
+    this.chart.update('none');
+  }
+
+  setBounds(bounds: LrBounds | null): void {
+    this.overlay.bounds = bounds ? { ...bounds } : null;
+    this.chart.draw();
+  }
+
+  applyColors(colors: ThemeColors): void {
+    this.overlay.colors = colors;
+    const [raw, smoothed, overlay] = this.chart.data.datasets;
+    raw.borderColor = raw.backgroundColor = colors.loss;
+    smoothed.borderColor = smoothed.backgroundColor = colors.smoothed;
+    overlay.borderColor = overlay.backgroundColor = colors.overlay;
+    const options = this.chart.options;
+    options.color = colors.foreground;
+    options.font = { family: colors.font };
+    for (const axis of ['x', 'y'] as const) {
+      const scale = options.scales?.[axis];
+      if (!scale) continue;
+      scale.grid = { color: colors.grid };
+      scale.border = { color: colors.grid };
+      scale.ticks = { ...scale.ticks, color: colors.muted };
+      if ('title' in scale && scale.title) scale.title.color = colors.muted;
+    }
+    this.chart.update('none');
+  }
+
+  /** The chart as a PNG data URL, on the theme's background (a bare canvas is transparent). */
+  toPng(): string {
+    const source = this.chart.canvas;
+    const canvas = document.createElement('canvas');
+    canvas.width = source.width;
+    canvas.height = source.height;
+    const ctx = canvas.getContext('2d');
+    if (!ctx) return source.toDataURL('image/png');
+    ctx.fillStyle = this.overlay.colors.background;
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    ctx.drawImage(source, 0, 0);
+    return canvas.toDataURL('image/png');
+  }
+}
