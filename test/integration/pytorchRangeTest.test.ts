@@ -1,0 +1,65 @@
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { PanelStateReport } from '../../src/core/panelProtocol';
+import type { RangeTestResult } from '../../src/core/types';
+import { EXTENSION_ID, activateExtension } from './support/extension';
+
+const COMMAND = 'cyclicalLr.runPyTorchRangeTest';
+
+async function panelState(until: (s: PanelStateReport) => boolean, what: string): Promise<PanelStateReport> {
+  const deadline = Date.now() + 30_000;
+  let state: PanelStateReport | null = null;
+  while (Date.now() < deadline) {
+    state = (await vscode.commands.executeCommand<PanelStateReport | null>('cyclicalLr._panelStateForTests')) ?? null;
+    if (state && until(state)) return state;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  assert.fail(`the panel never showed ${what}; last state: ${JSON.stringify(state)}`);
+}
+
+describe('Run Range Test on PyTorch Model (real torch)', function () {
+  this.timeout(180_000);
+
+  it('is declared for trusted workspaces only', async () => {
+    const extension = await activateExtension();
+    const pkg = extension.packageJSON as {
+      capabilities: { untrustedWorkspaces: { supported: string } };
+      contributes: { commands: Array<{ command: string; enablement?: string; category?: string }> };
+    };
+    const command = pkg.contributes.commands.find((c) => c.command === COMMAND);
+    assert.equal(command?.enablement, 'isWorkspaceTrusted');
+    assert.equal(command?.category, 'Cyclical LR');
+    assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
+  });
+
+  it('runs the bundled example and shows it in the panel with its suggestions', async () => {
+    await activateExtension();
+    const extensionPath = vscode.extensions.getExtension(EXTENSION_ID)?.extensionPath as string;
+    const example = join(extensionPath, 'examples', 'pytorch', 'model.py');
+    const result = await vscode.commands.executeCommand<RangeTestResult | undefined>(COMMAND, vscode.Uri.file(example));
+    assert.ok(result, 'the command returns the result');
+    assert.equal(result.backend, 'pytorch');
+    assert.equal(result.dataset.path, example);
+    assert.equal(result.dataset.rows, 3200);
+    assert.ok(['completed', 'diverged'].includes(result.stopReason), result.stopReason);
+    assert.ok(result.lrs.length >= 20, `${result.lrs.length} points`);
+    assert.ok(result.suggestion.clr.baseLr < result.suggestion.clr.maxLr);
+    const state = await panelState((s) => s.status === 'done' && s.pointsPlotted === result.lrs.length, 'the finished run');
+    assert.ok(state.suggestionRows.length > 0, 'the suggestions table is filled');
+    assert.equal(state.error, null);
+  });
+
+  it("shows a clear error when the file lacks a required name", async () => {
+    await activateExtension();
+    const dir = mkdtempSync(join(tmpdir(), 'clr-pytorch-int-'));
+    const file = join(dir, 'incomplete.py');
+    writeFileSync(file, 'import torch\nmodel = torch.nn.Linear(2, 2)\ncriterion = torch.nn.MSELoss()\n');
+    const result = await vscode.commands.executeCommand<RangeTestResult | undefined>(COMMAND, vscode.Uri.file(file));
+    assert.equal(result, undefined);
+    const state = await panelState((s) => s.status === 'failed', 'the failure');
+    assert.match(state.error ?? '', /train_loader/);
+  });
+});
