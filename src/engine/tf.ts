@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { UserError } from '../core/errors';
 import { BackendChoice } from '../core/types';
+import { registerWasmConvFilterGradient } from './wasmConvFilterGradient';
 
 /** The parts of the TF.js API the engine uses (both our bundled core+layers and tfjs-node provide them). */
 export type Tf = typeof tfc & Pick<typeof tfl, 'sequential' | 'layers' | 'loadLayersModel' | 'initializers'>;
@@ -70,6 +71,9 @@ async function useWasm(): Promise<boolean> {
  * honoured is a UserError, so that a setting the user made is never silently ignored.
  */
 export async function loadTf(choice: BackendChoice): Promise<LoadedTf> {
+  // PROD skips TF.js's debug checks and its console advice ("install the node backend"), which would
+  // otherwise land in the middle of the CLI's output.
+  bundled.env().set('PROD', true);
   if (choice === 'auto' || choice === 'node') {
     const native = loadNative();
     if (native) {
@@ -86,6 +90,7 @@ export async function loadTf(choice: BackendChoice): Promise<LoadedTf> {
   if (choice === 'auto' || choice === 'wasm') {
     if (await useWasm()) {
       await bundled.ready();
+      registerWasmConvFilterGradient(bundled);
       return { tf: bundled, backend: 'wasm' };
     }
     if (choice === 'wasm') {
