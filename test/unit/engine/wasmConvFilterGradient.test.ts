@@ -15,7 +15,7 @@ function filterGradient(xShape: number[], fShape: number[], strides: number, pad
     const f = tfc.tensor4d(random(fShape, 2), fShape as [number, number, number, number]);
     const outShape = tfc.conv2d(x, f, strides, pad).shape;
     const weights = tfc.tensor(random(outShape, 3), outShape);
-    const grad = tfc.grad((filter: tfc.Tensor4D) => tfc.sum(tfc.mul(tfc.conv2d(x, filter, strides, pad), weights)))(f);
+    const grad = tfc.grad((filter: tfc.Tensor) => tfc.sum(tfc.mul(tfc.conv2d(x, filter as tfc.Tensor4D, strides, pad), weights)))(f);
     return grad.dataSync() as Float32Array;
   });
 }
