@@ -1,0 +1,93 @@
+// Benchmark (not a test): the PyTorch bridge's range test on W1 against a plain PyTorch loop doing the same
+// steps with the same learning rates in the same interpreter, alternated side by side, medians reported.
+// The bridge's divergence stop is disabled so that both run all the steps.
+//
+//   npx tsc -p . && node out/bench/pytorch-bridge.js [--reps 7] [--steps 300] [--python /usr/bin/python3]
+import { execFileSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { DEFAULT_RANGE_TEST_CONFIG, RangeTestConfig } from '../src/core/types';
+import { startPyTorchRangeTest } from '../src/worker/pytorchBridge';
+import { findTorchPython } from '../src/worker/pythonInterpreter';
+
+const W1_FILE = resolve(__dirname, '..', '..', 'bench', 'pytorch-bridge-w1.py');
+const START_LR = 1e-6;
+const END_LR = 10;
+
+function flag(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+interface Sample {
+  stepsPerSecond: number;
+  /** Whole run as the user waits for it: start of Python, import torch, the user's file, the sweep. */
+  wallSeconds?: number;
+}
+
+async function bridgeRun(python: string, steps: number): Promise<Sample> {
+  const config: RangeTestConfig = {
+    ...DEFAULT_RANGE_TEST_CONFIG,
+    dataset: W1_FILE,
+    startLr: START_LR,
+    endLr: END_LR,
+    iterations: steps,
+    diverge: 1e12,
+    pytorch: { device: 'cpu', accumulate: 1, amp: false },
+  };
+  const t0 = process.hrtime.bigint();
+  const result = await startPyTorchRangeTest({ file: W1_FILE, python, config }).result;
+  const wallSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (result.lrs.length !== steps) throw new Error(`the bridge stopped after ${result.lrs.length} of ${steps} steps (${result.stopReason})`);
+  return { stepsPerSecond: result.stepsPerSecond, wallSeconds };
+}
+
+function plainRun(python: string, steps: number): Sample {
+  const t0 = process.hrtime.bigint();
+  const out = execFileSync(python, ['-B', W1_FILE, String(steps), String(START_LR), String(END_LR)], { encoding: 'utf8', cwd: join(W1_FILE, '..') });
+  const wallSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const line = JSON.parse(out.trim().split('\n').pop() as string) as { stepsPerSecond: number };
+  return { stepsPerSecond: line.stepsPerSecond, wallSeconds };
+}
+
+async function main(): Promise<void> {
+  const reps = Number(flag('reps', '7'));
+  const steps = Number(flag('steps', '300'));
+  const python = findTorchPython(process.argv.includes('--python') ? flag('python', '') : undefined);
+  const threads = execFileSync(python.executable, ['-c', 'import torch; print(torch.get_num_threads())'], { encoding: 'utf8' }).trim();
+  console.log(`W1: 20,000 x 32, 10 classes, MLP 32-128-128-10, batch 64, ${steps} steps, SGD momentum 0.9, lr ${START_LR} -> ${END_LR} exp`);
+  console.log(`PyTorch ${python.torch}, Python ${python.version} (${python.executable}), ${threads} threads, CPU; ${reps} alternated repetitions`);
+  // One warm-up of each (page cache, CPU frequency) that is not counted.
+  await bridgeRun(python.executable, steps);
+  plainRun(python.executable, steps);
+  const bridge: Sample[] = [];
+  const plain: Sample[] = [];
+  for (let i = 0; i < reps; i++) {
+    bridge.push(await bridgeRun(python.executable, steps));
+    plain.push(plainRun(python.executable, steps));
+  }
+  const b = median(bridge.map((s) => s.stepsPerSecond));
+  const p = median(plain.map((s) => s.stepsPerSecond));
+  const bw = median(bridge.map((s) => s.wallSeconds ?? 0));
+  const pw = median(plain.map((s) => s.wallSeconds ?? 0));
+  const overhead = (p / b - 1) * 100;
+  const rows = [
+    ['', 'steps/s (median)', 'min..max', 'process wall s (median)'],
+    ['plain PyTorch loop', p.toFixed(0), `${Math.min(...plain.map((s) => s.stepsPerSecond)).toFixed(0)}..${Math.max(...plain.map((s) => s.stepsPerSecond)).toFixed(0)}`, pw.toFixed(2)],
+    ['bridge range test', b.toFixed(0), `${Math.min(...bridge.map((s) => s.stepsPerSecond)).toFixed(0)}..${Math.max(...bridge.map((s) => s.stepsPerSecond)).toFixed(0)}`, bw.toFixed(2)],
+  ];
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  for (const r of rows) console.log(r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
+  console.log(`bridge overhead in steps/s: ${overhead.toFixed(1)}% (target <= 5%); ratio bridge/plain ${(b / p).toFixed(3)}`);
+  console.log('The wall time includes starting Python, importing torch and building W1; steps/s times the sweep only, in both.');
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});
