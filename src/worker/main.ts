@@ -5,9 +5,8 @@ import { isMainThread } from 'node:worker_threads';
 import { isUserError } from '../core/errors';
 import { describeInvalidMessage, isParentMessage, WORKER_PROTOCOL_VERSION, WorkerEvent } from '../core/workerProtocol';
 import { runRangeTest } from '../engine/runRangeTest';
+import { CRASH_ENV } from './testHooks';
 
-/** Test hook: makes the worker die abruptly after its first progress point, as a crash would. */
-export const CRASH_ENV = 'CLR_WORKER_TEST_CRASH';
 
 function send(event: WorkerEvent): Promise<void> {
   return new Promise((resolve) => {
@@ -67,4 +66,4 @@ function workerMain(): void {
 }
 
 // Worker threads of a multi-run test load this same bundle; only the process's main thread is the worker.
-if (isMainThread) workerMain();
+if (require.main === module && isMainThread) workerMain();

@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(__dirname, '..', '..', '..', '..');
+const cli = join(root, 'dist', 'cli.js');
+
+function clr(args: string[], cwd: string) {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('clr range-test and clr demo (dist/cli.js)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'clr-cli-rt-'));
+  const lines = ['x,y,label'];
+  for (let i = 0; i < 300; i++) lines.push(`${((i * 37) % 100) / 50 - 1},${((i * 53) % 100) / 50 - 1},${(i * 37) % 100 > 50 ? 'yes' : 'no'}`);
+  writeFileSync(join(dir, 'data.csv'), lines.join('\n') + '\n');
+
+  it('writes the JSON atomically and a self-contained HTML report', () => {
+    const r = clr(['range-test', 'data.csv', '--model', 'linear', '--iterations', '40', '--optimizer', 'adam', '--json', 'out/result.json', '--report', 'out/report.html'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /CyclicLR bounds: base_lr/);
+    assert.match(r.stdout, /report: .*report\.html/);
+    const result = JSON.parse(readFileSync(join(dir, 'out', 'result.json'), 'utf8'));
+    for (const key of ['backend', 'config', 'dataset', 'lrs', 'losses', 'smoothed', 'stopReason', 'stoppedAt', 'stepsPerSecond', 'suggestion']) {
+      assert.ok(key in result, `JSON has ${key}`);
+    }
+    assert.equal(result.backend, 'wasm');
+    assert.equal(result.config.optimizer, 'adam');
+    assert.equal(result.lrs.length, result.stoppedAt + 1);
+    assert.deepEqual(readdirSync(join(dir, 'out')).sort(), ['report.html', 'result.json'], 'no temporary files left');
+    const html = readFileSync(join(dir, 'out', 'report.html'), 'utf8');
+    assert.match(html, /<canvas id="curve"/);
+    assert.match(html, /new Chart\(/);
+    assert.ok(html.length > 100_000, 'chart.js is inlined');
+    assert.doesNotMatch(html, /<script src=/);
+  });
+
+  it('prints the JSON on stdout with --json -', () => {
+    const r = clr(['range-test', 'data.csv', '--model', 'linear', '--iterations', '20', '--json', '-'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).lrs.length > 0, true);
+  });
+
+  for (const [args, pattern] of [
+    [['range-test', 'data.csv', '--start-lr', '1', '--end-lr', '0.1'], /--end-lr \(0\.1\) must be above --start-lr \(1\)/],
+    [['range-test', 'data.csv', '--model', 'linear', '--hidden', '8'], /--hidden has no effect with --model linear/],
+    [['range-test', 'data.csv', '--optimizer', 'adam', '--momentum', '0.5'], /--momentum has no effect with --optimizer adam/],
+    [['range-test', 'data.csv', '--optimizer', 'lion'], /--optimizer: 'lion' is not valid: expected one of sgd/],
+    [['range-test', 'missing.csv'], /missing\.csv/],
+    [['range-test'], /range-test needs a dataset/],
+    [['range-test', 'data.csv', '--model', 'cnn'], /cnn model needs image data/],
+    [['range-test', 'data.csv', '--model', 'nothere/model.json'], /model\.json/],
+    [['range-test', 'data.csv', '--backend', 'node'], /native TensorFlow backend .* is not installed/],
+  ] as Array<[string[], RegExp]>) {
+    it(`exits 2 with one error line: ${args.slice(1).join(' ')}`, () => {
+      const r = clr(args, dir);
+      assert.equal(r.code, 2, r.stderr);
+      const errorLines = r.stderr.trim().split('\n');
+      assert.equal(errorLines.length, 1, r.stderr);
+      assert.match(errorLines[0], /^error: /);
+      assert.match(errorLines[0], pattern);
+    });
+  }
+
+  it('demo: prints the suggested bounds and where the report is', () => {
+    const out = join(dir, 'demo');
+    const r = clr(['demo', '--out', out], root);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /CyclicLR bounds: base_lr [0-9.e-]+, max_lr [0-9.e-]+/);
+    assert.match(r.stdout, new RegExp(`report: ${out.replace(/[/\\]/g, '.')}.report\\.html`));
+    assert.ok(existsSync(join(out, 'report.html')));
+  });
+});
