@@ -4,7 +4,8 @@ import { UserError } from '../core/errors';
 import { DatasetSummary } from '../core/types';
 import { readHead, requireRegularFile } from './files';
 
-export type DatasetFormat = DatasetSummary['format'];
+/** The formats read here (a PyTorch-side dataset is described by the Python bridge instead). */
+export type DatasetFormat = Exclude<DatasetSummary['format'], 'pytorch'>;
 
 const SUPPORTED = 'CSV, TSV, JSON Lines, NPY, NPZ, MNIST IDX (optionally .gz), or a folder with one sub-folder of PNG/JPEG images per class';
 

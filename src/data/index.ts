@@ -2,6 +2,10 @@ import { resolve } from 'node:path';
 import { DatasetSummary } from '../core/types';
 import { DEFAULT_MEMORY_BUDGET_BYTES, Dataset, OpenOptions } from './dataset';
 import { readCsv } from './csvReader';
+import { readJsonl } from './jsonlReader';
+import { ArrayDatasetSpec, assembleArrays } from './arrayDataset';
+import { idxSpec, npySpec, npzSpec } from './arrayReaders';
+import { readImageFolder } from './imageFolder';
 import { detectFormat } from './format';
 import { statPath } from './files';
 import { bytesPerSampleRow } from './table';
@@ -24,7 +28,18 @@ async function readTable(file: string, format: 'csv' | 'tsv' | 'jsonl', size: nu
     case 'tsv':
       return readCsv(file, size, tableOptions);
     case 'jsonl':
-      throw new Error('not yet');
+      return readJsonl(file, size, tableOptions);
+  }
+}
+
+function arraySpec(file: string, format: 'npy' | 'npz' | 'idx', size: number, options: OpenOptions): Promise<ArrayDatasetSpec> {
+  switch (format) {
+    case 'npy':
+      return npySpec(file, size, options);
+    case 'npz':
+      return npzSpec(file, size, options);
+    case 'idx':
+      return idxSpec(file);
   }
 }
 
@@ -38,8 +53,14 @@ export async function openDataset(path: string, options: OpenOptions = {}): Prom
     case 'tsv':
     case 'jsonl':
       return encodeTable(await readTable(file, format, stats.size, options, Infinity), options);
-    default:
-      throw new Error('not yet');
+    case 'npy':
+    case 'npz':
+    case 'idx': {
+      const { dataset } = await assembleArrays(await arraySpec(file, format, stats.size, options), options, false);
+      return dataset!;
+    }
+    case 'images':
+      return (await readImageFolder(file, options)).dataset;
   }
 }
 
@@ -53,7 +74,11 @@ export async function inspectDataset(path: string, options: OpenOptions = {}): P
     case 'tsv':
     case 'jsonl':
       return summarizeTable(await readTable(file, format, stats.size, options, INSPECT_SAMPLE_ROWS), options);
-    default:
-      return (await openDataset(file, options)).summary;
+    case 'npy':
+    case 'npz':
+    case 'idx':
+      return (await assembleArrays(await arraySpec(file, format, stats.size, options), options, true)).summary;
+    case 'images':
+      return (await readImageFolder(file, options)).summary;
   }
 }
