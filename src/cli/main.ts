@@ -2,6 +2,7 @@ import { isUserError } from '../core/errors';
 import { CliIO, CommandRunner, processIO } from './io';
 import { runSuggest } from './commands/suggest';
 import { runSchedule } from './commands/schedule';
+import { runSnippet } from './commands/snippet';
 import { runRangeTestCommand } from './commands/rangeTest';
 import { runDemo } from './commands/demo';
 import { isMainThread } from 'node:worker_threads';
@@ -22,6 +23,7 @@ const commands: Record<string, Command> = {
   inspect: { summary: 'what a dataset looks like to the range test: format, rows, features, target, warnings', run: runInspect },
   suggest: { summary: 'CLR, 1cycle and other finders\' learning rates from a range-test curve (CSV or JSON)', run: runSuggest },
   schedule: { summary: 'learning rate (and momentum) per step, exactly as PyTorch schedules it', run: runSchedule },
+  snippet: { summary: 'scheduler code for PyTorch, Lightning, Keras, TensorFlow.js or fastai, with your bounds', run: runSnippet },
 };
 
 function usage(): string {
