@@ -116,7 +116,7 @@ describe('range-test engine', () => {
     const dir = mkdtempSync(join(tmpdir(), 'clr-engine-'));
     const write = (path: string, data: string | Uint8Array) => writeFileSync(path, data);
 
-    it('trains exactly like the preset it was saved from', async () => {
+    it('trains like the preset it was saved from (TF.js Layers vs the fused trainer)', async () => {
       const data = spiralDataset();
       const { tf } = await loadTf('wasm');
       const built = buildPreset(tf, 'mlp', data.summary, [16, 16], 0);
@@ -124,7 +124,8 @@ describe('range-test engine', () => {
       await built.model.save(fileModelSaver(folder, write));
       const preset = await runRangeTestOnDataset(config({ seed: 0 }), data);
       const user = await runRangeTestOnDataset(config({ seed: 0, model: join(folder, 'model.json') }), data);
-      assert.deepEqual(user.losses, preset.losses);
+      assert.equal(user.losses.length, preset.losses.length);
+      user.losses.forEach((loss, i) => assert.ok(Math.abs(loss - preset.losses[i]) < 1e-4 * Math.max(1, preset.losses[i]), `step ${i}: ${loss} vs ${preset.losses[i]}`));
     });
 
     it("names both shapes when the model's input does not fit the data", async () => {

@@ -1,0 +1,183 @@
+// `node out/bench/engine/engineBench.js [--repeats 5] [--workloads W1,W2]` (or `npm run bench:engine`):
+// the engine (with the backend `auto` picks) against PyTorch + OpenBLAS on the same data, architecture,
+// batch, steps, optimizer and LR sweep, one thread each, each measurement a fresh process, interleaved.
+// Reports median steps/s, the ratio to PyTorch, and peak RSS as a markdown table.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { rangeTestLrs } from '../../src/core/schedules';
+import { DEFAULT_RANGE_TEST_CONFIG, DatasetSummary, RangeTestConfig } from '../../src/core/types';
+import { InMemoryDataset } from '../../src/data/dataset';
+import { SeededRandom } from '../../src/data/random';
+import { prepareTrainer } from '../../src/engine/prepareTrainer';
+
+type Workload = 'W1' | 'W2';
+
+interface Meta {
+  workload: Workload;
+  rows: number;
+  inputShape: number[];
+  classes: number;
+  hidden: number[];
+  batch: number;
+  steps: number;
+  startLr: number;
+  endLr: number;
+}
+
+const WORKLOADS: Record<Workload, Meta> = {
+  W1: { workload: 'W1', rows: 20000, inputShape: [32], classes: 10, hidden: [128, 128], batch: 64, steps: 300, startLr: 1e-6, endLr: 10 },
+  W2: { workload: 'W2', rows: 5000, inputShape: [28, 28, 1], classes: 10, hidden: [], batch: 64, steps: 100, startLr: 1e-6, endLr: 10 },
+};
+
+interface Measurement {
+  stepsPerSecond: number;
+  peakRssMB: number;
+  backend?: string;
+  threads?: number;
+}
+
+/** Class-dependent Gaussian-ish data, so that the loss actually moves during the sweep. */
+function writeData(meta: Meta, dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  const features = meta.inputShape.reduce((a, b) => a * b, 1);
+  const random = new SeededRandom(42);
+  const centres = Float32Array.from({ length: meta.classes * features }, () => random.next() * 2 - 1);
+  const x = new Float32Array(meta.rows * features);
+  const y = new Float32Array(meta.rows);
+  for (let i = 0; i < meta.rows; i++) {
+    const k = random.below(meta.classes);
+    y[i] = k;
+    for (let f = 0; f < features; f++) x[i * features + f] = centres[k * features + f] + (random.next() + random.next() - 1) * 1.5;
+  }
+  writeFileSync(join(dir, 'x.bin'), new Uint8Array(x.buffer));
+  writeFileSync(join(dir, 'y.bin'), new Uint8Array(y.buffer));
+  writeFileSync(join(dir, 'meta.json'), JSON.stringify(meta));
+}
+
+function loadDataset(dir: string): { meta: Meta; dataset: InMemoryDataset } {
+  const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as Meta;
+  const bytes = (name: string) => {
+    const b = readFileSync(join(dir, name));
+    return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+  };
+  const features = meta.inputShape.reduce((a, b) => a * b, 1);
+  const summary: DatasetSummary = {
+    path: dir,
+    format: 'npy',
+    rows: meta.rows,
+    features,
+    featureNames: [],
+    inputShape: meta.inputShape,
+    target: 'label',
+    task: 'classification',
+    classes: Array.from({ length: meta.classes }, (_, i) => String(i)),
+    warnings: [],
+  };
+  return { meta, dataset: new InMemoryDataset(summary, bytes('x.bin'), bytes('y.bin')) };
+}
+
+/** The engine's side of one measurement: the range test's own trainer and batches, timed over all steps. */
+async function engineChild(dir: string): Promise<void> {
+  const { meta, dataset } = loadDataset(dir);
+  const config: RangeTestConfig = {
+    ...DEFAULT_RANGE_TEST_CONFIG,
+    dataset: dir,
+    model: meta.workload === 'W1' ? 'mlp' : 'cnn',
+    hidden: meta.hidden,
+    optimizer: 'momentum',
+    momentum: 0.9,
+    startLr: meta.startLr,
+    endLr: meta.endLr,
+    iterations: meta.steps,
+    batchSize: meta.batch,
+    backend: 'auto',
+  };
+  const trainer = await prepareTrainer(config, dataset.summary);
+  const lrs = rangeTestLrs(meta.startLr, meta.endLr, meta.steps, 'exp');
+  const batches = dataset.batches(meta.batch, 0);
+  const started = performance.now();
+  for (let step = 0; step < meta.steps; step++) {
+    const batch = batches.next().value as { x: Float32Array; y: Float32Array; size: number };
+    trainer.step(batch.x, batch.y, batch.size, lrs[step]);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const result: Measurement = { stepsPerSecond: meta.steps / seconds, peakRssMB: process.resourceUsage().maxRSS / 1024, backend: trainer.backend, threads: 1 };
+  process.stdout.write(JSON.stringify(result) + '\n');
+}
+
+const median = (values: number[]) => {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+function runChild(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Measurement {
+  const out = execFileSync(command, args, { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 20 });
+  const line = out.trim().split('\n').pop() ?? '';
+  return JSON.parse(line) as Measurement;
+}
+
+async function driver(argv: string[]): Promise<void> {
+  const flag = (name: string, fallback: string) => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? argv[i + 1] : fallback;
+  };
+  const repeats = Number(flag('repeats', '5'));
+  const workloads = flag('workloads', 'W1,W2').split(',') as Workload[];
+  const python = flag('python', '/usr/bin/python3');
+  const torchScript = join(__dirname, '..', '..', '..', 'bench', 'engine', 'torch_child.py');
+  const root = mkdtempSync(join(tmpdir(), 'clr-engine-bench-'));
+  const runners = [
+    { name: 'engine (auto backend)', run: (dir: string) => runChild(process.execPath, [__filename, '--child', dir]) },
+    { name: 'PyTorch + OpenBLAS, 1 thread (OPENBLAS_CORETYPE unset)', run: (dir: string) => runChild(python, [torchScript, 'W', dir, '1'], { OPENBLAS_CORETYPE: '', OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' }) },
+    { name: 'PyTorch + OpenBLAS, 1 thread, OPENBLAS_CORETYPE=SkylakeX', run: (dir: string) => runChild(python, [torchScript, 'W', dir, '1'], { OPENBLAS_CORETYPE: 'SkylakeX', OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' }) },
+  ];
+  const table: Record<string, Record<string, { sps: number; rss: number; backend?: string }>> = {};
+  for (const workload of workloads) {
+    const dir = join(root, workload);
+    writeData(WORKLOADS[workload], dir);
+    const samples: Measurement[][] = runners.map(() => []);
+    for (let r = 0; r < repeats; r++) {
+      runners.forEach((runner, i) => {
+        // The torch child reads the workload from meta.json; the 'W' argument only keeps the CLI shape.
+        const m = i === 0 ? runner.run(dir) : runChild(python, [torchScript, workload, dir, '1'], i === 1 ? { OPENBLAS_CORETYPE: '' } : { OPENBLAS_CORETYPE: 'SkylakeX' });
+        samples[i].push(m);
+        process.stderr.write(`${workload} ${runner.name}: ${m.stepsPerSecond.toFixed(1)} steps/s, ${m.peakRssMB.toFixed(0)} MB\n`);
+      });
+    }
+    runners.forEach((runner, i) => {
+      table[runner.name] ??= {};
+      table[runner.name][workload] = { sps: median(samples[i].map((m) => m.stepsPerSecond)), rss: median(samples[i].map((m) => m.peakRssMB)), backend: samples[i][0].backend };
+    });
+  }
+  const best = (w: string) => Math.max(table[runners[1].name][w]?.sps ?? 0, table[runners[2].name][w]?.sps ?? 0);
+  const lines = [
+    `Engine vs PyTorch (medians of ${repeats} fresh processes each, interleaved; 1 thread each; ${cpus().length} cores: ${cpus()[0]?.model ?? '?'})`,
+    '',
+    `| runner | ${workloads.map((w) => `${w} steps/s | ${w} × best PyTorch | ${w} peak RSS MB`).join(' | ')} |`,
+    `|---|${workloads.map(() => '---|---|---|').join('')}`,
+    ...runners.map((runner) => {
+      const cells = workloads.map((w) => {
+        const c = table[runner.name][w];
+        return `${c.sps.toFixed(1)}${c.backend ? ` (${c.backend})` : ''} | ${(c.sps / best(w)).toFixed(2)} | ${c.rss.toFixed(0)}`;
+      });
+      return `| ${runner.name} | ${cells.join(' | ')} |`;
+    }),
+    '',
+  ];
+  process.stdout.write(lines.join('\n'));
+}
+
+if (process.argv[2] === '--child') {
+  engineChild(process.argv[3]).catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+} else {
+  driver(process.argv.slice(2)).catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
