@@ -3,7 +3,7 @@ SGD momentum 0.9. The range test imports this file for `model`, `train_loader`, 
 run as a script it is the plain PyTorch loop the bridge is compared with: the same steps and learning rates
 (exponential 1e-6 -> 10), printing one JSON line {"steps", "seconds", "stepsPerSecond"}.
 
-Usage: python pytorch-bridge-w1.py STEPS START_LR END_LR
+Usage: python pytorch-bridge-w1.py STEPS START_LR END_LR [DEVICE]
 """
 
 import json
@@ -23,8 +23,9 @@ criterion = nn.CrossEntropyLoss()
 optimizer = torch.optim.SGD(model.parameters(), lr=1e-6, momentum=0.9)
 
 
-def plain_loop(steps, start_lr, end_lr):
+def plain_loop(steps, start_lr, end_lr, device="cpu"):
     """What a user would write: set the rate, one optimizer step per batch, cycling through epochs."""
+    model.to(device)
     lrs = [start_lr * (end_lr / start_lr) ** (t / (steps - 1)) for t in range(steps)]
     batches = iter(train_loader)
     started = time.perf_counter()
@@ -34,6 +35,7 @@ def plain_loop(steps, start_lr, end_lr):
         except StopIteration:
             batches = iter(train_loader)
             inputs, targets = next(batches)
+        inputs, targets = inputs.to(device, non_blocking=True), targets.to(device, non_blocking=True)
         for group in optimizer.param_groups:
             group["lr"] = lr
         optimizer.zero_grad(set_to_none=True)
@@ -47,4 +49,5 @@ def plain_loop(steps, start_lr, end_lr):
 
 if __name__ == "__main__":
     steps, start_lr, end_lr = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
-    print(json.dumps(plain_loop(steps, start_lr, end_lr)))
+    device = sys.argv[4] if len(sys.argv) > 4 else "cpu"
+    print(json.dumps(plain_loop(steps, start_lr, end_lr, device)))
