@@ -124,7 +124,11 @@ export function attachBoundsDrag(chart: Chart, overlay: BoundsOverlay, onChange:
     if (!line || event.button !== 0) return;
     dragging = line;
     overlay.active = line;
-    canvas.setPointerCapture(event.pointerId);
+    try {
+      canvas.setPointerCapture(event.pointerId);
+    } catch {
+      // A synthetic pointer (tests, assistive tools) cannot be captured; dragging still works over the canvas.
+    }
     event.preventDefault();
     redraw();
   });

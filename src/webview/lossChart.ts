@@ -34,6 +34,10 @@ function y(value: number | null | undefined): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : NaN;
 }
 
+function formatTick(value: number): string {
+  return Math.abs(value) >= 1e4 || (value !== 0 && Math.abs(value) < 1e-3) ? value.toExponential(1) : String(Number(value.toPrecision(3)));
+}
+
 function isPowerOfTen(value: number): boolean {
   const exponent = Math.log10(value);
   return Math.abs(exponent - Math.round(exponent)) < 1e-9;
@@ -80,7 +84,8 @@ export class LossChart {
             title: { display: true, text: 'learning rate (log scale)' },
             ticks: { autoSkip: true, maxRotation: 0, callback: (value) => (isPowerOfTen(Number(value)) ? formatLr(Number(value)) : '') },
           },
-          y: { type: 'linear', title: { display: true, text: 'loss' }, ticks: { callback: (value) => formatLoss(Number(value)) } },
+          // Bounds are set by fitY(); they are rarely round numbers, so they get no tick of their own.
+          y: { type: 'linear', title: { display: true, text: 'loss' }, ticks: { includeBounds: false, callback: (value) => formatTick(Number(value)) } },
         },
         plugins: {
           legend: { position: 'top', align: 'end', labels: { boxWidth: 14, boxHeight: 2, filter: (item, data) => (data.datasets[item.datasetIndex ?? 0]?.data.length ?? 0) > 0 } },
@@ -173,7 +178,8 @@ export class LossChart {
     const top = Math.min(Math.max(e.maxRaw, e.maxSmoothed), e.maxSmoothed * 1.25);
     const bottom = Math.min(e.minRaw, e.minSmoothed);
     const pad = (top - bottom) * 0.05 || Math.abs(top) * 0.05 || 1;
-    yScale.min = bottom - pad;
+    // Losses are never negative: a padded axis starting below zero would only waste room.
+    yScale.min = bottom >= 0 ? Math.max(0, bottom - pad) : bottom - pad;
     yScale.max = top + pad;
   }
 

@@ -95,13 +95,16 @@ export function specFromForm(form: ScheduleForm): ScheduleSpec {
         stepsPerEpoch: form.stepsPerEpoch,
       } as ScheduleSpec;
     case 'one-cycle': {
-      const { totalSteps: _ignored, ...rest } = kept as { totalSteps?: number };
-      return { ...rest, policy: 'one-cycle', maxLr: form.maxLr, epochs: form.epochs, stepsPerEpoch: form.stepsPerEpoch, cycleMomentum: form.cycleMomentum };
+      // An imported total_steps stands until the user edits the training length.
+      const length = (kept as { totalSteps?: number }).totalSteps !== undefined ? {} : { epochs: form.epochs, stepsPerEpoch: form.stepsPerEpoch };
+      return { ...kept, ...length, policy: 'one-cycle', maxLr: form.maxLr, cycleMomentum: form.cycleMomentum };
     }
     case 'sgdr':
       return { ...kept, policy: 'sgdr', maxLr: form.maxLr, t0: form.t0, tMult: form.tMult, etaMin: form.baseLr, stepsPerEpoch: form.stepsPerEpoch };
-    case 'cosine':
-      return { ...kept, policy: 'cosine', maxLr: form.maxLr, tMax: form.epochs * form.stepsPerEpoch, etaMin: form.baseLr, stepsPerEpoch: form.stepsPerEpoch };
+    case 'cosine': {
+      const tMax = (kept as { tMax?: number }).tMax ?? form.epochs * form.stepsPerEpoch;
+      return { ...kept, policy: 'cosine', maxLr: form.maxLr, tMax, etaMin: form.baseLr, stepsPerEpoch: form.stepsPerEpoch };
+    }
   }
 }
 
@@ -302,6 +305,7 @@ export class ScheduleSection {
   /** A new dataset size: iterations per epoch, and a half-cycle of HALF_CYCLE_EPOCHS epochs. */
   setStepsPerEpoch(stepsPerEpoch: number): void {
     this.form.stepsPerEpoch = stepsPerEpoch;
+    this.dropImportedLength();
     this.form.stepSizeUp = HALF_CYCLE_EPOCHS * stepsPerEpoch;
     this.writeInputs();
     this.scheduleRender();
@@ -313,6 +317,13 @@ export class ScheduleSection {
     this.render();
     this.events.onChange(this.state);
     this.events.onBoundsEdited({ baseLr: this.form.baseLr, maxLr: this.form.maxLr });
+  }
+
+  /** The training length now comes from the form's epochs × iterations per epoch. */
+  private dropImportedLength(): void {
+    if (!this.form.imported) return;
+    const { totalSteps: _t, tMax: _m, epochs: _e, ...rest } = this.form.imported as ScheduleSpec & { totalSteps?: number; tMax?: number; epochs?: number };
+    this.form.imported = rest as ScheduleSpec;
   }
 
   private readInput(key: keyof ScheduleSection['inputs']): void {
@@ -329,6 +340,7 @@ export class ScheduleSection {
       input.setAttribute('aria-invalid', value === null ? 'true' : 'false');
       if (value === null) return;
       this.form[key] = value;
+      if (key === 'epochs' || key === 'stepsPerEpoch') this.dropImportedLength();
       if (key === 'baseLr' || key === 'maxLr') this.events.onBoundsEdited({ baseLr: this.form.baseLr, maxLr: this.form.maxLr });
     }
     this.render();

@@ -16,7 +16,10 @@ function testFiles(dir: string): string[] {
 export async function run(): Promise<void> {
   // color off: the output travels through the workbench's console into the harness log
   const mocha = new Mocha({ ui: 'bdd', timeout: 120_000, color: false, reporter: 'spec' });
-  for (const file of testFiles(__dirname).sort()) mocha.addFile(file);
+  // CLR_INTEGRATION_GREP=panel runs only the matching tests (for working on one area).
+  if (process.env.CLR_INTEGRATION_GREP) mocha.grep(process.env.CLR_INTEGRATION_GREP);
+  // test/e2e holds the browser-driven tests (screenshots); they run in the same VS Code.
+  for (const file of [...testFiles(__dirname), ...testFiles(join(__dirname, '..', 'e2e'))].sort()) mocha.addFile(file);
   const counts = await runMocha(mocha);
   writeCounts(process.env.CLR_TEST_RESULTS, counts);
   if (counts.failed > 0) throw new Error(`${counts.failed} integration test(s) failed`);

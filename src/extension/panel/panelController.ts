@@ -83,6 +83,11 @@ class PanelController implements vscode.Disposable {
   private lastState: PanelStateReport | null = null;
   private lastEditor: vscode.TextEditor | undefined;
   private lastDataset = '';
+  /**
+   * The run this controller last told the panel to show. A webview destroyed while hidden comes back with
+   * the id it had saved, which is stale if a run started meanwhile; this one is not.
+   */
+  private shownRunId: string | null = null;
   private pngRequests = new Map<number, (dataUrl: string | null) => void>();
   private nextPngRequest = 1;
 
@@ -187,7 +192,7 @@ class PanelController implements vscode.Disposable {
 
   private async openRunCommand(arg: unknown): Promise<void> {
     const run = await this.pickRun('Open which run?', arg);
-    if (run) this.panel().post({ type: 'showRun', run: panelRunOf(run) });
+    if (run) this.show(this.panel(), run);
   }
 
   private async deleteRunCommand(arg: unknown): Promise<void> {
@@ -210,7 +215,7 @@ class PanelController implements vscode.Disposable {
     if (format.format !== 'png') return this.exportRun(run, format.format);
     // The PNG is the panel's own rendering of the chart: show the run there, then ask for the image.
     const panel = this.panel();
-    panel.post({ type: 'showRun', run: panelRunOf(run) });
+    this.show(panel, run);
     const requestId = this.nextPngRequest++;
     const dataUrl = await new Promise<string | null>((resolve) => {
       this.pngRequests.set(requestId, resolve);
@@ -249,6 +254,7 @@ class PanelController implements vscode.Disposable {
     this.active = active;
     const total = config.iterations * config.runs;
     const panel = this.panel();
+    this.shownRunId = run.id;
     panel.post({ type: 'runStarted', run, stepsExpected: total });
     logLine(`run ${run.id}: range test on ${config.dataset} (${config.iterations} steps × ${config.runs} runs, ${config.model}, ${config.optimizer})`);
 
@@ -379,6 +385,12 @@ class PanelController implements vscode.Disposable {
     void vscode.window.showInformationMessage(`Exported ${path.basename(target.fsPath)}.`);
   }
 
+  /** Shows a run from the history (ignored by the webview while a run streams). */
+  private show(panel: RangeTestPanel, run: StoredRun): void {
+    if (this.active?.status !== 'running') this.shownRunId = run.id;
+    panel.post({ type: 'showRun', run: panelRunOf(run) });
+  }
+
   // ---- messages from the webview ----
 
   private handle(message: FromWebview): void {
@@ -414,7 +426,7 @@ class PanelController implements vscode.Disposable {
         return this.insert(message.framework, message.spec, message.stepsPerEpoch, message.optimizer);
       case 'openRun': {
         const run = await this.history.load(message.id);
-        if (run) panel.post({ type: 'showRun', run: panelRunOf(run) });
+        if (run) this.show(panel, run);
         return;
       }
       case 'overlayRun': {
@@ -454,10 +466,11 @@ class PanelController implements vscode.Disposable {
   }
 
   /** A (re)created webview gets everything it shows that it did not keep in its own state. */
-  private async onReady(panel: RangeTestPanel, shownRunId: string | null, overlayRunId: string | null): Promise<void> {
+  private async onReady(panel: RangeTestPanel, savedRunId: string | null, overlayRunId: string | null): Promise<void> {
     panel.post({ type: 'init', defaults: defaultRunRequest(this.lastDataset), datasets: [], history: await this.history.list() });
     const active = this.active;
-    if (active && (active.status === 'running' || active.run.id === shownRunId || !shownRunId)) {
+    const shownRunId = this.shownRunId ?? savedRunId;
+    if (active && (active.status === 'running' || active.run.id === shownRunId)) {
       panel.post({ type: 'runStarted', run: active.run, stepsExpected: active.run.config.iterations * active.run.config.runs });
       if (active.points.length) panel.post({ type: 'points', runId: active.run.id, run: active.runIndex, points: active.points });
       const result = active.run.result;
@@ -466,7 +479,7 @@ class PanelController implements vscode.Disposable {
       if (active.status === 'cancelled') panel.post({ type: 'runCancelled', runId: active.run.id });
     } else if (shownRunId) {
       const run = await this.history.load(shownRunId);
-      if (run) panel.post({ type: 'showRun', run: panelRunOf(run) });
+      if (run) this.show(panel, run);
     }
     if (overlayRunId) {
       const overlay = await this.history.load(overlayRunId);

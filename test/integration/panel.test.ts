@@ -1,0 +1,117 @@
+import * as assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { RangeTestResult } from '../../src/core/types';
+import { activateExtension } from './support/extension';
+import { makePanelFixtures, panelState, waitFor, waitForPanel } from './support/panel';
+
+// The panel's whole flow in the real VS Code: run a range test on a small dataset from the command,
+// watch the webview plot every point and show the suggestions, then insert the scheduler into an open
+// Python file through the panel's own button.
+
+describe('range-test panel', function () {
+  this.timeout(180_000);
+  let fixtures: ReturnType<typeof makePanelFixtures>;
+  let result: RangeTestResult | undefined;
+
+  before(async () => {
+    await activateExtension();
+    fixtures = makePanelFixtures();
+    // Start from one editor group: the script on the left, the panel opening beside it.
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    rmSync(fixtures.dir, { recursive: true, force: true });
+  });
+
+  it('runs a range test from the command and plots every point in the panel', async () => {
+    const document = await vscode.workspace.openTextDocument(fixtures.script);
+    const editor = await vscode.window.showTextDocument(document, vscode.ViewColumn.One);
+    const end = document.lineAt(document.lineCount - 1).range.end;
+    editor.selection = new vscode.Selection(end, end);
+
+    result = await vscode.commands.executeCommand<RangeTestResult | undefined>('cyclicalLr.runRangeTest', {
+      dataset: fixtures.csv,
+      config: { iterations: 80, model: 'mlp', batchSize: 32, startLr: 1e-5, endLr: 10 },
+    });
+    assert.ok(result, 'the command resolves with the result');
+    assert.ok(result.lrs.length >= 10, `at least 10 points, got ${result.lrs.length}`);
+
+    const state = await waitForPanel((s) => s.status === 'done' && s.pointsPlotted === result?.lrs.length, 'the finished run plotted');
+    assert.equal(state.error, null);
+    assert.ok(state.runId, 'the panel names the run it shows');
+  });
+
+  it('shows the suggestions with their bounds on the chart', async () => {
+    assert.ok(result);
+    const state = await waitForPanel((s) => s.suggestionRows.length > 0, 'suggestions');
+    const rules = state.suggestionRows.map(([rule]) => rule);
+    for (const rule of ['Cyclical bounds', 'One-cycle max_lr', 'Steepest', 'Minimum', 'Valley', 'Slide']) {
+      assert.ok(rules.some((r) => r.startsWith(rule)), `a row for ${rule} in ${JSON.stringify(rules)}`);
+    }
+    assert.deepEqual(state.bounds, result.suggestion.clr, 'the chart shows the suggested bounds');
+    assert.deepEqual(state.diagnostics, result.suggestion.diagnostics);
+    assert.ok(state.schedulePoints > 0, 'the schedule preview is drawn');
+  });
+
+  it('inserts the scheduler into the open Python file from the panel', async () => {
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === fixtures.script);
+    assert.ok(document, 'the script is open');
+    const before = document.getText();
+    await vscode.commands.executeCommand('cyclicalLr._panelActionForTests', 'use-bounds');
+    await vscode.commands.executeCommand('cyclicalLr._panelActionForTests', 'insert-pytorch');
+    const text = await waitFor(() => {
+      const now = document.getText();
+      return now !== before ? now : undefined;
+    }, 'the inserted code');
+    assert.match(text, /CyclicLR\(/);
+    assert.ok(result);
+    // The inserted bounds are the suggested ones (as the snippet writes them, 3+ significant digits).
+    const baseLr = result.suggestion.clr.baseLr;
+    assert.ok(text.includes(String(Number(baseLr.toPrecision(3)))) || text.includes(baseLr.toPrecision(3)) || text.includes(String(baseLr)), `base_lr ${baseLr} in:\n${text}`);
+  });
+
+  it('keeps the finished run in the history and reopens it', async () => {
+    const state = await panelState();
+    assert.ok(state?.runId);
+    await vscode.commands.executeCommand('cyclicalLr.openRun', state.runId);
+    const reopened = await waitForPanel((s) => s.runId === state.runId && s.status === 'done', 'the reopened run');
+    assert.equal(reopened.pointsPlotted, result?.lrs.length);
+  });
+
+  it('shows a clear error for a dataset it cannot read, and keeps working', async () => {
+    const missing = join(fixtures.dir, 'no-such-file.csv');
+    const failed = await vscode.commands.executeCommand<RangeTestResult | undefined>('cyclicalLr.runRangeTest', { dataset: missing, config: { iterations: 20 } });
+    assert.equal(failed, undefined);
+    const state = await waitForPanel((s) => s.status === 'failed', 'the failure shown');
+    assert.ok(state.error && /no-such-file|not found|does not exist|ENOENT/i.test(state.error), `error names the problem: ${state.error}`);
+
+    const again = await vscode.commands.executeCommand<RangeTestResult | undefined>('cyclicalLr.runRangeTest', { dataset: fixtures.csv, config: { iterations: 20, model: 'linear' } });
+    assert.ok(again, 'a run after the failure works');
+    await waitForPanel((s) => s.status === 'done' && s.pointsPlotted === again.lrs.length, 'the next run');
+  });
+
+  it('cancels a running test within a second', async () => {
+    const run = vscode.commands.executeCommand<RangeTestResult | undefined>('cyclicalLr.runRangeTest', {
+      dataset: fixtures.csv,
+      config: { iterations: 100_000, startLr: 1e-6, endLr: 1e-5, diverge: 1e9, model: 'mlp' },
+    });
+    await waitForPanel((s) => s.status === 'running' && s.pointsPlotted > 5, 'points streaming', 60_000);
+    const started = Date.now();
+    await vscode.commands.executeCommand('cyclicalLr.cancelRangeTest');
+    const outcome = await run;
+    const elapsed = Date.now() - started;
+    assert.equal(outcome, undefined);
+    assert.ok(elapsed < 1000, `cancelled in ${elapsed} ms`);
+    await waitForPanel((s) => s.status === 'cancelled', 'the cancellation shown');
+  });
+
+  it('previews a schedule handed over by the CodeLens', async () => {
+    await vscode.commands.executeCommand('cyclicalLr.openPanel', { schedule: { policy: 'one-cycle', maxLr: 0.1, totalSteps: 500 } });
+    const state = await waitForPanel((s) => s.policy === 'one-cycle', 'the one-cycle preview');
+    assert.equal(state.schedulePoints, 500);
+  });
+});

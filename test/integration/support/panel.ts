@@ -1,0 +1,64 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { PanelStateReport } from '../../../src/core/panelProtocol';
+import { mulberry32 } from '../../support/seededRandom';
+
+// Helpers for the panel's integration and e2e tests: fixture files in a temp folder, and polling of what
+// the webview reports it shows (through the hidden cyclicalLr._panelStateForTests command).
+
+/** A temp folder with a 3-class "spirals" CSV (x, y, label) and a small Python training script. */
+export function makePanelFixtures(rows = 600): { dir: string; csv: string; script: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'clr-panel-'));
+  const random = mulberry32(7);
+  const lines = ['x,y,label'];
+  for (let i = 0; i < rows; i++) {
+    const label = i % 3;
+    const r = (i / rows) * 5;
+    const t = 1.75 * r + (2 * Math.PI * label) / 3 + (random() - 0.5) * 0.4;
+    lines.push(`${(r * Math.sin(t)).toFixed(5)},${(r * Math.cos(t)).toFixed(5)},${label}`);
+  }
+  const csv = join(dir, 'spirals.csv');
+  writeFileSync(csv, lines.join('\n') + '\n');
+  const script = join(dir, 'train.py');
+  writeFileSync(
+    script,
+    [
+      'import torch',
+      'from torch import nn',
+      '',
+      'model = nn.Sequential(nn.Linear(2, 64), nn.ReLU(), nn.Linear(64, 3))',
+      'optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)',
+      '',
+      '',
+    ].join('\n'),
+  );
+  return { dir, csv, script };
+}
+
+export async function panelState(): Promise<PanelStateReport | null> {
+  return (await vscode.commands.executeCommand<PanelStateReport | null>('cyclicalLr._panelStateForTests')) ?? null;
+}
+
+/** Polls the panel's reported state until `accept` holds; fails with the last state seen. */
+export async function waitForPanel(accept: (state: PanelStateReport) => boolean, what: string, timeoutMs = 30_000): Promise<PanelStateReport> {
+  const deadline = Date.now() + timeoutMs;
+  let last: PanelStateReport | null = null;
+  while (Date.now() < deadline) {
+    last = await panelState();
+    if (last && accept(last)) return last;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for the panel: ${what}; last state: ${JSON.stringify(last)}`);
+}
+
+export async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}

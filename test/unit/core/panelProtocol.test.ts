@@ -1,0 +1,96 @@
+import * as assert from 'node:assert/strict';
+import { parseFromWebview, parseToWebview, isRangeTestResult, describeDropped } from '../../../src/core/panelProtocol';
+import { syntheticRun } from '../../../bench/panelChart/syntheticRun';
+
+describe('panel protocol', () => {
+  const result = syntheticRun(50);
+  const run = { id: 'r1', label: 'spirals.csv', config: result.config, result };
+
+  it('accepts every well-formed message from the webview', () => {
+    const request = { dataset: '/d.csv', model: 'mlp', optimizer: 'adam', startLr: 1e-7, endLr: 10, iterations: 100, batchSize: 64, stepMode: 'exp', runs: 1 };
+    const messages: unknown[] = [
+      { type: 'ready', shownRunId: null, overlayRunId: 'r2' },
+      { type: 'pickDataset' },
+      { type: 'inspectDataset', path: '/d.csv', target: 'label' },
+      { type: 'run', request },
+      { type: 'run', request: { ...request, target: 'y', model: '/m/model.json' } },
+      { type: 'cancel' },
+      { type: 'insert', framework: 'pytorch', spec: { policy: 'triangular', baseLr: 1e-4, maxLr: 1e-2, stepSizeUp: 400 }, stepsPerEpoch: 100, optimizer: 'sgd' },
+      { type: 'openRun', id: 'r1' },
+      { type: 'overlayRun', id: null },
+      { type: 'deleteRun', id: 'r1' },
+      { type: 'export', id: 'r1', format: 'csv' },
+      { type: 'exportPng', id: 'r1', dataUrl: 'data:image/png;base64,iVBORw0KGgo=' },
+      { type: 'png', requestId: 3, dataUrl: null },
+      { type: 'log', level: 'warn', message: 'x' },
+      {
+        type: 'state',
+        state: { status: 'done', runId: 'r1', pointsPlotted: 50, overlayRunId: null, overlayPoints: 0, suggestionRows: [['a', '1']], diagnostics: [], bounds: { baseLr: 1, maxLr: 2 }, policy: 'sgdr', schedulePoints: 10, error: null, theme: 'dark' },
+      },
+    ];
+    for (const m of messages) assert.deepEqual(parseFromWebview(m), m, JSON.stringify(m));
+  });
+
+  it('drops malformed or unknown messages from the webview', () => {
+    const request = { dataset: '/d.csv', model: 'mlp', optimizer: 'adam', startLr: 1e-7, endLr: 10, iterations: 100, batchSize: 64, stepMode: 'exp', runs: 1 };
+    const bad: unknown[] = [
+      null,
+      'run',
+      [],
+      { type: 'nope' },
+      { type: 'run' },
+      { type: 'run', request: { ...request, startLr: -1 } },
+      { type: 'run', request: { ...request, endLr: 1e-8 } },
+      { type: 'run', request: { ...request, optimizer: 'lion' } },
+      { type: 'run', request: { ...request, iterations: 1.5 } },
+      { type: 'run', request: { ...request, dataset: '' } },
+      { type: 'run', request: { ...request, model: 'resnet' } },
+      { type: 'insert', framework: 'jax', spec: { policy: 'triangular', baseLr: 1e-4, maxLr: 1e-2 } },
+      { type: 'insert', framework: 'pytorch', spec: { policy: 'sgdr', maxLr: 0.1, t0: 0 } },
+      { type: 'insert', framework: 'pytorch', spec: { policy: 'one-cycle', maxLr: 0.1 } },
+      { type: 'export', id: 'r1', format: 'xlsx' },
+      { type: 'exportPng', id: 'r1', dataUrl: 'javascript:alert(1)' },
+      { type: 'exportPng', id: 'r1', dataUrl: 'data:image/svg+xml;base64,AAAA' },
+      { type: 'openRun', id: 42 },
+      { type: 'log', level: 'debug', message: 'x' },
+      { type: 'state', state: { status: 'done' } },
+    ];
+    for (const m of bad) assert.equal(parseFromWebview(m), null, JSON.stringify(m));
+  });
+
+  it('accepts well-formed messages to the webview and drops malformed ones', () => {
+    const good: unknown[] = [
+      { type: 'runStarted', run: { id: 'r1', label: 'x', config: result.config }, stepsExpected: 100 },
+      { type: 'points', runId: 'r1', run: 0, points: [{ step: 0, lr: 1e-7, loss: 2.3, smoothed: 2.3 }, { step: 1, lr: 2e-7, loss: null, smoothed: null }] },
+      { type: 'runFinished', run },
+      { type: 'showRun', run },
+      { type: 'overlay', run: null },
+      { type: 'runFailed', runId: 'r1', message: 'bad', hint: 'fix', location: '/d.csv:3:4' },
+      { type: 'runCancelled', runId: 'r1' },
+      { type: 'setSchedule', spec: { policy: 'cosine', maxLr: 0.1, tMax: 100 } },
+      { type: 'requestPng', requestId: 1 },
+      { type: 'testAction', action: 'click', target: 'insert-pytorch' },
+    ];
+    for (const m of good) assert.ok(parseToWebview(m), JSON.stringify(m).slice(0, 100));
+    const bad: unknown[] = [
+      { type: 'points', runId: 'r1', run: 0, points: [{ step: 0, lr: 'x', loss: 1, smoothed: 1 }] },
+      { type: 'runFinished', run: { ...run, result: { ...result, losses: result.losses.slice(1) } } },
+      { type: 'runFinished', run: { id: 'r1', label: 'x', config: result.config } },
+      { type: 'setSchedule', spec: { policy: 'cyclic' } },
+      { type: 'testAction', action: 'eval', target: 'x' },
+      { type: 'init', defaults: {}, datasets: [], history: [] },
+    ];
+    for (const m of bad) assert.equal(parseToWebview(m), null, JSON.stringify(m).slice(0, 100));
+  });
+
+  it('validates results round-tripped through JSON (NaN losses become null)', () => {
+    const withNaN = { ...result, losses: [...result.losses.slice(0, -1), NaN] };
+    assert.equal(isRangeTestResult(JSON.parse(JSON.stringify(withNaN))), true);
+    assert.equal(isRangeTestResult({ ...result, suggestion: { clr: { baseLr: 1 } } }), false);
+  });
+
+  it('describes dropped messages briefly', () => {
+    assert.equal(describeDropped({ type: 'x' }), '{"type":"x"}');
+    assert.ok(describeDropped({ big: 'a'.repeat(1000) }).length < 350);
+  });
+});
