@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { registerPanel } from './panel/panelController';
 import { registerPyTorchRangeTest } from './pytorchRangeTest';
+import { registerSnippetFeatures } from './snippetFeatures';
 
 /**
  * Activation only wires up commands and providers; nothing heavy happens here (tfjs is never loaded in the
@@ -9,6 +10,7 @@ import { registerPyTorchRangeTest } from './pytorchRangeTest';
 export function activate(context: vscode.ExtensionContext): void {
   registerPanel(context);
   registerPyTorchRangeTest(context);
+  registerSnippetFeatures(context);
 }
 
 export function deactivate(): void {

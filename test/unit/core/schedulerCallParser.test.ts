@@ -1,0 +1,86 @@
+// Reading scheduler calls out of Python source for the CodeLens preview.
+
+import assert from 'node:assert/strict';
+import { detectFramework } from '../../../src/core/frameworkDetection';
+import { blankCommentsAndStrings, evaluateLiteral, parseSchedulerCalls } from '../../../src/core/schedulerCallParser';
+import { generateSnippet, defaultSnippetSpec, SNIPPET_POLICIES } from '../../../src/core/snippets';
+
+describe('schedulerCallParser', () => {
+  it('evaluates Python literals and simple arithmetic', () => {
+    assert.equal(evaluateLiteral('4 * 938'), 3752);
+    assert.equal(evaluateLiteral(' 1e-3 '), 0.001);
+    assert.equal(evaluateLiteral('-2 ** 2'), -4);
+    assert.equal(evaluateLiteral('(1 + 2) / 4'), 0.75);
+    assert.equal(evaluateLiteral('1_000'), 1000);
+    assert.equal(evaluateLiteral('"exp_range"'), 'exp_range');
+    assert.equal(evaluateLiteral('True'), true);
+    assert.equal(evaluateLiteral('None'), null);
+    assert.equal(evaluateLiteral('len(loader)'), undefined);
+    assert.equal(evaluateLiteral('x * 2'), undefined);
+  });
+
+  it('blanks comments and string contents without moving offsets', () => {
+    const src = 'a = "CyclicLR(" # CyclicLR(\nb = 1';
+    const blank = blankCommentsAndStrings(src);
+    assert.equal(blank.length, src.length);
+    assert.ok(!blank.includes('CyclicLR'));
+    assert.ok(blank.endsWith('\nb = 1'));
+  });
+
+  it('reads keyword and positional arguments, skipping comments, strings and definitions', () => {
+    const src = [
+      'import torch',
+      '# scheduler = CyclicLR(optimizer, 1, 2)',
+      'doc = """OneCycleLR(optimizer, max_lr=5)"""',
+      'class CyclicLR(object): pass',
+      'optimizer = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)',
+      'scheduler = torch.optim.lr_scheduler.CyclicLR(optimizer, 0.001, 0.01,',
+      '    step_size_up=4 * 100,  # four epochs',
+      '    mode="exp_range", gamma=0.999, cycle_momentum=False)',
+      '    ',
+      'one = OneCycleLR(optimizer, max_lr=0.1, epochs=10, steps_per_epoch=len(loader), three_phase=True)',
+      'sgdr = CosineAnnealingWarmRestarts(optimizer, T_0=10, T_mult=2, eta_min=1e-6)',
+    ].join('\n');
+    const calls = parseSchedulerCalls(src);
+    assert.deepEqual(calls.map((c) => `${c.className}@${c.line}`), ['CyclicLR@5', 'OneCycleLR@9', 'CosineAnnealingWarmRestarts@10']);
+    assert.equal(calls[0].column, src.split('\n')[5].indexOf('CyclicLR'));
+    assert.deepEqual(calls[0].spec, { policy: 'exp_range', baseLr: 0.001, maxLr: 0.01, stepSizeUp: 400, gamma: 0.999, cycleMomentum: false });
+    assert.deepEqual(calls[0].defaulted, []);
+    assert.equal(calls[1].spec.policy, 'one-cycle');
+    assert.deepEqual(calls[1].defaulted, ['steps_per_epoch', 'total_steps']);
+    assert.deepEqual(calls[2].spec, { policy: 'sgdr', maxLr: 0.05, t0: 10, tMult: 2, etaMin: 1e-6 });
+  });
+
+  it('falls back to defaults for invalid literals, naming them', () => {
+    const [call] = parseSchedulerCalls('s = CosineAnnealingWarmRestarts(opt, T_0=0)');
+    assert.equal(call.spec.policy, 'sgdr');
+    assert.ok(call.defaulted.includes('t0'));
+    assert.ok(call.defaulted.includes('lr (of the optimizer)'));
+  });
+
+  it('reads back the schedule of every PyTorch snippet we generate', () => {
+    for (const policy of SNIPPET_POLICIES) {
+      const spec = defaultSnippetSpec(policy, { baseLr: 0.0003, maxLr: 0.02, stepsPerEpoch: 50 });
+      const g = generateSnippet({ framework: 'pytorch', spec, stepsPerEpoch: 50, optimizer: 'momentum' });
+      const [call] = parseSchedulerCalls(`optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)\n${g.code}`);
+      assert.ok(call, policy);
+      const { stepsPerEpoch: _spe, ...want } = g.schedule as unknown as Record<string, unknown>;
+      const got = call.spec as unknown as Record<string, unknown>;
+      for (const [key, value] of Object.entries(want)) {
+        if (key === 'stepsPerEpoch' || key === 'maxLr' && policy === 'sgdr') continue;
+        if (policy === 'one-cycle' && (key === 'epochs' || key === 'stepsPerEpoch')) continue;
+        assert.deepEqual(got[key], value, `${policy}.${key}`);
+      }
+    }
+  });
+
+  it('detects the framework from imports', () => {
+    assert.equal(detectFramework('import torch\nimport lightning as L\n', 'python'), 'lightning');
+    assert.equal(detectFramework('from fastai.vision.all import *\nimport torch', 'python'), 'fastai');
+    assert.equal(detectFramework('import keras\n', 'python'), 'keras');
+    assert.equal(detectFramework('import tensorflow as tf\n', 'python'), 'keras');
+    assert.equal(detectFramework('import torch.nn as nn\n', 'python'), 'pytorch');
+    assert.equal(detectFramework('x = 1  # torch\n', 'python'), undefined);
+    assert.equal(detectFramework('', 'typescript'), 'tfjs');
+  });
+});
