@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { UserError } from '../core/errors';
 import { BackendChoice } from '../core/types';
 import { registerWasmConvFilterGradient } from './wasmConvFilterGradient';
+import { registerWasmTrainingKernels } from './wasmTrainingKernels';
 
 /** The parts of the TF.js API the engine uses (both our bundled core+layers and tfjs-node provide them). */
 export type Tf = typeof tfc & Pick<typeof tfl, 'sequential' | 'layers' | 'loadLayersModel' | 'initializers'>;
@@ -91,6 +92,7 @@ export async function loadTf(choice: BackendChoice): Promise<LoadedTf> {
     if (await useWasm()) {
       await bundled.ready();
       registerWasmConvFilterGradient(bundled);
+      registerWasmTrainingKernels(bundled);
       return { tf: bundled, backend: 'wasm' };
     }
     if (choice === 'wasm') {

@@ -43,3 +43,37 @@ describe('WASM Conv2DBackpropFilter', () => {
     });
   }
 });
+
+/** d/dx of Σ maxPool(relu(conv2d(x, filter))) · weights, on the current backend. */
+function inputGradient(xShape: number[], fShape: number[], pad: 'valid' | 'same', pool: number, poolStride: number): Float32Array {
+  return tfc.tidy(() => {
+    const x = tfc.tensor4d(random(xShape, 4), xShape as [number, number, number, number]);
+    const f = tfc.tensor4d(random(fShape, 5), fShape as [number, number, number, number]);
+    const net = (input: tfc.Tensor) => tfc.maxPool(tfc.relu(tfc.conv2d(input as tfc.Tensor4D, f, 1, pad)), pool, poolStride, 'valid');
+    const outShape = net(x).shape;
+    const weights = tfc.tensor(random(outShape, 6), outShape);
+    return tfc.grad((input: tfc.Tensor) => tfc.sum(tfc.mul(net(input), weights)))(x).dataSync() as Float32Array;
+  });
+}
+
+describe('WASM Conv2DBackpropInput and MaxPoolGrad replacements', () => {
+  after(async () => {
+    await loadTf('wasm');
+  });
+
+  for (const [xShape, fShape, pad, pool, poolStride] of [
+    [[2, 12, 12, 3], [3, 3, 3, 4], 'valid', 2, 2],
+    [[2, 11, 9, 2], [3, 3, 2, 5], 'same', 2, 2],
+    [[1, 10, 10, 1], [5, 3, 1, 3], 'same', 3, 1],
+  ] as Array<[number[], number[], 'valid' | 'same', number, number]>) {
+    it(`match the CPU backend for x ${xShape}, filter ${fShape}, ${pad}, pool ${pool}/${poolStride}`, async () => {
+      await loadTf('wasm');
+      const wasm = inputGradient(xShape, fShape, pad, pool, poolStride);
+      await loadTf('cpu');
+      const cpu = inputGradient(xShape, fShape, pad, pool, poolStride);
+      const worst = Math.max(...wasm.map((v, i) => Math.abs(v - cpu[i])));
+      assert.ok(worst < 1e-4, `largest difference ${worst}`);
+      assert.ok(cpu.some((v) => v !== 0));
+    });
+  }
+});
