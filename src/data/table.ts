@@ -158,8 +158,8 @@ export function bytesPerSampleRow(width: number): number {
   return width * (8 + 1 + 4 * 2);
 }
 
-/** Names that usually mark the target column, in order of preference (compared case-insensitively). */
-const TARGET_NAMES = ['label', 'labels', 'target', 'y', 'class', 'classes', 'category', 'outcome', 'species', 'digit', 'response', 'output'];
+/** Names that usually mark the target column, in order of preference (case-insensitive); `y` comes last because it is also a coordinate. */
+const TARGET_NAMES = ['label', 'labels', 'target', 'class', 'classes', 'category', 'outcome', 'species', 'digit', 'response', 'output', 'y'];
 
 /** The target column: the one named by the user, else a conventional name, else the last column. */
 export function chooseTarget(names: string[], requested: string | undefined, file: string): number {

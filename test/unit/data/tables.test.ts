@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { inspectDataset, openDataset } from '../../../src/data/index';
+import { tempDir, write } from './fixtures';
+import { mulberry32 } from '../../support/seededRandom';
+
+const dir = tempDir('clr-tables-');
+
+function rows(n: number, make: (i: number) => string): string {
+  return Array.from({ length: n }, (_, i) => make(i)).join('\n') + '\n';
+}
+
+describe('CSV/TSV reading and schema inference', () => {
+  it('finds the header, the target by name, one-hot encodes text and standardizes numbers', async () => {
+    const file = write(dir, 'mixed.csv', 'age,city,label,score\n' + rows(40, (i) => `${20 + i},${['Lima', 'Oslo'][i % 2]},${i % 3 === 0 ? 'yes' : 'no'},${i / 4}`));
+    const data = await openDataset(file);
+    const s = data.summary;
+    assert.equal(s.format, 'csv');
+    assert.equal(s.rows, 40);
+    assert.equal(s.target, 'label');
+    assert.equal(s.task, 'classification');
+    assert.deepEqual(s.classes, ['no', 'yes']);
+    assert.deepEqual(s.featureNames, ['age', 'city=Lima', 'city=Oslo', 'score']);
+    assert.equal(data.x.length, 40 * 4);
+    // Row 0: age 20 is the smallest, Lima, label yes (index 1).
+    let mean = 0;
+    for (let i = 0; i < 40; i++) mean += data.x[i * 4];
+    assert.ok(Math.abs(mean / 40) < 1e-6, 'age is centred');
+    assert.ok(data.x[0] < -1.6);
+    assert.deepEqual([data.x[1], data.x[2]], [1, 0]);
+    assert.equal(data.y[0], 1);
+    assert.equal(data.y[1], 0);
+  });
+
+  it('sniffs tab and semicolon delimiters, strips a BOM, reads CRLF and quoted numbers', async () => {
+    const tsv = await inspectDataset(write(dir, 'a.tsv', 'x\ty\tclass\r\n' + rows(10, (i) => `${i}\t${i * 2}\t${i % 2}`).replace(/\n/g, '\r\n')));
+    assert.equal(tsv.format, 'tsv');
+    assert.deepEqual([tsv.rows, tsv.target, tsv.featureNames.join()], [10, 'class', 'x,y']);
+    const semi = await inspectDataset(write(dir, 'semi.txt', '\ufeff"a";"b";"target"\n' + rows(12, (i) => `"${i}";"${i % 4}";${i * 1.5}`)));
+    assert.equal(semi.format, 'csv');
+    assert.deepEqual([semi.rows, semi.target, semi.task, semi.featureNames.join()], [12, 'target', 'regression', 'a,b']);
+  });
+
+  it('without a header names the columns and takes the last one as target', async () => {
+    const s = await inspectDataset(write(dir, 'nohead.csv', rows(30, (i) => `${i},${i % 7},${i % 2}`)));
+    assert.deepEqual(s.featureNames, ['column1', 'column2']);
+    assert.equal(s.target, 'column3');
+    assert.equal(s.rows, 30);
+    assert.ok(s.warnings.some((w) => /no header/.test(w)));
+  });
+
+  it('honours --target and --task, and infers regression for real-valued targets', async () => {
+    const file = write(dir, 'reg.csv', 'a,b,c\n' + rows(50, (i) => `${i % 5},${Math.sin(i).toFixed(4)},${i}`));
+    const inferred = await inspectDataset(file);
+    assert.deepEqual([inferred.target, inferred.task], ['c', 'regression']);
+    const byName = await inspectDataset(file, { target: 'a' });
+    assert.deepEqual([byName.target, byName.task, byName.classes], ['a', 'classification', ['0', '1', '2', '3', '4']]);
+    const forced = await openDataset(file, { target: 'a', task: 'regression' });
+    assert.equal(forced.summary.task, 'regression');
+    assert.ok(forced.targetScale !== undefined);
+    let m = 0;
+    for (const v of forced.y) m += v;
+    assert.ok(Math.abs(m / forced.y.length) < 1e-6, 'regression targets are standardized');
+  });
+
+  it('imputes and reports missing values; drops and reports rows without a target', async () => {
+    const file = write(dir, 'missing.csv', 'a,b,label\n' + rows(20, (i) => `${i % 4 === 0 ? 'NA' : i},${i % 5 === 0 ? '' : i % 3},${i === 7 ? '' : i % 2}`));
+    const data = await openDataset(file);
+    assert.equal(data.summary.rows, 19);
+    const w = data.summary.warnings.join('\n');
+    assert.match(w, /column 'a': 5 missing values/);
+    assert.match(w, /column 'b': 4 missing values/);
+    assert.match(w, /1 rows .* no target 'label' .*dropped/);
+    assert.ok(data.x.every(Number.isFinite));
+  });
+
+  it('ignores identifier-like text columns with a warning', async () => {
+    const s = await inspectDataset(write(dir, 'ids.csv', 'id,v,label\n' + rows(300, (i) => `user${i},${i},${i % 2}`)));
+    assert.deepEqual(s.featureNames, ['v']);
+    assert.ok(s.warnings.some((w) => /'id' has more than 100 distinct/.test(w)));
+  });
+
+  it('keeps a bounded uniform sample when the file exceeds the memory budget, the same for the same seed', async () => {
+    const random = mulberry32(5);
+    const file = write(dir, 'big.csv', 'a,b,label\n' + rows(20000, (i) => `${i},${random().toFixed(5)},${i % 3}`));
+    const budget = 100 * 1024; // fits a few thousand rows
+    const one = await openDataset(file, { memoryBudgetBytes: budget });
+    const two = await openDataset(file, { memoryBudgetBytes: budget });
+    const rowsKept = one.summary.rows;
+    assert.ok(rowsKept > 1000 && rowsKept < 20000, `sample of ${rowsKept}`);
+    assert.deepEqual(one.x, two.x);
+    assert.ok(one.summary.warnings.some((w) => /20000 rows.*sample of/.test(w)));
+    // Uniform: the kept values of column a (standardized) span the whole file, their mean near the middle.
+    const sampled = await openDataset(file, { memoryBudgetBytes: budget, seed: 9 });
+    assert.notDeepEqual(sampled.x, one.x, 'another seed draws another sample');
+    const inspected = await inspectDataset(file, { memoryBudgetBytes: budget });
+    assert.equal(inspected.rows, 20000, 'inspect counts the whole file');
+    const limited = await openDataset(file, { maxRows: 500 });
+    assert.equal(limited.summary.rows, 500);
+  });
+
+  it('reads JSON Lines with scalars, booleans, nulls and fixed-length arrays', async () => {
+    const lines = rows(30, (i) => JSON.stringify({ v: [i, i + 1], flag: i % 2 === 0, kind: i % 3 ? 'a' : 'b', score: i % 5 === 0 ? null : i / 2, label: `c${i % 2}` }));
+    const data = await openDataset(write(dir, 'data.jsonl', lines));
+    const s = data.summary;
+    assert.equal(s.format, 'jsonl');
+    assert.deepEqual(s.featureNames, ['v[0]', 'v[1]', 'flag', 'kind=a', 'kind=b', 'score']);
+    assert.deepEqual([s.rows, s.target, s.classes.join()], [30, 'label', 'c0,c1']);
+    assert.ok(s.warnings.some((w) => /'score': 6 missing/.test(w)));
+  });
+});
