@@ -85,7 +85,8 @@ export function valleyRule(lrs: readonly number[], losses: readonly number[]): n
   }
   const sections = (maxEnd - maxStart) / 3;
   const idx = maxStart + Math.trunc(sections) + Math.trunc(sections / 2);
-  return lrs[idx];
+  // Python indexing: idx is -1 when no run of 3 falling points exists, which reads the last element.
+  return lrs.at(idx) ?? null;
 }
 
 /**

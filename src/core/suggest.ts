@@ -3,7 +3,7 @@
 
 import { UserError } from './errors';
 import { fastaiWindow, minimumRule, slideRule, steepestRule, valleyRule } from './lrFinderRules';
-import { despike, finitePrefixLength, localLinearSmooth, robustStd, smoothLosses } from './smoothing';
+import { despike, finitePrefixLength, localLinearSmooth, median, robustStd, smoothLosses } from './smoothing';
 import type { Suggestion } from './types';
 
 export { smoothLosses } from './smoothing';
@@ -33,6 +33,8 @@ export class CurveError extends UserError {
 
 export const DIAGNOSTICS = {
   neverFell: 'the loss never fell: raise `end_lr` or check the labels',
+  neverFellBeforeDiverging:
+    'the loss never fell before it diverged: more iterations (the model needs more steps to learn), or check the labels',
   neverDiverged: 'never diverged: raise `end_lr`',
   tooNoisy: 'too noisy: more iterations, a larger batch or more runs',
   startUnclear: 'the loss was already falling at `start_lr`: lower `start_lr`; base_lr set to max_lr / 4',
@@ -46,6 +48,8 @@ const END_FRACTION = 0.1;
 /** Smith's rule of thumb: base_lr = max_lr / 3..4; we use 4 when the start is unclear, 3 as the cap. */
 const FALLBACK_RATIO = 4;
 const MIN_RATIO = 3;
+/** max_lr stays this factor below the lr at which the range test became unstable. */
+const DIVERGENCE_MARGIN = 10;
 
 /** Throws a CurveError for curves no rule can read; returns the length of the finite prefix. */
 export function validateCurve(lrs: readonly number[], losses: readonly number[]): number {
@@ -95,15 +99,33 @@ function argmax(values: readonly number[], from = 0, to = values.length - 1): nu
 
 const clamp01 = (v: number): number => Math.min(1, Math.max(0, v));
 
-/** Smoothing half-width (points) of the centred smoother our bounds read. */
+/** Smoothing half-width (points) of the centred smoother our bounds read, before adapting it to the noise. */
 export function smoothingHalfWidth(points: number): number {
   return Math.max(3, Math.round(points / 25));
 }
 
-/** The curve our bounds are read from: despiked, centred-smoothed raw losses over the finite prefix. */
-export function centredSmooth(lrs: readonly number[], losses: readonly number[]): number[] {
-  const k = smoothingHalfWidth(losses.length);
-  return localLinearSmooth(lrs.map(Math.log10), despike(losses, k), k);
+/** The curve our bounds are read from: despiked, centred-smoothed raw losses (finite, increasing lrs). */
+export function centredSmooth(lrs: readonly number[], losses: readonly number[], halfWidth = smoothingHalfWidth(losses.length)): number[] {
+  return localLinearSmooth(lrs.map(Math.log10), despike(losses, halfWidth), halfWidth);
+}
+
+/** Per-step noise of a loss curve: from first differences, so the curve's own shape does not count. */
+function stepNoise(losses: readonly number[]): number {
+  const diffs = losses.slice(1).map((v, i) => v - losses[i]);
+  return robustStd(diffs) / Math.SQRT2;
+}
+
+interface Landmarks {
+  s: number[];
+  halfWidth: number;
+  iMin: number;
+  iTop: number;
+}
+
+function landmarks(xs: readonly number[], raw: readonly number[], halfWidth: number): Landmarks {
+  const s = centredSmooth(xs, raw, halfWidth);
+  const iMin = argmin(s);
+  return { s, halfWidth, iMin, iTop: argmax(s, 0, iMin) };
 }
 
 export function suggest(lrs: number[], losses: number[], options: SuggestOptions = {}): Suggestion {
@@ -123,23 +145,35 @@ export function suggest(lrs: number[], losses: number[], options: SuggestOptions
 
   const xs = lrs.slice(0, n);
   const raw = losses.slice(0, n);
-  const k = smoothingHalfWidth(n);
-  const s = centredSmooth(xs, raw);
-
-  const iMin = argmin(s);
-  const iTop = argmax(s, 0, iMin);
+  // Smooth just enough: widen the window until the smoothed curve's noise is small next to the drop (a noisy
+  // curve read with a narrow window puts the bottom wherever the noise dips), within an eighth of the curve.
+  let marks = landmarks(xs, raw, smoothingHalfWidth(n));
+  const fitEnd = Math.max(marks.iMin, Math.min(n - 1, 4 * marks.halfWidth));
+  const noise = stepNoise(raw.slice(0, fitEnd + 1));
+  const firstDrop = marks.s[marks.iTop] - marks.s[marks.iMin];
+  if (firstDrop > 0) {
+    const wanted = Math.ceil((noise / (0.05 * firstDrop)) ** 2);
+    const widened = Math.min(Math.floor(n / 8), wanted);
+    if (widened > marks.halfWidth) marks = landmarks(xs, raw, widened);
+  }
+  const { s, iMin, iTop, halfWidth: k } = marks;
   const top = s[iTop];
   const bottom = s[iMin];
   const drop = top - bottom;
-  // Per-step noise of the raw loss around the smooth curve, up to the bottom (divergence is not noise).
-  const fitEnd = Math.max(iMin, Math.min(n - 1, 4 * k));
-  const noise = robustStd(raw.slice(0, fitEnd + 1).map((v, i) => v - s[i]));
+  // Noise of the smoothed curve (a tricube window of 2k+1 points averages about k+1 of them).
   const smoothNoise = noise / Math.sqrt(k + 1);
   const fell = drop > 0.03 * Math.abs(top) && drop > 4 * smoothNoise;
 
   const riseAfterMin = Math.max(...s.slice(iMin)) - bottom;
   const diverged =
     options.diverged === true || n < losses.length || (fell ? riseAfterMin >= Math.max(0.1 * drop, 4 * smoothNoise) : riseAfterMin >= Math.max(0.05 * Math.abs(top), 4 * smoothNoise));
+  // The range test's stability limit: where the loss climbs clearly back above its starting level, else
+  // where the test stopped on divergence (the NaN point, or the last point when the engine stopped it).
+  const divergeLevel = top + Math.max(4 * smoothNoise, 0.01 * Math.abs(top));
+  let divergeLr: number | undefined;
+  for (let i = iMin + 1; i < n && divergeLr === undefined; i++) if (s[i] > divergeLevel) divergeLr = xs[i];
+  if (divergeLr === undefined && n < losses.length) divergeLr = lrs[n];
+  if (divergeLr === undefined && options.diverged === true) divergeLr = xs[n - 1];
 
   const diagnostics: string[] = [];
   let baseLr: number;
@@ -147,32 +181,44 @@ export function suggest(lrs: number[], losses: number[], options: SuggestOptions
   let confidence: number;
 
   if (!fell) {
-    // Nothing to bracket: offer the largest lr that did not make things worse, at low confidence.
-    let iSafe = 0;
-    while (iSafe + 1 < n && s[iSafe + 1] <= s[0] + 4 * smoothNoise) iSafe++;
-    maxLr = xs[iSafe];
+    // Nothing to bracket: offer the safe side of the divergence (or the largest lr tried) at low confidence.
+    maxLr = divergeLr !== undefined ? divergeLr / DIVERGENCE_MARGIN : xs[n - 1];
     baseLr = maxLr / FALLBACK_RATIO;
     confidence = 0.05;
-    diagnostics.push(DIAGNOSTICS.neverFell);
-    if (!diverged) diagnostics.push(DIAGNOSTICS.neverDiverged);
+    diagnostics.push(divergeLr !== undefined ? DIAGNOSTICS.neverFellBeforeDiverging : DIAGNOSTICS.neverFell);
   } else {
-    let iEnd = iTop;
-    while (iEnd < iMin && s[iEnd] > bottom + END_FRACTION * drop) iEnd++;
-    let iBase = iTop;
-    while (iBase < iEnd && s[iBase] > top - START_FRACTION * drop) iBase++;
-    maxLr = xs[iEnd];
+    // Anchor on the middle of the last descent to the bottom and walk outwards from it, so that noise on the
+    // plateau or around the bottom cannot fake an early start or end.
+    const mid = top - 0.5 * drop;
+    let iMid = iMin;
+    while (iMid > iTop && s[iMid - 1] < mid) iMid--;
+    // The plateau level is the typical loss above the midpoint before the fall, not its noisiest peak.
+    const above = s.slice(0, iMid).filter((v) => v >= mid);
+    const plateau = above.length ? median(above) : top;
+    const fallDrop = plateau - bottom;
+    const startLevel = plateau - START_FRACTION * fallDrop;
+    let iBase = iMid;
+    while (iBase > 0 && s[iBase - 1] < startLevel) iBase--;
+    // (Noise deepens the smoothed minimum by a couple of its standard deviations; the margin undoes that.)
+    const endLevel = bottom + Math.max(END_FRACTION * Math.min(fallDrop, Math.abs(bottom) || fallDrop), 2 * smoothNoise);
+    // The fall ends where the loss is within END_FRACTION of its lowest value (or of the drop, if tighter).
+    let iEnd = iMid;
+    while (iEnd < iMin && s[iEnd] > endLevel) iEnd++;
+    // A range test spends a few steps at each lr; training spends thousands, so max_lr keeps a margin below
+    // the lr at which the test became unstable (the same factor fastai's minimum/10 applies to the bottom).
+    maxLr = divergeLr !== undefined ? Math.min(xs[iEnd], divergeLr / DIVERGENCE_MARGIN) : xs[iEnd];
     // The start is clear when the curve was flat for a while before falling; otherwise the test began
     // mid-fall and the point we would read is just the first one.
-    const startClear = iBase >= 2 * k && xs[iBase] < maxLr;
+    const startClear = iBase >= 2 * k;
     baseLr = startClear ? Math.min(xs[iBase], maxLr / MIN_RATIO) : maxLr / FALLBACK_RATIO;
 
-    const snr = drop / Math.max(noise, Number.MIN_VALUE);
+    const snr = fallDrop / Math.max(noise, Number.MIN_VALUE);
     const fallPoints = iEnd - iBase;
     confidence = clamp01((snr - 1) / 7) ** 0.5 * (diverged ? 1 : 0.6) * (startClear ? 1 : 0.75) * clamp01(fallPoints / 8 + 0.3);
 
     if (!diverged) diagnostics.push(DIAGNOSTICS.neverDiverged);
     if (!startClear) diagnostics.push(DIAGNOSTICS.startUnclear);
-    if (snr < 3) diagnostics.push(DIAGNOSTICS.tooNoisy);
+    if (snr < 4) diagnostics.push(DIAGNOSTICS.tooNoisy);
     if (fallPoints < 5) diagnostics.push(DIAGNOSTICS.fewPoints(fallPoints));
   }
 

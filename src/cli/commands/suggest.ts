@@ -1,0 +1,150 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import { UserError } from '../../core/errors';
+import { CurveError, suggest } from '../../core/suggest';
+import type { Suggestion } from '../../core/types';
+import { booleanFlag, FlagSpecs, formatHelp, numberFlag, parseArgs } from '../args';
+import type { CliIO } from '../io';
+
+const SPECS: FlagSpecs = {
+  json: { kind: { type: 'boolean' }, description: 'print the suggestion as JSON instead of a table' },
+  beta: {
+    kind: { type: 'number', min: 0, max: 1, exclusiveMax: true },
+    description: "EMA β of the smoothed loss the other finders' rules read (default: the range test's, else 0.98)",
+  },
+  help: { kind: { type: 'boolean' }, description: 'show this help' },
+};
+
+const USAGE = 'clr suggest <curve.csv | range-test.json> [--json] [--beta 0.98]';
+
+/** A curve as read from a file; `lines[i]` is the 1-based file line of point i (CSV only). */
+interface LoadedCurve {
+  lrs: number[];
+  losses: number[];
+  lines?: number[];
+  diverged?: boolean;
+  beta?: number;
+}
+
+const NON_FINITE: Record<string, number> = { nan: NaN, inf: Infinity, '+inf': Infinity, infinity: Infinity, '-inf': -Infinity, '-infinity': -Infinity };
+
+function parseCsv(text: string, file: string): LoadedCurve {
+  const rows = text.split(/\r?\n/).map((raw, i) => ({ line: i + 1, raw: raw.trim() })).filter((r) => r.raw !== '' && !r.raw.startsWith('#'));
+  if (rows.length === 0) throw new UserError('the file is empty', { file, hint: 'expected a CSV with a header naming lr and loss columns' });
+  const separator = rows[0].raw.includes('\t') && !rows[0].raw.includes(',') ? '\t' : ',';
+  const split = (raw: string): string[] => raw.split(separator).map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
+  const header = split(rows[0].raw).map((h) => h.toLowerCase());
+  const lrCol = header.findIndex((h) => h === 'lr' || h === 'learning_rate');
+  const lossCol = header.indexOf('loss');
+  if (lrCol < 0 || lossCol < 0) {
+    throw new UserError(`the header has no '${lrCol < 0 ? 'lr' : 'loss'}' column`, {
+      file,
+      line: rows[0].line,
+      hint: `expected columns lr,loss (found ${header.join(', ')})`,
+    });
+  }
+  const curve: LoadedCurve = { lrs: [], losses: [], lines: [] };
+  for (const { line, raw } of rows.slice(1)) {
+    const cells = split(raw);
+    const cell = (col: number, name: string): string => {
+      if (col >= cells.length) throw new UserError(`missing ${name} value`, { file, line, hint: `expected ${header.length} columns` });
+      return cells[col];
+    };
+    const lrText = cell(lrCol, 'lr');
+    const lr = lrText === '' ? NaN : Number(lrText);
+    if (!Number.isFinite(lr)) {
+      throw new UserError(`lr '${lrText}' is not a number`, { file, line, column: lrCol + 1, hint: 'learning rates must be positive numbers' });
+    }
+    const lossText = cell(lossCol, 'loss');
+    const special = NON_FINITE[lossText.toLowerCase()];
+    const loss = lossText === '' ? NaN : special ?? Number(lossText);
+    if (Number.isNaN(loss) && special === undefined && lossText !== '') {
+      throw new UserError(`loss '${lossText}' is not a number`, { file, line, column: lossCol + 1, hint: 'write NaN or inf for a non-finite loss' });
+    }
+    curve.lrs.push(lr);
+    curve.losses.push(loss);
+    curve.lines?.push(line);
+  }
+  return curve;
+}
+
+function numberArray(value: unknown, name: string, file: string, allowNull: boolean): number[] {
+  if (!Array.isArray(value)) throw new UserError(`'${name}' is missing or not an array`, { file, hint: 'expected the JSON that clr range-test --json writes, with lrs and losses arrays' });
+  return value.map((v, i) => {
+    // JSON cannot hold NaN or Infinity; JSON.stringify writes them as null.
+    if (v === null && allowNull) return NaN;
+    if (typeof v !== 'number') throw new UserError(`${name}[${i}] is not a number`, { file });
+    return v;
+  });
+}
+
+function parseJson(text: string, file: string): LoadedCurve {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new UserError(`not valid JSON (${error instanceof Error ? error.message : String(error)})`, { file });
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new UserError('expected a JSON object with lrs and losses arrays', { file });
+  }
+  const record = data as Record<string, unknown>;
+  const config = record.config as Record<string, unknown> | undefined;
+  const smoothing = typeof config?.smoothing === 'number' && config.smoothing >= 0 && config.smoothing < 1 ? config.smoothing : undefined;
+  return {
+    lrs: numberArray(record.lrs, 'lrs', file, false),
+    losses: numberArray(record.losses, 'losses', file, true),
+    diverged: record.stopReason === 'diverged' || record.stopReason === 'non-finite' ? true : undefined,
+    beta: smoothing,
+  };
+}
+
+const fmt = (v: number | null): string => (v === null ? '—' : v.toPrecision(3));
+
+function formatTable(s: Suggestion): string {
+  const rows = [
+    `Cyclical bounds (confidence ${s.confidence.toFixed(2)})`,
+    `  CyclicLR   base_lr ${fmt(s.clr.baseLr)}   max_lr ${fmt(s.clr.maxLr)}`,
+    `  1cycle     max_lr  ${fmt(s.oneCycle.maxLr)}`,
+    "Other finders' rules",
+    `  steepest   ${fmt(s.steepest)}   (torch-lr-finder: steepest fall of the smoothed loss)`,
+    `  minimum    ${fmt(s.minimum)}   (fastai: lr at the lowest loss / 10)`,
+    `  valley     ${fmt(s.valley)}   (fastai: middle of the longest descent)`,
+    `  slide      ${fmt(s.slide)}   (fastai: interval slide rule)`,
+  ];
+  if (s.diagnostics.length) rows.push('Diagnostics', ...s.diagnostics.map((d) => `  - ${d}`));
+  return rows.join('\n') + '\n';
+}
+
+export async function runSuggest(argv: string[], io: CliIO): Promise<number> {
+  const args = parseArgs(argv, SPECS);
+  if (booleanFlag(args, 'help')) {
+    io.stdout(formatHelp(USAGE, SPECS));
+    return 0;
+  }
+  if (args.positionals.length !== 1) {
+    throw new UserError(args.positionals.length ? `expected one curve file, got ${args.positionals.length}` : 'no curve file given', { hint: `usage: ${USAGE}` });
+  }
+  const file = isAbsolute(args.positionals[0]) ? args.positionals[0] : resolve(io.cwd, args.positionals[0]);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UserError(code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a curve file' : `cannot read (${code ?? String(error)})`, { file });
+  }
+  const curve = /^\s*[{[]/.test(text) ? parseJson(text, file) : parseCsv(text, file);
+
+  let suggestion: Suggestion;
+  try {
+    suggestion = suggest(curve.lrs, curve.losses, { beta: numberFlag(args, 'beta') ?? curve.beta, diverged: curve.diverged });
+  } catch (error) {
+    if (error instanceof CurveError) {
+      const line = error.index !== undefined ? curve.lines?.[error.index] : undefined;
+      throw new UserError(error.message, { file, line, hint: error.hint });
+    }
+    throw error;
+  }
+  io.stdout(booleanFlag(args, 'json') ? JSON.stringify(suggestion, null, 2) + '\n' : formatTable(suggestion));
+  return 0;
+}

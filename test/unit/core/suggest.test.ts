@@ -1,0 +1,298 @@
+import assert from 'node:assert/strict';
+import { UserError } from '../../../src/core/errors';
+import { fastaiWindow, minimumRule, numpyGradient, slideRule, steepestRule, valleyRule } from '../../../src/core/lrFinderRules';
+import { despike, localLinearSmooth } from '../../../src/core/smoothing';
+import { averageRuns, CurveError, DIAGNOSTICS, smoothLosses, suggest } from '../../../src/core/suggest';
+import { mulberry32 } from '../../support/seededRandom';
+
+const close = (actual: number, expected: number, tol = 1e-9): void =>
+  assert.ok(Math.abs(actual - expected) <= tol * Math.max(1, Math.abs(expected)), `${actual} ≈ ${expected}`);
+/** Within `decades` of each other on a log scale. */
+const nearLr = (actual: number, expected: number, decades = 0.1): void =>
+  assert.ok(Math.abs(Math.log10(actual) - Math.log10(expected)) <= decades, `${actual} within ${decades} decades of ${expected}`);
+
+// A 100-point exponential sweep from 1e-7 to 10 (the range test's defaults): log10(lr) = -7 + 8i/99.
+const N = 100;
+const LRS = Array.from({ length: N }, (_, i) => 10 ** (-7 + (8 * i) / 99));
+const X = LRS.map(Math.log10);
+
+/** Loss 1 + 1.5·σ(-4(x+3)): a plateau at 2.5, a fall centred at lr 1e-3, a floor at 1. */
+const fall = (x: number): number => 1 + 1.5 / (1 + Math.exp(4 * (x + 3)));
+/** The fall, then a rise 5·(x+0.5)² above lr ≈ 0.3 (a clean U). */
+const uShape = (x: number): number => fall(x) + 5 * Math.max(0, x + 0.5) ** 2;
+
+// Hand-derived landmarks of these curves (solve 1.5/(1+e^{4(x+3)}) = level):
+// - the fall starts (loss 10% of the drop below the plateau, 2.35) at x = -3 - ln(9)/4 = -3.549;
+// - the fall ends (within 10% of the floor, 1.1) at x = -3 + ln(14)/4 = -2.340;
+// - the U climbs back to the plateau (2.5) at x = -0.5 + sqrt(0.3) ≈ 0.048 (fall(x) ≈ 1 there).
+const START_X = -3 - Math.log(9) / 4;
+const END_X = -3 + Math.log(14) / 4;
+
+function gaussian(rand: () => number): number {
+  return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+}
+
+describe('smoothLosses', () => {
+  it('is the bias-corrected EMA (hand-computed at β = 0.5)', () => {
+    // avg: 0.5, 1.25, 2.125; corrections 1-0.5^t: 0.5, 0.75, 0.875.
+    const s = smoothLosses([1, 2, 3], 0.5);
+    assert.equal(s.length, 3);
+    close(s[0], 1);
+    close(s[1], 1.25 / 0.75);
+    close(s[2], 2.125 / 0.875);
+  });
+  it('is the identity at β = 0 and starts at the first loss for any β', () => {
+    assert.deepEqual(smoothLosses([3, 1, 2], 0), [3, 1, 2]);
+    close(smoothLosses([7, 0], 0.98)[0], 7);
+  });
+  it('cuts at the first NaN or infinite loss', () => {
+    assert.equal(smoothLosses([1, 2, NaN, 3], 0.9).length, 2);
+    assert.equal(smoothLosses([1, Infinity, 3], 0.9).length, 1);
+    assert.deepEqual(smoothLosses([NaN, 1], 0.9), []);
+  });
+  it('rejects β outside [0, 1)', () => {
+    assert.throws(() => smoothLosses([1, 2], 1), RangeError);
+  });
+});
+
+describe('smoothing helpers', () => {
+  it('the centred local-linear smoother reproduces a straight line exactly, ends included', () => {
+    const x = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+    const y = x.map((v) => 3 - 2 * v);
+    localLinearSmooth(x, y, 3).forEach((v, i) => close(v, y[i], 1e-9));
+  });
+  it('despike replaces an isolated upward spike but keeps a real rise', () => {
+    const flat = [1, 1.1, 0.9, 1, 1.05, 0.95, 50, 1, 1.1, 0.9, 1, 1.02];
+    const out = despike(flat, 3);
+    assert.ok(out[6] < 1.2, `spike replaced (${out[6]})`);
+    const rise = [1, 1, 1, 1, 1, 1, 2, 4, 8, 16, 32, 64];
+    assert.deepEqual(despike(rise, 3).slice(8), [8, 16, 32, 64]);
+  });
+});
+
+describe('numpyGradient (numpy.gradient semantics)', () => {
+  it('central differences inside, one-sided at the ends (unit spacing)', () => {
+    // f = i²: [1, 4, 9, 16] → [4-1, (9-1)/2, (16-4)/2, 16-9]
+    assert.deepEqual(numpyGradient([1, 4, 9, 16]), [3, 4, 6, 7]);
+  });
+  it('uses the second-order formula on uneven coordinates', () => {
+    // f = x² at x = 0, 1, 3: exact derivative 2 at x = 1; ends (1-0)/1 and (9-1)/2.
+    const g = numpyGradient([0, 1, 9], [0, 1, 3]);
+    close(g[0], 1);
+    close(g[1], 2);
+    close(g[2], 4);
+  });
+});
+
+describe("competitors' rules, as their libraries define them", () => {
+  const lrs30 = Array.from({ length: 30 }, (_, i) => 10 ** (-6 + i / 5));
+
+  it('steepest: argmin of the gradient w.r.t. log10(lr), skipping 10 first and 5 last points', () => {
+    // Falls by 1 per step, except 6 from point 19 to 20 and 3 from 20 to 21: central differences (in units
+    // of 1/h) are -3.5 at 19, -4.5 at 20, -2 at 21 → point 20.
+    const losses = lrs30.map((_, i) => (i <= 19 ? -i : i === 20 ? -25 : -i - 7));
+    assert.equal(steepestRule(lrs30, losses), lrs30[20]);
+    // A far steeper cliff inside the skipped start (points 4 → 5) is ignored.
+    const early = losses.map((v, i) => (i < 5 ? v + 50 : v));
+    assert.equal(steepestRule(lrs30, early), lrs30[20]);
+    assert.equal(steepestRule(lrs30.slice(0, 16), losses.slice(0, 16)), null, 'fewer than 2 points after skipping');
+  });
+
+  it("fastai's window drops the first ⌊n/10⌋ and last 5 points and stops at NaN", () => {
+    const lrs = Array.from({ length: 50 }, (_, i) => i + 1);
+    const w = fastaiWindow(lrs, lrs.map((v) => 100 - v));
+    assert.equal(w.lrs[0], 6);
+    assert.equal(w.lrs.at(-1), 45);
+    const cut = fastaiWindow(lrs, lrs.map((v) => (v >= 30 ? NaN : 100 - v)));
+    assert.equal(cut.lrs.at(-1), 29);
+  });
+
+  it('minimum: the lr at the lowest loss, divided by 10', () => {
+    assert.equal(minimumRule([1, 2, 3, 4], [5, 3, 1, 2]), 0.3);
+    assert.equal(minimumRule([], []), null);
+  });
+
+  it('valley: middle of the longest strictly decreasing run, with fastai’s start index', () => {
+    // Longest decreasing subsequence 3, 2.9, 2.5, 2, 1.5, 1, 0.8, 0.7 ends at index 10 with length 8;
+    // fastai's start = 10 - 8 = 2; idx = 2 + ⌊8/3⌋ + ⌊8/6⌋ = 5.
+    const losses = [3, 3, 3, 3, 2.9, 2.5, 2, 1.5, 1, 0.8, 0.7, 0.9, 2];
+    const lrs = losses.map((_, i) => i + 1);
+    assert.equal(valleyRule(lrs, losses), 6);
+    // Longest run 2, 1 (length 2, ending at 1): start = 1 - 2 = -1, idx = -1 + 0 + 0 = -1, which Python reads
+    // as the last element.
+    assert.equal(valleyRule([1, 2, 3], [2, 1, 3]), 3);
+    // Only rising: the start stays 0 → the first lr.
+    assert.equal(valleyRule([1, 2, 3], [1, 2, 3]), 1);
+    assert.equal(valleyRule([], []), null);
+  });
+
+  it('slide: walks left until the gradients lr_diff apart agree within 0.005', () => {
+    // Linear loss: gradients agree at once → lrs[n-16].
+    const lin = Array.from({ length: 25 }, (_, i) => 2 - i / 25);
+    assert.equal(slideRule(lin.map((_, i) => i + 1), lin), 10);
+    // Flat, then 1 + 0.02(i-19)² from i = 19: gradients 0.01 at 19, 0.04(i-19) up to 28, 0.38 at 29, 0 left of
+    // 19. The walk continues while the right gradient exceeds 0.005, i.e. until right = 18, left = 3; the
+    // last left point stored was 4 → lrs[4].
+    const curve = Array.from({ length: 30 }, (_, i) => (i < 19 ? 1 : 1 + 0.02 * (i - 19) ** 2));
+    assert.equal(slideRule(curve.map((_, i) => i + 1), curve), 5);
+    assert.equal(slideRule([1, 2, 3], [3, 2, 1]), null, 'needs more than lr_diff points');
+  });
+});
+
+describe('suggest: our CLR bounds', () => {
+  it('clean U: base where the fall starts, max where it ends, full confidence, no diagnostics', () => {
+    const s = suggest(LRS, X.map(uShape));
+    nearLr(s.clr.baseLr, 10 ** START_X);
+    nearLr(s.clr.maxLr, 10 ** END_X);
+    assert.equal(s.oneCycle.maxLr, s.clr.maxLr);
+    assert.ok(s.confidence >= 0.9, `confidence ${s.confidence}`);
+    assert.deepEqual(s.diagnostics, []);
+  });
+
+  it("keeps max_lr a factor 10 below the lr where the loss climbs back to its start (a cliff right after the fall)", () => {
+    // The rise starts at x = -2.5 and regains the plateau (2.5) at x ≈ -2.5 + sqrt(1.5/5) = -1.95.
+    const cliff = X.map((x) => fall(x) + 5 * Math.max(0, x + 2.5) ** 2);
+    const s = suggest(LRS, cliff);
+    nearLr(s.clr.maxLr, 10 ** (-2.5 + Math.sqrt(0.3) - 1), 0.15);
+    assert.ok(s.clr.maxLr < 10 ** END_X);
+    assert.ok(s.clr.baseLr <= s.clr.maxLr / 3 + 1e-15, 'base at most max / 3');
+  });
+
+  it('NaN/Inf tail: cut at the first non-finite loss, which counts as divergence', () => {
+    const losses = X.map((x) => (x > -1 ? NaN : fall(x)));
+    losses[95] = Infinity;
+    const s = suggest(LRS, losses);
+    nearLr(s.clr.maxLr, 10 ** END_X);
+    assert.ok(!s.diagnostics.includes(DIAGNOSTICS.neverDiverged));
+    assert.ok(s.confidence >= 0.9);
+  });
+
+  it('never diverging: the fall end is still found, with a "raise end_lr" diagnostic and lower confidence', () => {
+    const s = suggest(LRS, X.map(fall));
+    nearLr(s.clr.maxLr, 10 ** END_X);
+    assert.ok(s.diagnostics.includes(DIAGNOSTICS.neverDiverged));
+    assert.ok(s.confidence <= 0.6, `confidence ${s.confidence}`);
+    const stopped = suggest(LRS, X.map(fall), { diverged: true });
+    assert.ok(!stopped.diagnostics.includes(DIAGNOSTICS.neverDiverged), 'the engine says it diverged');
+    assert.ok(stopped.clr.maxLr <= LRS[N - 1] / 10 + 1e-12);
+  });
+
+  it('flat curve: "never fell", the largest lr tried, near-zero confidence', () => {
+    const rand = mulberry32(7);
+    const s = suggest(LRS, X.map(() => 2.3 + 0.01 * gaussian(rand)));
+    assert.ok(s.diagnostics.includes(DIAGNOSTICS.neverFell));
+    assert.equal(s.clr.maxLr, LRS[N - 1]);
+    close(s.clr.baseLr, LRS[N - 1] / 4);
+    assert.ok(s.confidence <= 0.1);
+  });
+
+  it('flat, then diverging: "never fell before it diverged", max_lr a tenth of the divergence', () => {
+    const losses = X.map((x) => 2.3 + 5 * Math.max(0, x + 1) ** 2);
+    const s = suggest(LRS, losses);
+    assert.ok(s.diagnostics.includes(DIAGNOSTICS.neverFellBeforeDiverging));
+    // Back above the start by more than 4 smoothed-noise units right after x = -1 (noise is 0 here).
+    nearLr(s.clr.maxLr, 10 ** (-1 - 1), 0.15);
+  });
+
+  it('very noisy: "too noisy", lower confidence, bounds still within half a decade of the clean ones', () => {
+    const rand = mulberry32(42);
+    const clean = suggest(LRS, X.map(uShape));
+    const noisy = suggest(LRS, X.map((x) => uShape(x) + 0.6 * gaussian(rand)));
+    assert.ok(noisy.diagnostics.includes(DIAGNOSTICS.tooNoisy), noisy.diagnostics.join('; '));
+    assert.ok(noisy.confidence < clean.confidence - 0.3, `confidence ${noisy.confidence}`);
+    nearLr(noisy.clr.maxLr, clean.clr.maxLr, 0.5);
+    nearLr(noisy.clr.baseLr, clean.clr.baseLr, 0.5);
+  });
+
+  it('an early spike moves neither bound (the EMA-based rules would be dragged by it)', () => {
+    const losses = X.map(uShape);
+    losses[3] = 60;
+    const s = suggest(LRS, losses);
+    const clean = suggest(LRS, X.map(uShape));
+    nearLr(s.clr.maxLr, clean.clr.maxLr, 0.05);
+    nearLr(s.clr.baseLr, clean.clr.baseLr, 0.05);
+  });
+
+  it('a test that starts mid-fall: base_lr falls back to max_lr / 4 with a diagnostic', () => {
+    const lrs = Array.from({ length: N }, (_, i) => 10 ** (-3.2 + (4 * i) / 99));
+    const s = suggest(lrs, lrs.map((lr) => uShape(Math.log10(lr))));
+    assert.ok(s.diagnostics.includes(DIAGNOSTICS.startUnclear), s.diagnostics.join('; '));
+    close(s.clr.baseLr, s.clr.maxLr / 4);
+    nearLr(s.clr.maxLr, 10 ** END_X);
+  });
+
+  it('computes the competitors on the same curve (fastai minimum = lr at the EMA minimum / 10)', () => {
+    const losses = X.map(uShape);
+    const s = suggest(LRS, losses);
+    const ema = smoothLosses(losses, 0.98);
+    const w = fastaiWindow(LRS, ema);
+    assert.equal(s.minimum, minimumRule(w.lrs, w.losses));
+    assert.equal(s.valley, valleyRule(w.lrs, w.losses));
+    assert.equal(s.slide, slideRule(w.lrs, w.losses));
+    assert.equal(s.steepest, steepestRule(LRS, ema));
+    assert.notEqual(s.steepest, null);
+    // β changes what the EMA rules see.
+    assert.notEqual(suggest(LRS, losses, { beta: 0.5 }).minimum, s.minimum);
+  });
+
+  it('rejects curves no rule can read, naming the point', () => {
+    const ok = X.map(uShape);
+    const at = (fn: () => unknown, pattern: RegExp, index?: number): void => {
+      assert.throws(fn, (e: unknown) => {
+        assert.ok(e instanceof CurveError && e instanceof UserError);
+        assert.match(e.message, pattern);
+        assert.equal(e.index, index);
+        return true;
+      });
+    };
+    at(() => suggest(LRS.slice(0, 9), ok.slice(0, 9)), /9 points; at least 10/);
+    at(() => suggest(LRS, ok.slice(1)), /100 learning rates but 99 losses/);
+    const negative = [...LRS];
+    negative[4] = -1;
+    at(() => suggest(negative, ok), /learning rate -1 at point 5 is not a positive number/, 4);
+    const zero = [...LRS];
+    zero[0] = 0;
+    at(() => suggest(zero, ok), /at point 1 is not a positive/, 0);
+    const unsorted = [...LRS];
+    unsorted[20] = unsorted[19];
+    at(() => suggest(unsorted, ok), /not increasing at point 21/, 20);
+    at(() => suggest(LRS, ok.map(() => NaN)), /every loss is NaN/);
+    const early = [...ok];
+    early[6] = NaN;
+    at(() => suggest(LRS, early), /not finite from point 7, leaving 6 points/, 6);
+    assert.throws(() => suggest(LRS, ok, { beta: 1 }), UserError);
+  });
+});
+
+describe('averageRuns', () => {
+  const lrs = [1, 2, 3, 4];
+  it('averages runs point by point with their standard deviation', () => {
+    const avg = averageRuns([
+      { lrs, losses: [1, 2, 3, 4] },
+      { lrs, losses: [3, 4, 5, 6] },
+    ]);
+    assert.deepEqual(avg, { lrs, losses: [2, 3, 4, 5], spread: [1, 1, 1, 1] });
+  });
+  it('stops where the first run stops or turns NaN (survivors would hide the divergence)', () => {
+    const avg = averageRuns([
+      { lrs, losses: [1, 2, NaN, 4] },
+      { lrs, losses: [3, 4, 5, 6] },
+      { lrs: lrs.slice(0, 3), losses: [1, 1, 1] },
+    ]);
+    assert.deepEqual(avg.lrs, [1, 2]);
+    assert.deepEqual(avg.losses, [5 / 3, 7 / 3]);
+  });
+  it('interpolates runs on another lr grid in log10(lr)', () => {
+    const avg = averageRuns([
+      { lrs: [1, 10, 100], losses: [1, 1, 1] },
+      { lrs: [0.1, 100], losses: [0, 3] },
+    ]);
+    // log10: second run is linear from (-1, 0) to (2, 3): at 0 → 1, at 1 → 2, at 2 → 3.
+    assert.deepEqual(avg.losses, [1, 1.5, 2]);
+    assert.deepEqual(avg.spread, [0, 0.5, 1]);
+  });
+  it('a single run is its own average with zero spread; no runs is an error', () => {
+    assert.deepEqual(averageRuns([{ lrs, losses: [4, 3, 2, 1] }]).spread, [0, 0, 0, 0]);
+    assert.throws(() => averageRuns([]), UserError);
+  });
+});
