@@ -654,6 +654,7 @@ function kerasSnippet(ctx: Context): { template: string; schedule: ScheduleSpec 
       throw new UserError(`no Keras snippet for policy '${spec.policy}'`, { hint: `expected one of ${SNIPPET_POLICIES.join(', ')}` });
   }
   const template = lines(
+    '# Keras 3 (TensorFlow >= 2.16 ships it as tf.keras); any backend: the schedule uses keras.ops only.',
     'import math',
     '',
     'import keras',
