@@ -74,10 +74,11 @@ export function createBoundsPlugin(overlay: BoundsOverlay): Plugin<'line'> {
         ctx.moveTo(x + 4, y - 4);
         ctx.lineTo(x - 4, y + 4);
         ctx.stroke();
+        // Below-left of the marker: above it is the legend, right of it the plot's edge.
         ctx.fillStyle = overlay.colors.diverged;
         ctx.textAlign = 'right';
-        ctx.textBaseline = 'bottom';
-        ctx.fillText('diverged', x - 8, y - 6);
+        ctx.textBaseline = 'top';
+        ctx.fillText('diverged', x - 8, y + 6);
       }
       ctx.restore();
     },

@@ -51,7 +51,7 @@ export class LossChart {
   private pending: CurvePoint[] = [];
   private frame = 0;
   /** Running extremes for the y range, so a frame does not rescan 10,000 points. */
-  private extremes = { minRaw: Infinity, maxRaw: -Infinity, maxSmoothed: -Infinity, minSmoothed: Infinity };
+  private extremes = LossChart.noExtremes();
   /** Frames drawn while streaming (read by the benchmark). */
   framesDrawn = 0;
 
@@ -107,6 +107,10 @@ export class LossChart {
     return { label, data, borderColor: color, backgroundColor: color, borderWidth: width, pointRadius: 0, pointHitRadius: 4, tension: 0 };
   }
 
+  private static noExtremes() {
+    return { minRaw: Infinity, maxRaw: -Infinity, maxSmoothed: -Infinity, minSmoothed: Infinity, firstSmoothed: NaN };
+  }
+
   get pointsPlotted(): number {
     return this.raw.length;
   }
@@ -125,7 +129,7 @@ export class LossChart {
     this.raw.length = 0;
     this.smoothed.length = 0;
     this.overlay.diverged = null;
-    this.extremes = { minRaw: Infinity, maxRaw: -Infinity, maxSmoothed: -Infinity, minSmoothed: Infinity };
+    this.extremes = LossChart.noExtremes();
     this.fitY();
     this.chart.update('none');
   }
@@ -157,6 +161,7 @@ export class LossChart {
       if (rawY > e.maxRaw) e.maxRaw = rawY;
     }
     if (Number.isFinite(smoothY)) {
+      if (Number.isNaN(e.firstSmoothed)) e.firstSmoothed = smoothY;
       if (smoothY > e.maxSmoothed) e.maxSmoothed = smoothY;
       if (smoothY < e.minSmoothed) e.minSmoothed = smoothY;
     }
@@ -175,7 +180,10 @@ export class LossChart {
       yScale.max = undefined;
       return;
     }
-    const top = Math.min(Math.max(e.maxRaw, e.maxSmoothed), e.maxSmoothed * 1.25);
+    // The divergent tail can reach 100× the rest; the interesting part is from the starting loss down to
+    // the minimum, and a little above (the divergence threshold is a few times the minimum).
+    const cap = Math.max(e.firstSmoothed * 1.5, e.minSmoothed * 4);
+    const top = Math.min(Math.max(e.maxRaw, e.maxSmoothed), e.maxSmoothed * 1.25, cap);
     const bottom = Math.min(e.minRaw, e.minSmoothed);
     const pad = (top - bottom) * 0.05 || Math.abs(top) * 0.05 || 1;
     // Losses are never negative: a padded axis starting below zero would only waste room.
@@ -190,7 +198,7 @@ export class LossChart {
     this.pending = [];
     this.raw.length = 0;
     this.smoothed.length = 0;
-    this.extremes = { minRaw: Infinity, maxRaw: -Infinity, maxSmoothed: -Infinity, minSmoothed: Infinity };
+    this.extremes = LossChart.noExtremes();
     for (let i = 0; i < result.lrs.length; i++) this.push(result.lrs[i], result.losses[i], result.smoothed[i]);
     const stop = Math.min(result.stoppedAt, result.lrs.length - 1);
     this.overlay.diverged =

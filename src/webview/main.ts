@@ -295,7 +295,7 @@ class Panel {
   }
 
   private showError(failure: { message: string; hint?: string; location?: string } | null): void {
-    this.error = failure ? failure.message : null;
+    this.error = failure ? [failure.location, failure.message].filter(Boolean).join(': ') : null;
     this.errorBox.replaceChildren();
     this.errorBox.hidden = !failure;
     if (!failure) return;

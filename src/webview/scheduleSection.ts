@@ -216,6 +216,8 @@ export class ScheduleSection {
     for (const framework of FRAMEWORKS) {
       const b = button(`Insert ${FRAMEWORK_LABELS[framework]}`, { 'data-test-id': `insert-${framework}`, title: `Insert ${FRAMEWORK_LABELS[framework]} code for this schedule at the cursor of your last editor` });
       b.addEventListener('click', () => {
+        // From the form as it is now: a redraw of the preview may still be pending.
+        this.render();
         if (this.spec) this.events.onInsert(framework, this.spec, this.form.stepsPerEpoch);
       });
       this.insertButtons.push(b);

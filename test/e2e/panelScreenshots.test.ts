@@ -48,7 +48,7 @@ describe('range-test panel (e2e screenshots)', function () {
   it('captures the panel after a completed run in light and dark themes', async () => {
     const result = await vscode.commands.executeCommand<RangeTestResult | undefined>('cyclicalLr.runRangeTest', {
       dataset: fixtures.csv,
-      config: { iterations: 150, model: 'mlp', batchSize: 32, startLr: 1e-5, endLr: 10 },
+      config: { iterations: 400, model: 'mlp', batchSize: 64, startLr: 1e-4, endLr: 10 },
     });
     assert.ok(result);
     await waitForPanel((s) => s.status === 'done' && s.pointsPlotted === result.lrs.length && s.suggestionRows.length > 0, 'the finished run');
@@ -72,6 +72,7 @@ describe('range-test panel (e2e screenshots)', function () {
       await setTheme(theme, bodyClass);
       const state = await waitForPanel((s) => s.theme === bodyClass.replace('vscode-', ''), `the panel in ${theme}`);
       assert.equal(state.pointsPlotted, result.lrs.length);
+      await driveBrowser({ action: 'webviewEval', expression: 'window.scrollTo(0, 0)' });
       const path = join(results, file);
       rmSync(path, { force: true });
       await driveBrowser({ action: 'screenshotWebview', path });

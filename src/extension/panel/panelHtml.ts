@@ -26,7 +26,7 @@ export function panelHtml(webview: vscode.Webview, mediaRoot: vscode.Uri): strin
 <title>LR Range Test</title>
 </head>
 <body>
-<main id="app" aria-live="polite"></main>
+<main id="app"></main>
 <script nonce="${nonce}" src="${script.toString()}"></script>
 </body>
 </html>`;
