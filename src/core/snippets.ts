@@ -5,7 +5,7 @@
 // Every snippet comes twice: plain code, and VS Code snippet syntax where each number is a tab stop
 // (`${1:0.001}`, repeated numbers share a stop) and every other `$`, `}` and `\` is escaped.
 
-import { OptimizerName, OPTIMIZERS } from './types';
+import { OptimizerName, OPTIMIZERS, RangeTestResult } from './types';
 import { CYCLIC_DEFAULTS, CyclicSpec, nativeScaleMode, ONE_CYCLE_DEFAULTS, OneCycleSpec, ScheduleSpec, SgdrSpec } from './schedules';
 import { UserError } from './errors';
 
@@ -1001,4 +1001,50 @@ export function indentContinuationLines(text: string, indent: string): string {
     .split('\n')
     .map((line, i) => (i === 0 || line === '' ? line : indent + line))
     .join('\n');
+}
+
+/** What to insert: the extension command's argument, or the QuickPick answers. */
+export interface SnippetRequest {
+  framework: SnippetFramework;
+  policy: SnippetPolicy;
+  /** The exact schedule (from the panel); absent: bounds from the last range test, or defaults. */
+  spec?: ScheduleSpec;
+  stepsPerEpoch?: number;
+  optimizer?: OptimizerName;
+}
+
+/** Iterations per epoch of a range test's dataset: ceil(rows / batch size). */
+export function stepsPerEpochOf(result: RangeTestResult | undefined): number | undefined {
+  return result && result.dataset.rows > 0 && result.config.batchSize > 0 ? Math.ceil(result.dataset.rows / result.config.batchSize) : undefined;
+}
+
+function basename(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
+}
+
+/**
+ * The code for a request, with the numbers of `last` (the latest range test) where the request leaves them
+ * open: CLR bounds from its suggestion, one-cycle's peak from its one-cycle suggestion, iterations per epoch from
+ * its dataset and batch size.
+ */
+export function snippetForRequest(request: SnippetRequest, last: RangeTestResult | undefined, languageId: string): GeneratedSnippet {
+  const stepsPerEpoch = request.stepsPerEpoch ?? request.spec?.stepsPerEpoch ?? stepsPerEpochOf(last);
+  const fromLast = last !== undefined && request.stepsPerEpoch === undefined && request.spec?.stepsPerEpoch === undefined && stepsPerEpoch !== undefined;
+  const spec =
+    request.spec ??
+    defaultSnippetSpec(request.policy, {
+      baseLr: last?.suggestion.clr.baseLr,
+      maxLr: request.policy === 'one-cycle' ? last?.suggestion.oneCycle.maxLr : last?.suggestion.clr.maxLr,
+      stepsPerEpoch,
+    });
+  return generateSnippet({
+    framework: request.framework,
+    spec,
+    stepsPerEpoch,
+    rows: fromLast ? last?.dataset.rows : undefined,
+    batchSize: fromLast ? last?.config.batchSize : undefined,
+    boundsFrom: request.spec ? 'the Cyclical LR panel' : last ? `the range test on ${basename(last.dataset.path)}` : undefined,
+    optimizer: request.optimizer,
+    typescript: languageId === 'typescript' || languageId === 'typescriptreact',
+  });
 }

@@ -2,31 +2,25 @@ import * as vscode from 'vscode';
 import { isUserError } from '../core/errors';
 import { detectFramework } from '../core/frameworkDetection';
 import { parseSchedulerCalls } from '../core/schedulerCallParser';
-import { ScheduleSpec, validateScheduleSpec } from '../core/schedules';
+import { validateScheduleSpec } from '../core/schedules';
 import {
-  defaultSnippetSpec,
   FRAMEWORK_LABELS,
-  generateSnippet,
   GeneratedSnippet,
   POLICY_LABELS,
   SNIPPET_FRAMEWORKS,
   SNIPPET_POLICIES,
   SnippetFramework,
   SnippetPolicy,
+  SnippetRequest,
+  snippetForRequest,
 } from '../core/snippets';
-import { OPTIMIZERS, OptimizerName, RangeTestResult } from '../core/types';
+import { OPTIMIZERS, RangeTestResult } from '../core/types';
 import { getLastRangeTestResult } from './lastResult';
 
 export const INSERT_SCHEDULER_COMMAND = 'cyclicalLr.insertScheduler';
 
 /** The argument form of `cyclicalLr.insertScheduler` (the panel's "Insert into editor" buttons use it). */
-export interface InsertSchedulerArgs {
-  framework: SnippetFramework;
-  policy: SnippetPolicy;
-  spec?: ScheduleSpec;
-  stepsPerEpoch?: number;
-  optimizer?: OptimizerName;
-}
+export type InsertSchedulerArgs = SnippetRequest;
 
 /** Registers Insert Scheduler… and the CodeLens over scheduler calls in Python files. */
 export function registerSnippetFeatures(context: vscode.ExtensionContext): void {
@@ -55,37 +49,6 @@ function checkArgs(value: unknown): Partial<InsertSchedulerArgs> {
   const spec = a.spec === undefined ? undefined : validateScheduleSpec(a.spec);
   if (spec && a.policy !== undefined && spec.policy !== a.policy) throw new Error(`spec.policy '${spec.policy}' differs from policy '${String(a.policy)}'`);
   return { ...(a as Partial<InsertSchedulerArgs>), spec, policy: (a.policy as SnippetPolicy | undefined) ?? (spec?.policy as SnippetPolicy | undefined) };
-}
-
-function stepsPerEpochOf(result: RangeTestResult | undefined): number | undefined {
-  return result && result.dataset.rows > 0 ? Math.ceil(result.dataset.rows / result.config.batchSize) : undefined;
-}
-
-function basename(path: string): string {
-  return path.split(/[\\/]/).pop() ?? path;
-}
-
-/** The code for one framework/policy with the numbers of the last range test (or the given spec). */
-export function snippetFor(args: InsertSchedulerArgs, last: RangeTestResult | undefined, languageId: string): GeneratedSnippet {
-  const stepsPerEpoch = args.stepsPerEpoch ?? (args.spec?.stepsPerEpoch as number | undefined) ?? stepsPerEpochOf(last);
-  const fromLast = last !== undefined && args.stepsPerEpoch === undefined && stepsPerEpoch === stepsPerEpochOf(last);
-  const spec =
-    args.spec ??
-    defaultSnippetSpec(args.policy, {
-      baseLr: last?.suggestion.clr.baseLr,
-      maxLr: args.policy === 'one-cycle' ? last?.suggestion.oneCycle.maxLr : last?.suggestion.clr.maxLr,
-      stepsPerEpoch,
-    });
-  return generateSnippet({
-    framework: args.framework,
-    spec,
-    stepsPerEpoch,
-    rows: fromLast ? last?.dataset.rows : undefined,
-    batchSize: fromLast ? last?.config.batchSize : undefined,
-    boundsFrom: args.spec ? 'the Cyclical LR panel' : last ? `the range test on ${basename(last.dataset.path)}` : undefined,
-    optimizer: args.optimizer,
-    typescript: languageId === 'typescript' || languageId === 'typescriptreact',
-  });
 }
 
 async function pickFramework(document: vscode.TextDocument): Promise<SnippetFramework | undefined> {
@@ -132,7 +95,7 @@ async function insertScheduler(context: vscode.ExtensionContext, rawArgs: unknow
 
   let generated: GeneratedSnippet;
   try {
-    generated = snippetFor({ ...args, framework, policy }, last, editor.document.languageId);
+    generated = snippetForRequest({ ...args, framework, policy }, last, editor.document.languageId);
   } catch (error) {
     if (!isUserError(error)) throw error;
     void vscode.window.showErrorMessage(`Cyclical LR: ${error.format()}`);

@@ -2,7 +2,8 @@
 
 import assert from 'node:assert/strict';
 import { UserError } from '../../../src/core/errors';
-import { defaultSnippetSpec, escapeSnippet, generateSnippet, indentContinuationLines, SNIPPET_FRAMEWORKS, SNIPPET_POLICIES } from '../../../src/core/snippets';
+import { defaultSnippetSpec, escapeSnippet, generateSnippet, indentContinuationLines, SNIPPET_FRAMEWORKS, SNIPPET_POLICIES, snippetForRequest } from '../../../src/core/snippets';
+import { RangeTestResult } from '../../../src/core/types';
 
 describe('snippets', () => {
   it('turns every number into a tab stop, repeated numbers sharing one', () => {
@@ -49,5 +50,25 @@ describe('snippets', () => {
 
   it('indents continuation lines to the insertion point', () => {
     assert.equal(indentContinuationLines('a\nb\n\nc', '    '), 'a\n    b\n\n    c');
+  });
+
+  it('takes bounds and iterations per epoch from the last range test unless the request gives them', () => {
+    const last = {
+      dataset: { path: '/data/train.csv', rows: 60000 },
+      config: { batchSize: 128 },
+      suggestion: { clr: { baseLr: 0.00031, maxLr: 0.027 }, oneCycle: { maxLr: 0.045 } },
+    } as unknown as RangeTestResult;
+    const clr = snippetForRequest({ framework: 'pytorch', policy: 'triangular' }, last, 'python');
+    assert.deepEqual(clr.schedule, { policy: 'triangular', baseLr: 0.00031, maxLr: 0.027, stepSizeUp: 4 * 469, stepsPerEpoch: 469, cycleMomentum: true });
+    assert.match(clr.code, /# Bounds from the range test on train\.csv\./);
+    assert.match(clr.code, /ceil\(60000 rows \/ 128 batch size\) = 469/);
+    const one = snippetForRequest({ framework: 'keras', policy: 'one-cycle' }, last, 'python');
+    assert.equal((one.schedule as { maxLr: number }).maxLr, 0.045);
+    const given = snippetForRequest({ framework: 'tfjs', policy: 'sgdr', spec: { policy: 'sgdr', maxLr: 0.5, t0: 3 }, stepsPerEpoch: 10 }, last, 'typescript');
+    assert.equal(given.language, 'typescript');
+    assert.deepEqual(given.schedule, { policy: 'sgdr', maxLr: 0.5, t0: 3, tMult: 1, etaMin: 0, stepsPerEpoch: 10 });
+    assert.match(given.code, /Bounds from the Cyclical LR panel/);
+    const none = snippetForRequest({ framework: 'pytorch', policy: 'triangular' }, undefined, 'python');
+    assert.match(none.code, /Bounds are defaults/);
   });
 });
