@@ -25,6 +25,7 @@ import contextlib
 import json
 import math
 import os
+import signal
 import sys
 import time
 import traceback
@@ -506,6 +507,9 @@ def range_test(torch, objects, config, emit, user_file="<model>"):
 
 
 def main(argv):
+    # The parent owns cancellation (SIGTERM); Ctrl-C in a terminal reaches this process too and must end it
+    # quietly rather than print a KeyboardInterrupt traceback over the CLI's output.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     real_stdout = sys.stdout
     # The user's prints must not corrupt the JSON stream.
     sys.stdout = sys.stderr

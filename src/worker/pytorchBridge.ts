@@ -77,6 +77,8 @@ interface RunnerState {
   /** train_loader.batch_size, when it has one. */
   batchSize?: number;
   points: CurvePoint[];
+  /** Date.now() when the sweep started (for the rate of a cancelled run). */
+  startedAt?: number;
 }
 
 function toPoint(v: unknown): CurvePoint | undefined {
@@ -205,7 +207,8 @@ export function startPyTorchRangeTest(options: StartPyTorchOptions): RangeTestHa
   const cancelledOutcome = (): { result: RangeTestResult } | { error: Error } => {
     if (state.points.length === 0) return { error: new RangeTestCancelledError() };
     try {
-      return { result: pytorchResult(config, state, 'cancelled', 0) };
+      const seconds = state.startedAt === undefined ? 0 : (Date.now() - state.startedAt) / 1000;
+      return { result: pytorchResult(config, state, 'cancelled', seconds > 0 ? state.points.length / seconds : 0) };
     } catch {
       // Too few points for a suggestion: nothing worth showing.
       return { error: new RangeTestCancelledError() };
@@ -260,6 +263,7 @@ export function startPyTorchRangeTest(options: StartPyTorchOptions): RangeTestHa
           state.torch = typeof line.torch === 'string' ? line.torch : undefined;
           break;
         case 'started':
+          state.startedAt = Date.now();
           state.device = typeof line.device === 'string' ? line.device : undefined;
           if (isObject(line.dataset)) {
             const { batchSize, ...summary } = line.dataset;

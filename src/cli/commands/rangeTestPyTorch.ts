@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UserError } from '../../core/errors';
 import { DEFAULT_RANGE_TEST_CONFIG, OPTIMIZERS, OptimizerName, RangeTestConfig, RangeTestResult, STEP_MODES, StepMode, TORCH_DEVICES, TorchDevice } from '../../core/types';
+import { isRangeTestCancelled } from '../../worker/client';
 import { PyTorchUserError, startPyTorchRangeTest } from '../../worker/pytorchBridge';
 import { booleanFlag, FlagSpecs, formatHelp, numberFlag, parseArgs, ParsedArgs, stringFlag } from '../args';
 import { CliIO } from '../io';
@@ -30,6 +31,9 @@ export const PYTORCH_RANGE_TEST_FLAGS: FlagSpecs = {
   json: { kind: { type: 'string' }, description: "write the result as JSON to this file ('-' for stdout)" },
   help: { kind: { type: 'boolean' }, description: 'show this help' },
 };
+
+/** Ctrl-C before the first points: the shell's convention for SIGINT. */
+export const EXIT_CANCELLED = 130;
 
 export const PYTORCH_RANGE_TEST_USAGE = 'clr range-test --pytorch model.py [options]';
 
@@ -107,6 +111,10 @@ export async function runRangeTestPyTorch(argv: string[], io: CliIO): Promise<nu
     result = await handle.result;
   } catch (error) {
     if (drawn) io.stderr('\n');
+    if (isRangeTestCancelled(error)) {
+      io.stderr('range test cancelled before it had a curve to show\n');
+      return EXIT_CANCELLED;
+    }
     if (error instanceof PyTorchUserError && error.traceback) io.stderr(`${error.traceback}\n`);
     throw error;
   } finally {

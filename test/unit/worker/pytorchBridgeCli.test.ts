@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isRangeTestResult } from '../../../src/core/workerProtocol';
 import { findTorchPython } from '../../../src/worker/pythonInterpreter';
@@ -90,5 +90,38 @@ describe('clr range-test --pytorch (real torch)', function () {
     const dataset = clr(['data.csv', '--pytorch', 'model.py'], dir);
     assert.equal(dataset.code, 2);
     assert.match(errorLines(dataset.stderr)[0], /unexpected argument 'data.csv' with --pytorch/);
+  });
+  it('Ctrl-C stops the Python process too, and keeps the partial curve', async () => {
+    const dir = fixtureDir();
+    writeFixture(dir, 'model.py', DATA + `
+import time
+class Slow(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(16, 4)
+    def forward(self, x):
+        time.sleep(0.02)
+        return self.fc(x)
+model = Slow()
+import os
+open("runner.pid", "w").write(str(os.getpid()))
+`);
+    const child = spawn(process.execPath, [CLI, 'range-test', '--pytorch', 'model.py', '--iterations', '3000', '--end-lr', '1e-3', '--json', '-'], { cwd: dir });
+    let stdout = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    // Once the runner has loaded the file, let it train well past the first points, then interrupt the CLI only.
+    const pidFile = join(dir, 'runner.pid');
+    while (!existsSync(pidFile)) await new Promise((r) => setTimeout(r, 50));
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    await new Promise((r) => setTimeout(r, 1500));
+    const t0 = Date.now();
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    assert.ok(Date.now() - t0 < 1500, `exited ${Date.now() - t0} ms after Ctrl-C`);
+    assert.equal(code, 0);
+    const result = JSON.parse(stdout) as { stopReason: string; lrs: number[] };
+    assert.equal(result.stopReason, 'cancelled');
+    assert.ok(result.lrs.length >= 10 && result.lrs.length < 3000);
+    assert.throws(() => process.kill(pid, 0), /ESRCH/, 'no runner left behind');
   });
 });
