@@ -995,14 +995,6 @@ export function generateSnippet(opts: SnippetOptions): GeneratedSnippet {
   };
 }
 
-/** Indents every line but the first (the cursor's line already has the indentation). */
-export function indentContinuationLines(text: string, indent: string): string {
-  return text
-    .split('\n')
-    .map((line, i) => (i === 0 || line === '' ? line : indent + line))
-    .join('\n');
-}
-
 /** What to insert: the extension command's argument, or the QuickPick answers. */
 export interface SnippetRequest {
   framework: SnippetFramework;

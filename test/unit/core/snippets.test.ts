@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { UserError } from '../../../src/core/errors';
-import { defaultSnippetSpec, escapeSnippet, generateSnippet, indentContinuationLines, SNIPPET_FRAMEWORKS, SNIPPET_POLICIES, snippetForRequest } from '../../../src/core/snippets';
+import { defaultSnippetSpec, escapeSnippet, generateSnippet, SNIPPET_FRAMEWORKS, SNIPPET_POLICIES, snippetForRequest } from '../../../src/core/snippets';
 import { RangeTestResult } from '../../../src/core/types';
 
 describe('snippets', () => {
@@ -46,10 +46,6 @@ describe('snippets', () => {
     assert.match(g.code, /# {13}sched\.step\(\)/);
     assert.throws(() => generateSnippet({ framework: 'pytorch', spec: defaultSnippetSpec('one-cycle'), optimizerVar: 'my-opt' }), UserError);
     assert.throws(() => generateSnippet({ framework: 'pytorch', spec: { policy: 'cosine', maxLr: 0.1, tMax: 10 } }), /no snippet for policy 'cosine'/);
-  });
-
-  it('indents continuation lines to the insertion point', () => {
-    assert.equal(indentContinuationLines('a\nb\n\nc', '    '), 'a\n    b\n\n    c');
   });
 
   it('takes bounds and iterations per epoch from the last range test unless the request gives them', () => {
