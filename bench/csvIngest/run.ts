@@ -4,7 +4,7 @@
 // Usage: node out/bench/csvIngest/run.js [--runs 3] [--mb 100] [--big-mb 1024] [--skip-big]
 import { execFileSync } from 'node:child_process';
 import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 type ParserName = 'clr-inspect' | 'clr-open' | 'clr-parse' | 'csv-parse' | 'papaparse';
@@ -13,6 +13,8 @@ const PARSERS: ParserName[] = ['clr-inspect', 'clr-open', 'clr-parse', 'csv-pars
 interface Measurement {
   parser: ParserName;
   seconds: number;
+  /** User + system CPU time: steadier than wall time on a machine shared with other work. */
+  cpuSeconds: number;
   rows: number;
   maxRssMb: number;
 }
@@ -118,10 +120,13 @@ async function runParser(parser: ParserName, file: string): Promise<number> {
 
 async function child(parser: ParserName, file: string): Promise<void> {
   const start = process.hrtime.bigint();
+  const cpuStart = process.cpuUsage();
   const rows = await runParser(parser, file);
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const maxRssMb = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(JSON.stringify({ parser, seconds, rows, maxRssMb }));
+  process.stdout.write(JSON.stringify({ parser, seconds, cpuSeconds, rows, maxRssMb }));
 }
 
 function measure(parser: ParserName, file: string): Measurement {
@@ -145,12 +150,14 @@ function main(): void {
     for (let run = 0; run < runs; run++) for (const p of PARSERS) byParser.get(p)!.push(measure(p, file));
     const rows = new Set(PARSERS.map((p) => byParser.get(p)![0].rows));
     const mbps = (p: ParserName) => size / 1e6 / median(byParser.get(p)!.map((m) => m.seconds));
-    const baseline = mbps('csv-parse');
-    console.log(`\nCSV ingest: ${(size / 1e6).toFixed(1)} MB, ${[...rows].join('/')} rows, ${runs} runs each (median), node ${process.version}`);
-    console.log('\n| reader | MB/s | × csv-parse | × papaparse | peak RSS |\n|---|---|---|---|---|');
+    const cpuMbps = (p: ParserName) => size / 1e6 / median(byParser.get(p)!.map((m) => m.cpuSeconds));
+    console.log(`\nCSV ingest: ${(size / 1e6).toFixed(1)} MB, ${[...rows].join('/')} rows, ${runs} runs each (median), node ${process.version}, load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`);
+    console.log('\n| reader | MB/s (wall) | MB/s (CPU time) | × csv-parse (CPU) | × papaparse (CPU) | × csv-parse (wall) | peak RSS |\n|---|---|---|---|---|---|---|');
     for (const p of PARSERS) {
       const rss = Math.max(...byParser.get(p)!.map((m) => m.maxRssMb));
-      console.log(`| ${p} | ${mbps(p).toFixed(1)} | ${(mbps(p) / baseline).toFixed(2)} | ${(mbps(p) / mbps('papaparse')).toFixed(2)} | ${rss.toFixed(0)} MB |`);
+      console.log(
+        `| ${p} | ${mbps(p).toFixed(1)} | ${cpuMbps(p).toFixed(1)} | ${(cpuMbps(p) / cpuMbps('csv-parse')).toFixed(2)} | ${(cpuMbps(p) / cpuMbps('papaparse')).toFixed(2)} | ${(mbps(p) / mbps('csv-parse')).toFixed(2)} | ${rss.toFixed(0)} MB |`,
+      );
     }
     console.log('\nclr-inspect: parse + numbers + whole-file column statistics (what `clr inspect` does);');
     console.log('clr-open: the same plus a 256 MB-budget reservoir sample encoded to Float32 (what a range test loads);');
@@ -168,7 +175,8 @@ function main(): void {
       const o = measure('clr-open', big);
       console.log(`${(bigSize / 1e9).toFixed(2)} GB CSV, openDataset (256 MB budget sample): ${o.seconds.toFixed(1)} s, peak RSS ${o.maxRssMb.toFixed(0)} MB`);
     }
-    console.log('\nTimings are from a shared machine and are noisy; ratios come from interleaved runs of the same file.');
+    console.log('\nRuns are interleaved over the same file. Wall-clock figures depend on what else the machine runs (see the load');
+    console.log('average); CPU-time figures (user + system of each child process) are steadier and are the ones the ratios compare.');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

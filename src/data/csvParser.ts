@@ -1,6 +1,12 @@
 import { UserError } from '../core/errors';
 
 const QUOTE = 0x22;
+const MINUS = 0x2d;
+const DOT = 0x2e;
+const ZERO = 0x30;
+const NINE = 0x39;
+// 10^k for k ≤ 15 is exact, and so is a mantissa of ≤ 15 digits: the quotient is correctly rounded.
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 const LF = 0x0a;
 const CR = 0x0d;
 
@@ -16,6 +22,9 @@ export class CsvRecord {
   starts = new Int32Array(64);
   ends = new Int32Array(64);
   quoted = new Uint8Array(64);
+  /** 1 where field i is a plain decimal (digits, optional '-' and '.') whose value is `values[i]`. */
+  plain = new Uint8Array(64);
+  values = new Float64Array(64);
   count = 0;
   /** 1-based line where the record starts. */
   line = 0;
@@ -49,7 +58,7 @@ export class CsvRecord {
   ensure(n: number): void {
     if (n <= this.starts.length) return;
     const size = Math.max(n, this.starts.length * 2);
-    const grow = <T extends Int32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
+    const grow = <T extends Int32Array | Uint8Array | Float64Array>(a: T, make: (n: number) => T): T => {
       const b = make(size);
       b.set(a);
       return b;
@@ -57,6 +66,8 @@ export class CsvRecord {
     this.starts = grow(this.starts, (k) => new Int32Array(k));
     this.ends = grow(this.ends, (k) => new Int32Array(k));
     this.quoted = grow(this.quoted, (k) => new Uint8Array(k));
+    this.plain = grow(this.plain, (k) => new Uint8Array(k));
+    this.values = grow(this.values, (k) => new Float64Array(k));
   }
 }
 
@@ -158,6 +169,7 @@ export class CsvParser {
           record.starts[count] = s;
           record.ends[count] = q;
           record.quoted[count] = escaped ? 2 : 1;
+          record.plain[count] = 0;
           count++;
           p = q + 1;
           if (p >= n) break;
@@ -178,12 +190,48 @@ export class CsvParser {
           });
         }
         const s = p;
-        let c = 0;
-        while (p < n) {
-          c = buf[p];
-          if (c === delimiter || c === LF || c === CR) break;
-          p++;
+        // Plain decimals (-12.5) are the bulk of a data file: read their value during the scan, so that no
+        // second pass over the bytes is needed. Anything else (exponents, blanks, text) is left to the consumer.
+        let c = buf[p];
+        let negative = false;
+        if (c === MINUS) {
+          negative = true;
+          c = buf[++p];
         }
+        let mantissa = 0;
+        let digits = 0;
+        while (c >= ZERO && c <= NINE) {
+          mantissa = mantissa * 10 + (c - ZERO);
+          digits++;
+          c = buf[++p];
+        }
+        let decimals = 0;
+        if (c === DOT) {
+          c = buf[++p];
+          while (c >= ZERO && c <= NINE) {
+            mantissa = mantissa * 10 + (c - ZERO);
+            decimals++;
+            c = buf[++p];
+          }
+        }
+        if (p >= n || c === delimiter || c === LF || c === CR) {
+          const total = digits + decimals;
+          if (total > 0 && total <= 15) {
+            const value = decimals === 0 ? mantissa : mantissa / POW10[decimals];
+            record.values[count] = negative ? -value : value;
+            record.plain[count] = 1;
+          } else {
+            record.plain[count] = 0;
+          }
+        } else {
+          record.plain[count] = 0;
+          while (p < n) {
+            c = buf[p];
+            if (c === delimiter || c === LF || c === CR) break;
+            p++;
+          }
+        }
+        if (p > n) p = n;
         if (p >= n && !final) {
           complete = false;
           break;

@@ -4,7 +4,7 @@ import { CsvParser, CsvRecord } from './csvParser';
 import { forEachChunk, looksBinary, readHead } from './files';
 import { parseNumberBytes, parseNumberString } from './numberParser';
 import { TableSource } from './tabular';
-import { TableBuilder, chooseTarget, isMissingToken } from './table';
+import { TableBuilder, chooseTarget, isMissingToken, mayBeMissingToken } from './table';
 
 const HEAD_BYTES = 64 * 1024;
 const CHUNK_BYTES = 1024 * 1024;
@@ -186,6 +186,10 @@ export async function readCsv(file: string, fileSize: number, options: TableRead
       const s = record.starts[f];
       const e = record.ends[f];
       let text: string;
+      if (record.plain[f] === 1) {
+        builder.setNumber(f, record.values[f]);
+        continue;
+      }
       if (record.quoted[f] === 0) {
         if (s === e) {
           builder.setMissing(f);
@@ -196,7 +200,16 @@ export async function readCsv(file: string, fileSize: number, options: TableRead
           builder.setNumber(f, value);
           continue;
         }
-        text = buf.toString('utf8', s, e).trim();
+        let a = s;
+        let b = e;
+        while (a < b && (buf[a] === 0x20 || buf[a] === TAB)) a++;
+        while (b > a && (buf[b - 1] === 0x20 || buf[b - 1] === TAB)) b--;
+        if (a === b || (mayBeMissingToken(buf, a, b) && isMissingToken(buf.toString('latin1', a, b)))) {
+          builder.setMissing(f);
+          continue;
+        }
+        if (builder.setText(f, buf.toString('utf8', a, b))) builder.noteFirstText(f, { value: buf.toString('utf8', a, b), ...record.locateField(f) });
+        continue;
       } else {
         text = record.text(f).trim();
         const value = parseNumberString(text);

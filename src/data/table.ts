@@ -8,6 +8,14 @@ export function isMissingToken(text: string): boolean {
   return text.length <= 7 && MISSING_TOKENS.has(text.trim().toLowerCase());
 }
 
+/** First bytes (and first characters) a missing-value token can start with: n, N, ?, -, m, M, #. */
+const MISSING_FIRST = new Set([0x6e, 0x4e, 0x3f, 0x2d, 0x6d, 0x4d, 0x23]);
+
+/** Cheap pre-check on bytes (already trimmed): false means the cell is certainly not a missing token. */
+export function mayBeMissingToken(buf: Uint8Array, start: number, end: number): boolean {
+  return end - start <= 7 && MISSING_FIRST.has(buf[start]);
+}
+
 /** More distinct values than this in a text column stop being recorded (no encoding needs more). */
 export const MAX_DISTINCT = 1001;
 
@@ -48,6 +56,8 @@ export class TableBuilder {
   values: Float64Array;
   isText: Uint8Array | null = null;
   private slot = -1;
+  private nextPick = Infinity;
+  private skipWeight = 1;
   private readonly random: SeededRandom;
 
   constructor(
@@ -82,10 +92,24 @@ export class TableBuilder {
     if (seen < this.capacity) {
       this.slot = seen;
       if ((seen + 1) * this.width > this.values.length) this.grow();
+      if (seen + 1 === this.capacity) this.planNextPick(seen);
+    } else if (seen === this.nextPick) {
+      this.slot = this.random.below(this.capacity);
+      this.planNextPick(seen);
     } else {
-      const j = this.random.below(seen + 1);
-      this.slot = j < this.capacity ? j : -1;
+      this.slot = -1;
     }
+  }
+
+  /**
+   * Reservoir sampling by skips (Li's Algorithm L): draws which row replaces a sample row next instead of a
+   * random number for every row, with the same uniform result.
+   */
+  private planNextPick(current: number): void {
+    const k = this.capacity;
+    this.skipWeight *= Math.exp(Math.log(this.random.next() || Number.MIN_VALUE) / k);
+    const skip = Math.floor(Math.log(this.random.next() || Number.MIN_VALUE) / Math.log(1 - this.skipWeight));
+    this.nextPick = current + 1 + (Number.isFinite(skip) ? skip : Number.MAX_SAFE_INTEGER);
   }
 
   setNumber(col: number, value: number): void {

@@ -49,6 +49,24 @@ describe('CsvParser (RFC 4180, byte chunks)', () => {
     assert.equal(whole[200].line, 1 + 2 * 199 + 1 + 0, 'line numbers count the line breaks inside quotes');
   });
 
+  it('reads plain decimals during the scan, exactly as Number() does, and leaves the rest to the consumer', () => {
+    const random = mulberry32(8);
+    const cells: string[] = ['-0', '0', '5.', '.25', '123456789012345', '1234567890123456', '1e5', ' 7', '+3', '-', '12abc', 'x'];
+    for (let i = 0; i < 3000; i++) cells.push(((random() - 0.5) * 10 ** Math.floor(random() * 12)).toFixed(Math.floor(random() * 9)));
+    const seen: Array<[string, number | null]> = [];
+    const parser = new CsvParser(0x2c, 't.csv', (r: CsvRecord) => {
+      for (let i = 0; i < r.count; i++) seen.push([r.text(i), r.plain[i] ? r.values[i] : null]);
+    });
+    const text = cells.join(',') + '\n';
+    for (let at = 0; at < text.length; at += 97) parser.push(Buffer.from(text.slice(at, at + 97)));
+    parser.finish();
+    assert.equal(seen.length, cells.length);
+    for (const [cell, value] of seen) {
+      if (/^-?\d*\.?\d*$/.test(cell) && /\d/.test(cell) && cell.replace(/[-.]/g, '').length <= 15) assert.ok(Object.is(value, Number(cell)), `${cell}: ${value}`);
+      else assert.equal(value, null, `${cell} is left to the consumer`);
+    }
+  });
+
   it('reads other delimiters', () => {
     assert.deepEqual(parse('a\tb\n1\t2\n', undefined, '\t').map((r) => r.fields), [['a', 'b'], ['1', '2']]);
   });

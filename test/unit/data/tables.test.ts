@@ -89,7 +89,13 @@ describe('CSV/TSV reading and schema inference', () => {
     assert.ok(rowsKept > 1000 && rowsKept < 20000, `sample of ${rowsKept}`);
     assert.deepEqual(one.x, two.x);
     assert.ok(one.summary.warnings.some((w) => /20000 rows.*sample of/.test(w)));
-    // Uniform: the kept values of column a (standardized) span the whole file, their mean near the middle.
+    // Uniform: column a is the row number, so the sample's values fall evenly into ten bins over the file.
+    const a = Array.from({ length: rowsKept }, (_, i) => one.x[i * 2]);
+    const [lo, hi] = [Math.min(...a), Math.max(...a)];
+    const bins = new Array(10).fill(0);
+    for (const v of a) bins[Math.min(9, Math.floor(((v - lo) / (hi - lo)) * 10))]++;
+    for (const count of bins) assert.ok(Math.abs(count - rowsKept / 10) < rowsKept / 40, `bins ${bins}`);
+    assert.ok(hi - lo > 3, 'the sample spans the file');
     const sampled = await openDataset(file, { memoryBudgetBytes: budget, seed: 9 });
     assert.notDeepEqual(sampled.x, one.x, 'another seed draws another sample');
     const inspected = await inspectDataset(file, { memoryBudgetBytes: budget });
