@@ -11,7 +11,7 @@ function time(name: string, f: () => tfc.Tensor | tfc.Tensor[], repeats = 20) {
 
 (async () => {
   await loadTf('wasm');
-  const r = (shape: number[]) => tfc.randomUniform(shape) as tfc.Tensor4D;
+  const r = (shape: number[]) => tfc.randomUniform(shape as [number, number, number, number]) as tfc.Tensor4D;
   const x1 = r([64, 28, 28, 1]), f1 = r([3, 3, 1, 16]), dy1 = r([64, 26, 26, 16]);
   const x2 = r([64, 13, 13, 16]), f2 = r([3, 3, 16, 32]), dy2 = r([64, 11, 11, 32]);
   time('conv1 forward', () => tfc.conv2d(x1, f1, 1, 'valid'));

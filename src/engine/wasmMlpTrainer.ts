@@ -247,11 +247,13 @@ export class WasmMlpTrainer implements Trainer {
       this.matmul(layer.inT, inputs, rows, layer.grad, outputs, layer.dw);
       heap = this.m.HEAPF32;
       this.grads.set(heap.subarray(layer.dw.offset, layer.dw.offset + inputs * outputs), layer.wAt);
+      // Row by row, so that memory is read in order.
       const g = layer.grad.offset;
-      for (let o = 0; o < outputs; o++) {
-        let sum = 0;
-        for (let r = 0; r < rows; r++) sum += heap[g + r * outputs + o];
-        this.grads[layer.bAt + o] = sum;
+      const db = this.grads.subarray(layer.bAt, layer.bAt + outputs);
+      db.set(heap.subarray(g, g + outputs));
+      for (let r = 1; r < rows; r++) {
+        const row = g + r * outputs;
+        for (let o = 0; o < outputs; o++) db[o] += heap[row + o];
       }
       if (l > 0) {
         // d(input) = grad · Wᵀ, then through the previous layer's ReLU.
