@@ -131,7 +131,7 @@ async function main(): Promise<void> {
   writeFileSync(pageFile, benchPageHtml());
   const scenarios = [
     { name: '100 points / 50 ms (fast engine)', burst: 100, intervalMs: 50 },
-    { name: '5 points / 5 ms (many small messages)', burst: 5, intervalMs: 5 },
+    { name: '10 points / 5 ms (many small messages)', burst: 10, intervalMs: 5 },
   ];
   const rows: string[] = [];
   try {
