@@ -25,6 +25,14 @@ const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u0
 
 const fmt = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toPrecision(3));
 
+function yAxisMax(result: RangeTestResult): number | null {
+  const finite = result.smoothed.filter(Number.isFinite);
+  if (finite.length === 0) return null;
+  const top = Math.max(...finite);
+  const highest = Math.max(...result.losses.filter(Number.isFinite));
+  return highest > 1.5 * top ? 1.5 * top : null;
+}
+
 export function renderReport(result: RangeTestResult, chartJs: string): string {
   const s = result.suggestion;
   const c = result.config;
@@ -58,6 +66,8 @@ export function renderReport(result: RangeTestResult, chartJs: string): string {
     baseLr: Number.isFinite(s.clr.baseLr) ? s.clr.baseLr : null,
     maxLr: Number.isFinite(s.clr.maxLr) ? s.clr.maxLr : null,
     logScale: c.stepMode === 'exp',
+    // One exploding loss at the end would flatten the rest of the plot; the smoothed curve sets the scale.
+    yMax: yAxisMax(result),
   };
   return `<!doctype html>
 <html lang="en">
@@ -120,7 +130,7 @@ new Chart(document.getElementById('curve'), {
     parsing: false,
     scales: {
       x: { type: data.logScale ? 'logarithmic' : 'linear', title: { display: true, text: 'learning rate' } },
-      y: { title: { display: true, text: 'loss' } },
+      y: { title: { display: true, text: 'loss' }, max: data.yMax ?? undefined },
     },
     plugins: { legend: { position: 'bottom' }, tooltip: { mode: 'nearest', intersect: false } },
   },
