@@ -457,7 +457,10 @@ def range_test(torch, objects, config, emit, user_file="<model>"):
 
         val_losses = {}
         first = batches.next()
-        emit({"type": "started", "device": str(device), "dataset": describe_dataset(torch, loader, criterion, user_file, first)})
+        dataset = describe_dataset(torch, loader, criterion, user_file, first)
+        if val_every > 0 and val_loader is None:
+            dataset["warnings"].append("val_every is set but the file defines no val_loader: no validation loss")
+        emit({"type": "started", "device": str(device), "dataset": dataset})
         started = time.perf_counter()
         steps_run = 0
         for step, lr in enumerate(lrs):

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../core/errors';
 import { rangeTestLrs } from '../core/schedules';
-import { suggest } from '../core/suggest';
+import { MIN_POINTS, suggest } from '../core/suggest';
 import { CurvePoint, DatasetSummary, PyTorchSettings, RangeTestConfig, RangeTestResult, StopReason } from '../core/types';
 import { JsonLineDecoder, WORKER_PROTOCOL_VERSION, WorkerEvent } from '../core/workerProtocol';
 import { RangeTestCancelledError, RangeTestHandle } from './client';
@@ -115,6 +115,12 @@ export function pytorchResult(
   stepsPerSecond: number,
 ): RangeTestResult {
   const points = state.points;
+  if (points.length < MIN_POINTS && (stopReason === 'diverged' || stopReason === 'non-finite')) {
+    throw new UserError(`the loss diverged after ${points.length} steps, too few to suggest bounds (at least ${MIN_POINTS} are needed)`, {
+      file: config.dataset,
+      hint: 'lower start_lr (--start-lr, cyclicalLr.startLr), or check the model and the loss',
+    });
+  }
   const lrs = points.map((p) => p.lr);
   const losses = points.map((p) => p.loss);
   const smoothed = points.map((p) => p.smoothed);

@@ -116,9 +116,11 @@ describe('PyTorch bridge (real torch)', function () {
     const dir = fixtureDir();
     const file = writeFixture(dir, 'model.py', 'def setup():\n' + (DATA + MLP).split('\n').map((l) => '    ' + l).join('\n') +
       '\n    return {"model": model, "train_loader": train_loader, "criterion": criterion}\n');
-    const { result, error } = await run(file, { config: { iterations: 20, endLr: 1 } });
+    const { result, error } = await run(file, { config: { iterations: 20, endLr: 1, valEvery: 5 } });
     assert.equal(error, undefined);
     assert.equal(result?.lrs.length, 20);
+    assert.equal(result?.valLosses, undefined);
+    assert.deepEqual(result?.dataset.warnings, ['val_every is set but the file defines no val_loader: no validation loss']);
   });
 
   describe('clear errors', () => {
@@ -204,6 +206,14 @@ model = Net()
       const e = userError(await run(file));
       assert.match(e.message, /the loss is nan from the first step/);
       assert.match(e.hint ?? '', /NaN.*inputs|start_lr/);
+    });
+
+    it('a loss that diverges at once: too few points, with the hint to lower start_lr', async () => {
+      const dir = fixtureDir();
+      const file = writeFixture(dir, 'model.py', DATA + MLP);
+      const e = userError(await run(file, { config: { startLr: 1e4, endLr: 1e8, iterations: 50 } }));
+      assert.match(e.message, /the loss diverged after \d steps, too few to suggest bounds/);
+      assert.match(e.hint ?? '', /lower start_lr/);
     });
 
     it('setup() that returns something else than a dict', async () => {
