@@ -207,6 +207,8 @@ describe('snippets: the generated code produces clr schedule’s rates', functio
   });
 
   it('tfjs: the callback sets the expected rate before every batch of model.fit', async () => {
+    // Other suites in this process may register the WASM backend (higher priority) without initialising it.
+    await tf.setBackend('cpu');
     let checked = 0;
     for (let i = 0; i < generated.length; i++) {
       const g = generated[i];
