@@ -200,7 +200,9 @@ export function suggest(lrs: number[], losses: number[], options: SuggestOptions
     let iBase = iMid;
     while (iBase > 0 && s[iBase - 1] < startLevel) iBase--;
     // (Noise deepens the smoothed minimum by a couple of its standard deviations; the margin undoes that.)
-    const endLevel = bottom + Math.max(END_FRACTION * Math.min(fallDrop, Math.abs(bottom) || fallDrop), 2 * smoothNoise);
+    // Measured around the bottom: the per-batch noise of most losses shrinks with the loss itself.
+    const bottomNoise = stepNoise(raw.slice(Math.max(0, iMin - 3 * k), Math.min(n, iMin + 2 * k + 1))) / Math.sqrt(k + 1);
+    const endLevel = bottom + Math.max(END_FRACTION * Math.min(fallDrop, Math.abs(bottom) || fallDrop), 2 * bottomNoise);
     // The fall ends where the loss is within END_FRACTION of its lowest value (or of the drop, if tighter).
     let iEnd = iMid;
     while (iEnd < iMin && s[iEnd] > endLevel) iEnd++;
