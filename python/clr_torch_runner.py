@@ -313,15 +313,23 @@ class EndlessBatches:
         self.loader = loader
         self.iterator = iter(loader)
         self.fresh = True
+        self.served = 0
 
     def next(self):
         try:
             batch = next(self.iterator)
             self.fresh = False
+            self.served += 1
             return batch
         except StopIteration:
-            if self.fresh:
+            if self.fresh and self.served == 0:
                 raise RunnerError("bad-object", "train_loader is empty", hint="check its dataset and batch size")
+            if self.fresh:
+                raise RunnerError(
+                    "bad-object",
+                    "train_loader ran out after %d batches and yields nothing when iterated again" % self.served,
+                    hint="use a DataLoader (or any re-iterable), not a generator, or lower the iterations",
+                )
             self.iterator = iter(self.loader)
             self.fresh = True
             return self.next()
