@@ -74,6 +74,8 @@ export interface PanelStateReport {
   schedulePoints: number;
   error: string | null;
   theme: string;
+  /** Ids of the runs the history list shows, newest first. */
+  historyIds: string[];
 }
 
 // ---- extension → webview ----
@@ -322,7 +324,8 @@ function isPanelStateReport(value: unknown): value is PanelStateReport {
     isOneOf(SCHEDULE_POLICIES, value.policy) &&
     Number.isInteger(value.schedulePoints) &&
     (value.error === null || isString(value.error)) &&
-    isString(value.theme, 100)
+    isString(value.theme, 100) &&
+    isArrayOf(value.historyIds, (id) => isString(id, 200))
   );
 }
 

@@ -27,6 +27,10 @@ export class HistoryView {
     this.render();
   }
 
+  get ids(): string[] {
+    return this.entries.map((e) => e.id);
+  }
+
   mark(shownId: string | null, overlayId: string | null): void {
     this.shownId = shownId;
     this.overlayId = overlayId;
@@ -40,12 +44,12 @@ export class HistoryView {
       return;
     }
     for (const entry of this.entries) {
-      const open = button('Open', { 'aria-label': `Open run ${entry.label}`, disabled: entry.id === this.shownId });
+      const open = button('Open', { 'aria-label': `Open run ${entry.label}`, 'data-test-id': `open-${entry.id}`, disabled: entry.id === this.shownId });
       open.addEventListener('click', () => this.events.onOpen(entry.id));
       const overlaid = entry.id === this.overlayId;
-      const overlay = button(overlaid ? 'Remove overlay' : 'Overlay', { 'aria-pressed': overlaid ? 'true' : 'false', 'aria-label': `${overlaid ? 'Remove overlay of' : 'Overlay'} run ${entry.label}`, disabled: entry.id === this.shownId });
+      const overlay = button(overlaid ? 'Remove overlay' : 'Overlay', { 'aria-pressed': overlaid ? 'true' : 'false', 'aria-label': `${overlaid ? 'Remove overlay of' : 'Overlay'} run ${entry.label}`, 'data-test-id': `overlay-${entry.id}`, disabled: entry.id === this.shownId });
       overlay.addEventListener('click', () => this.events.onOverlay(overlaid ? null : entry.id));
-      const remove = button('Delete', { 'aria-label': `Delete run ${entry.label}` });
+      const remove = button('Delete', { 'aria-label': `Delete run ${entry.label}`, 'data-test-id': `delete-${entry.id}` });
       remove.addEventListener('click', () => this.events.onDelete(entry.id));
       const when = new Date(entry.createdAt);
       this.list.appendChild(

@@ -354,6 +354,7 @@ class Panel {
         schedulePoints: this.schedule.schedulePoints,
         error: this.error,
         theme: themeKind(),
+        historyIds: this.history.ids,
       };
       this.post({ type: 'state', state });
     }, 150);

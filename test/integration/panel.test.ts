@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { RangeTestResult } from '../../src/core/types';
@@ -14,6 +14,7 @@ describe('range-test panel', function () {
   this.timeout(180_000);
   let fixtures: ReturnType<typeof makePanelFixtures>;
   let result: RangeTestResult | undefined;
+  let firstRunId: string | undefined;
 
   before(async () => {
     await activateExtension();
@@ -43,6 +44,7 @@ describe('range-test panel', function () {
     const state = await waitForPanel((s) => s.status === 'done' && s.pointsPlotted === result?.lrs.length, 'the finished run plotted');
     assert.equal(state.error, null);
     assert.ok(state.runId, 'the panel names the run it shows');
+    firstRunId = state.runId;
   });
 
   it('shows the suggestions with their bounds on the chart', async () => {
@@ -94,6 +96,39 @@ describe('range-test panel', function () {
     await waitForPanel((s) => s.status === 'done' && s.pointsPlotted === again.lrs.length, 'the next run');
   });
 
+  it('overlays one run on another, and deletes a run from the history', async () => {
+    assert.ok(firstRunId);
+    const shown = await waitForPanel((s) => s.historyIds.length >= 2 && s.runId !== firstRunId, 'two runs in the history');
+    await vscode.commands.executeCommand('cyclicalLr._panelActionForTests', `overlay-${firstRunId}`);
+    const overlaid = await waitForPanel((s) => s.overlayRunId === firstRunId && s.overlayPoints > 0, 'the overlay');
+    assert.equal(overlaid.overlayPoints, result?.lrs.length);
+    assert.equal(overlaid.runId, shown.runId, 'the shown run stays');
+
+    await vscode.commands.executeCommand('cyclicalLr.deleteRun', firstRunId);
+    const after = await waitForPanel((s) => !s.historyIds.includes(firstRunId as string), 'the deleted run gone');
+    assert.equal(after.overlayRunId, null, 'the overlay of a deleted run is removed');
+    assert.equal(after.overlayPoints, 0);
+  });
+
+  it('reports a crash of the worker in the panel, and keeps working', async () => {
+    const run = vscode.commands.executeCommand<RangeTestResult | undefined>('cyclicalLr.runRangeTest', {
+      dataset: fixtures.csv,
+      config: { iterations: 100_000, startLr: 1e-6, endLr: 1e-5, diverge: 1e9, model: 'mlp' },
+    });
+    await waitForPanel((s) => s.status === 'running' && s.pointsPlotted > 5, 'points streaming', 60_000);
+    const workers = await waitFor(() => {
+      const pids = workerPids();
+      return pids.length ? pids : undefined;
+    }, 'the worker process');
+    for (const pid of workers) process.kill(pid, 'SIGKILL');
+    assert.equal(await run, undefined);
+    const state = await waitForPanel((s) => s.status === 'failed', 'the crash shown');
+    assert.match(state.error ?? '', /stopped unexpectedly.*killed|SIGKILL/i);
+
+    const again = await vscode.commands.executeCommand<RangeTestResult | undefined>('cyclicalLr.runRangeTest', { dataset: fixtures.csv, config: { iterations: 20, model: 'linear' } });
+    assert.ok(again, 'a run after the crash works');
+  });
+
   it('cancels a running test within a second', async () => {
     const run = vscode.commands.executeCommand<RangeTestResult | undefined>('cyclicalLr.runRangeTest', {
       dataset: fixtures.csv,
@@ -115,3 +150,19 @@ describe('range-test panel', function () {
     assert.equal(state.schedulePoints, 500);
   });
 });
+
+/** Range-test workers forked by this extension host (the tests run inside it). Linux: read from /proc. */
+function workerPids(): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .flatMap((name) => {
+      try {
+        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+        const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        const command = readFileSync(`/proc/${name}/cmdline`, 'utf8');
+        return parent === process.pid && command.includes('worker.js') ? [Number(name)] : [];
+      } catch {
+        return [];
+      }
+    });
+}
