@@ -63,21 +63,35 @@ export async function readHead(file: string, length: number): Promise<Buffer> {
   }
 }
 
-/** Reads a file sequentially in chunks from `start`, reusing one buffer (each chunk is valid until the next). */
+/**
+ * Reads a file sequentially in chunks from `start`. The next chunk is read while the current one is being
+ * processed (two buffers, reused), so that parsing never waits for the disk; each chunk is valid only until
+ * `onChunk` returns.
+ */
 export async function forEachChunk(file: string, start: number, chunkBytes: number, onChunk: (chunk: Buffer) => boolean | void): Promise<void> {
   const handle = await openForReading(file);
+  let pending: Promise<unknown> | null = null;
   try {
-    const buffer = Buffer.allocUnsafe(chunkBytes);
+    let current = Buffer.allocUnsafe(chunkBytes);
+    let spare = Buffer.allocUnsafe(chunkBytes);
     let position = start;
+    let reading = handle.read(current, 0, chunkBytes, position);
+    pending = reading;
     for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, chunkBytes, position);
+      const { bytesRead } = await reading;
+      pending = null;
       if (bytesRead === 0) return;
       position += bytesRead;
-      if (onChunk(buffer.subarray(0, bytesRead)) === false) return;
+      reading = handle.read(spare, 0, chunkBytes, position);
+      pending = reading;
+      if (onChunk(current.subarray(0, bytesRead)) === false) return;
+      [current, spare] = [spare, current];
     }
   } catch (error) {
     throw fileError(error, file);
   } finally {
+    // Never close the file under a read still in flight.
+    if (pending !== null) await pending.catch(() => undefined);
     await handle.close();
   }
 }

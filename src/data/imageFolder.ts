@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { extname, join, relative } from 'node:path';
-import { PNG } from 'pngjs';
-import * as jpeg from 'jpeg-js';
+import type { PNG as PngCodec } from 'pngjs';
+import type * as JpegCodec from 'jpeg-js';
 import { UserError } from '../core/errors';
 import { DatasetSummary } from '../core/types';
 import { DEFAULT_IMAGE_SIZE, DEFAULT_MEMORY_BUDGET_BYTES, InMemoryDataset, OpenOptions } from './dataset';
@@ -46,7 +46,18 @@ interface Decoded {
   data: Uint8Array;
 }
 
-function decodeImage(bytes: Buffer, file: string): Decoded {
+interface Codecs {
+  PNG: typeof PngCodec;
+  jpeg: typeof JpegCodec;
+}
+
+// Loaded on first use: the extension host imports this module for `inspect`, and most datasets are not images.
+async function loadCodecs(): Promise<Codecs> {
+  const [{ PNG }, jpeg] = await Promise.all([import('pngjs'), import('jpeg-js')]);
+  return { PNG, jpeg };
+}
+
+function decodeImage(bytes: Buffer, file: string, { PNG, jpeg }: Codecs): Decoded {
   try {
     if (bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return PNG.sync.read(bytes);
     if (bytes[0] === 0xff && bytes[1] === 0xd8) return jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 1024 });
@@ -127,6 +138,7 @@ export async function readImageFolder(root: string, options: OpenOptions): Promi
   const budget = options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES;
   const capacity = Math.max(1, Math.min(options.maxRows ?? Infinity, Math.floor(budget / (pixels * 3 * 4 * 2))));
   const sample = sampleIndices(files.length, capacity, new SeededRandom(options.seed ?? 0, RANDOM_STREAM.sample));
+  const codecs = await loadCodecs();
   const rgb = new Float32Array(sample.length * pixels * 3);
   const y = new Float32Array(sample.length);
   let allGrey = true;
@@ -138,7 +150,7 @@ export async function readImageFolder(root: string, options: OpenOptions): Promi
     } catch (error) {
       throw fileError(error, file);
     }
-    const decoded = decodeImage(bytes, file);
+    const decoded = decodeImage(bytes, file, codecs);
     if (decoded.width === 0 || decoded.height === 0) throw new UserError('the image has no pixels', { file, hint: 'remove it from the folder' });
     const { rgb: pixelsRgb, grey } = toRgb(decoded);
     if (!grey) allGrey = false;

@@ -65,6 +65,8 @@ export class TableBuilder {
     readonly targetIndex: number,
     readonly capacity: number,
     seed: number,
+    /** A guess of the file's rows: the sample is allocated once at that size rather than grown by copying. */
+    expectedRows = 1024,
   ) {
     this.width = names.length;
     this.columns = names.map((name, i) => ({
@@ -78,7 +80,7 @@ export class TableBuilder {
       distinctNumbers: i === targetIndex ? new Set<number>() : undefined,
     }));
     this.random = new SeededRandom(seed, RANDOM_STREAM.sample);
-    this.values = new Float64Array(Math.min(capacity, 1024) * this.width);
+    this.values = new Float64Array(Math.max(1, Math.min(capacity, Math.ceil(expectedRows))) * this.width);
   }
 
   /** Rows held in the sample. */

@@ -208,6 +208,7 @@ export function encodeTable(source: TableSource, options: OpenOptions): InMemory
   }
 
   let offset = 0;
+  const constant: string[] = [];
   for (const feature of plan.features) {
     const col = feature.col;
     if (feature.kind === 'numeric') {
@@ -223,7 +224,7 @@ export function encodeTable(source: TableSource, options: OpenOptions): InMemory
         m2 += d * (v - mean);
       }
       const std = n > 0 && Math.sqrt(m2 / n) > 1e-12 ? Math.sqrt(m2 / n) : 1;
-      if (n > 1 && m2 === 0) plan.warnings.push(`column '${feature.name}' is constant in the sample; it cannot help the model`);
+      if (n > 1 && m2 === 0) constant.push(feature.name);
       kept.forEach((r, i) => {
         const v = values[r * width + col];
         x[i * featureCount + offset] = v === v ? (v - mean) / std : 0;
@@ -244,6 +245,10 @@ export function encodeTable(source: TableSource, options: OpenOptions): InMemory
   }
 
   const warnings = plan.warnings;
+  if (constant.length > 0) {
+    const names = constant.length > 6 ? `${constant.slice(0, 5).join("', '")}' and ${constant.length - 5} more` : `${constant.join("', '")}'`;
+    warnings.push(`${constant.length === 1 ? 'column' : `${constant.length} columns`} '${names} ${constant.length === 1 ? 'is' : 'are'} constant in the sample and cannot help the model`);
+  }
   if (builder.rowsSeen > builder.capacity) {
     warnings.push(`the file has ${builder.rowsSeen} rows, more than fit in the memory budget: using a uniform random sample of ${builder.capacity} rows`);
   }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
 import { inspectDataset, openDataset } from '../../../src/data/index';
 import { tempDir, write } from './fixtures';
 import { mulberry32 } from '../../support/seededRandom';
@@ -71,6 +72,18 @@ describe('CSV/TSV reading and schema inference', () => {
     assert.match(w, /column 'b': 4 missing values/);
     assert.match(w, /1 rows .* no target 'label' .*dropped/);
     assert.ok(data.x.every(Number.isFinite));
+  });
+
+  it('reads wide tables whose lines are longer than the sniffed head, and sums up constant columns', async () => {
+    const width = 12000;
+    const header = [...Array.from({ length: width }, (_, c) => `p${c}`), 'label'].join(',');
+    const file = write(dir, 'wide.csv', header + '\n' + rows(6, (i) => [...Array.from({ length: width }, (_, c) => (c < 10 ? 0 : ((c * i) % 7) / 3).toFixed(6)), i % 2].join(',')));
+    assert.ok(statSync(file).size / 7 > 64 * 1024, 'lines longer than 64 KB');
+    const data = await openDataset(file);
+    assert.deepEqual([data.summary.features, data.summary.rows], [width, 6]);
+    const constant = data.summary.warnings.filter((w) => /constant/.test(w));
+    assert.equal(constant.length, 1, constant.join('\n'));
+    assert.match(constant[0], /^\d+ columns 'p0', 'p1', 'p2', 'p3', 'p4' and \d+ more are constant/);
   });
 
   it('ignores identifier-like text columns with a warning', async () => {
