@@ -223,9 +223,11 @@ export function startPyTorchRangeTest(options: StartPyTorchOptions): RangeTestHa
 
   const run = async () => {
     let python: string;
+    let input: Obj;
     try {
+      input = runnerConfig(file, config);
+      lrs = input.lrs as number[];
       python = options.python ?? (await findTorchPythonAsync()).executable;
-      lrs = runnerConfig(file, config).lrs as number[];
     } catch (error) {
       settle({ error: error instanceof Error ? error : new Error(String(error)) });
       return;
@@ -242,7 +244,7 @@ export function startPyTorchRangeTest(options: StartPyTorchOptions): RangeTestHa
     });
     child = spawned;
     spawned.stdin.on('error', () => undefined);
-    spawned.stdin.end(JSON.stringify(runnerConfig(file, config)) + '\n');
+    spawned.stdin.end(JSON.stringify(input) + '\n');
 
     let stderrTail = '';
     let stderrPartial = '';
