@@ -13,6 +13,8 @@ export interface ArrayInput {
   label: string;
   source: ByteSource;
   header: ArrayHeader;
+  /** Compressed data can only be checked for truncation by reading it through. */
+  compressed?: boolean;
 }
 
 export type LabelSource = { kind: 'array'; input: ArrayInput } | { kind: 'column'; index: number };
@@ -133,6 +135,10 @@ export async function assembleArrays(spec: ArrayDatasetSpec, options: OpenOption
       }
       x[slot * featureWidth + (labelColumn >= 0 && column > labelColumn ? column - 1 : column)] = value;
     });
+  }
+  if (summaryOnly && labelColumn < 0 && features.compressed) {
+    // A summary needs no pixels, but a cut-off archive must not pass for a good one.
+    await streamElements(features.source, features.header, features.file, () => undefined);
   }
   if (labels.kind === 'array') {
     const slotOfLabel = (() => {

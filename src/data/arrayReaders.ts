@@ -8,6 +8,7 @@ import { OpenOptions } from './dataset';
 import { companionLabels, dataBytes, readNpyHeader } from './npy';
 import { listZip, zipEntrySource } from './zip';
 import { isIdxHeader } from './format';
+import { statPath } from './files';
 
 function labelsByColumn(target: string, header: ArrayHeader, file: string): LabelSource {
   const width = elementCount(header.shape.slice(1));
@@ -49,7 +50,6 @@ export async function npySpec(file: string, size: number, options: OpenOptions):
 }
 
 async function npyLabels(file: string): Promise<LabelSource> {
-  const { statPath } = await import('./files');
   const stats = await statPath(file);
   const source = fileSource(file);
   const header = await readNpyHeader(source, file);
@@ -75,7 +75,7 @@ export async function npzSpec(file: string, size: number, options: OpenOptions):
   const open = async (i: number): Promise<ArrayInput> => {
     const source = await zipEntrySource(file, entries[i]);
     const header = await readNpyHeader(source, `${file}:${names[i]}`);
-    return { file, label: `${basename(file)}:${names[i]}`, source, header };
+    return { file, label: `${basename(file)}:${names[i]}`, source, header, compressed: true };
   };
   const fi = find(FEATURE_NAMES);
   if (fi < 0) {
@@ -142,10 +142,13 @@ export async function idxSpec(file: string): Promise<ArrayDatasetSpec> {
     throw new UserError('no label file found beside this IDX images file', { file, hint: `put ${basename(candidates[0])} (or .gz) in the same folder` });
   }
   const labelHeader = await readIdxHeader(labelsFile);
+  for (const [path, h] of [[file, header], [labelsFile, labelHeader]] as const) {
+    if (!isGzip(path)) checkSize(h, path, (await statPath(path)).size);
+  }
   return {
     path: file,
     format: 'idx',
-    features: { file, label: basename(file), source: idxSource(file), header },
+    features: { file, label: basename(file), source: idxSource(file), header, compressed: isGzip(file) },
     labels: { kind: 'array', input: { file: labelsFile, label: basename(labelsFile), source: idxSource(labelsFile), header: labelHeader } },
     warnings: [],
   };

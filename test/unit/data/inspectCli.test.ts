@@ -17,6 +17,9 @@ function clr(args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** A gzip stream without its last 30 bytes (part of the data and the trailer). */
+const cutGzip = (bytes: Buffer) => bytes.subarray(0, bytes.length - 30);
+
 const rows = (n: number, make: (i: number) => string) => Array.from({ length: n }, (_, i) => make(i)).join('\n') + '\n';
 
 /** Every file under a folder with its hash and modification time, to prove that nothing was written. */
@@ -100,6 +103,8 @@ describe('clr inspect (dist/cli.js)', () => {
     { what: 'an NPY without labels', name: 'alone.npy', content: npyBytes('<f4', [4, 2], [1, 2, 3, 4, 5, 6, 7, 8]), message: /no label file found.*alone_labels\.npy/ },
     { what: 'a truncated NPY', name: 'cut_X.npy', content: npyBytes('<f8', [4, 2], [1, 2, 3, 4, 5, 6, 7, 8]).subarray(0, 120), message: /truncated/ },
     { what: 'an unsupported NPY dtype', name: 'str_X.npy', content: Buffer.from(npyBytes('<f4', [1], [0]).toString('latin1').replace("'<f4'", "'<U3'"), 'latin1'), message: /dtype '<U3' are not supported/ },
+    { what: 'a cut-off gzipped IDX file', name: 'cut-images-idx3-ubyte.gz', content: cutGzip(idxBytes([50, 8, 8], Array.from({ length: 3200 }, (_, i) => (i * 37) % 256), true)), message: /compressed data is corrupt|truncated/ },
+    { what: 'a cut-off IDX file', name: 'short-images-idx3-ubyte', content: idxBytes([50, 8, 8], new Array(3000).fill(1)), message: /truncated/ },
     { what: 'an IDX label file', name: 'x-labels-idx1-ubyte', content: idxBytes([3], [0, 1, 2]), message: /IDX label file.*images file/ },
     { what: 'IDX images without labels', name: 'lonely-images-idx3-ubyte', content: idxBytes([2, 2, 2], [0, 1, 2, 3, 4, 5, 6, 7]), message: /no label file found.*lonely-labels-idx1-ubyte/ },
     { what: 'a damaged NPZ', name: 'broken.npz', content: Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(40)]), message: /damaged or not a zip/ },
@@ -110,6 +115,8 @@ describe('clr inspect (dist/cli.js)', () => {
     it(`rejects ${c.what} with exit code 2 and one error line`, () => {
       if (c.content !== undefined) write(dir, c.name, c.content);
       if (c.name === 'm_X.npy') write(dir, 'm_y.npy', npyBytes('<i4', [3], [0, 1, 0]));
+      if (c.name.startsWith('cut-')) write(dir, 'cut-labels-idx1-ubyte.gz', idxBytes([50], new Array(50).fill(0).map((_, i) => i % 2), true));
+      if (c.name.startsWith('short-')) write(dir, 'short-labels-idx1-ubyte', idxBytes([50], new Array(50).fill(0).map((_, i) => i % 2)));
       const r = clr(['inspect', c.name, ...(c.args ?? [])]);
       assert.equal(r.code, 2, `${c.what}: exit ${r.code}\n${r.stdout}${r.stderr}`);
       assert.equal(r.stdout, '');
