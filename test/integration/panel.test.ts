@@ -24,6 +24,8 @@ describe('range-test panel', function () {
   });
 
   after(async () => {
+    // The script was edited by the insert: save it (it is a temp file) so closing it asks nothing.
+    await vscode.workspace.textDocuments.find((d) => d.uri.fsPath === fixtures.script)?.save();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     rmSync(fixtures.dir, { recursive: true, force: true });
   });
@@ -142,6 +144,22 @@ describe('range-test panel', function () {
     assert.equal(outcome, undefined);
     assert.ok(elapsed < 1000, `cancelled in ${elapsed} ms`);
     await waitForPanel((s) => s.status === 'cancelled', 'the cancellation shown');
+  });
+
+  it('restores what it showed after being hidden (its webview is recreated)', async () => {
+    const before = await waitForPanel((s) => s.status === 'cancelled' || s.status === 'done', 'a settled panel');
+    const tab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview);
+    assert.ok(tab, 'the panel is open');
+    // Another editor in the panel's group hides it; VS Code then destroys the webview's document.
+    const other = await vscode.workspace.openTextDocument(fixtures.csv);
+    await vscode.window.showTextDocument(other, { viewColumn: tab.group.viewColumn });
+    const panelTab = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview);
+    await waitFor(() => (panelTab()?.isActive ? undefined : true), 'the panel hidden');
+    await waitFor(async () => ((await panelState()) === null ? true : undefined), 'the hidden panel to report nothing');
+    await vscode.commands.executeCommand('cyclicalLr.openPanel');
+    const after = await waitForPanel((s) => s.runId === before.runId && s.pointsPlotted === before.pointsPlotted && s.status === before.status, 'the same run again');
+    assert.deepEqual(after.bounds, before.bounds);
+    assert.equal(after.policy, before.policy);
   });
 
   it('previews a schedule handed over by the CodeLens', async () => {

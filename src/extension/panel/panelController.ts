@@ -95,6 +95,8 @@ class PanelController implements vscode.Disposable {
     const storage = context.storageUri ?? context.globalStorageUri;
     this.history = new RunHistory(path.join(storage.fsPath, 'runs'), (problem) => logLine(problem));
     this.lastEditor = vscode.window.activeTextEditor;
+    // A hidden or closed panel shows nothing: forget its last report until the new webview sends one.
+    RangeTestPanel.onHidden = () => (this.lastState = null);
     const command = (id: string, run: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, run);
     this.disposables.push(
       outputChannel(),

@@ -32,6 +32,9 @@ export class RangeTestPanel {
   private queue: ToWebview[] = [];
   private readonly disposables: vscode.Disposable[] = [];
 
+  /** Called when the panel is hidden (its webview's document is then destroyed). */
+  static onHidden: (() => void) | undefined;
+
   static get instance(): RangeTestPanel | undefined {
     return RangeTestPanel.current;
   }
@@ -84,7 +87,10 @@ export class RangeTestPanel {
       panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
       // A hidden webview is destroyed (retainContextWhenHidden is off): it must say 'ready' again.
       panel.onDidChangeViewState(() => {
-        if (!panel.visible) this.ready = false;
+        if (!panel.visible) {
+          this.ready = false;
+          RangeTestPanel.onHidden?.();
+        }
       }),
     );
   }
@@ -127,6 +133,7 @@ export class RangeTestPanel {
 
   dispose(): void {
     if (RangeTestPanel.current === this) RangeTestPanel.current = undefined;
+    RangeTestPanel.onHidden?.();
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
   }
