@@ -95,6 +95,8 @@ export class CsvParser {
 
   push(chunk: Buffer): void {
     if (this.stopped) return;
+    if (this.leftover !== null) chunk = this.completeLeftover(chunk);
+    if (this.stopped) return;
     const buf = this.leftover === null ? chunk : Buffer.concat([this.leftover, chunk]);
     const used = this.parse(buf, false);
     this.leftover = used < buf.length ? Buffer.from(buf.subarray(used)) : null;
@@ -109,6 +111,25 @@ export class CsvParser {
         hint: 'probably a quote that is never closed; double quotes inside quoted fields ("") and close every quoted field',
       });
     }
+  }
+
+  /**
+   * Finishes the record carried over from the previous chunk by joining it with just the start of this chunk
+   * (up to a line break) instead of copying the whole chunk; returns the rest of the chunk. Gives up after a
+   * few tries (a quoted field spanning many lines), leaving the general path to join everything.
+   */
+  private completeLeftover(chunk: Buffer): Buffer {
+    let from = 0;
+    for (let tries = 0; tries < 4 && this.leftover !== null; tries++) {
+      const lf = chunk.indexOf(LF, from);
+      if (lf < 0) return chunk.subarray(from);
+      const joined = Buffer.concat([this.leftover, chunk.subarray(from, lf + 1)]);
+      const used = this.parse(joined, false);
+      if (this.stopped) return chunk.subarray(lf + 1);
+      this.leftover = used < joined.length ? Buffer.from(joined.subarray(used)) : null;
+      from = lf + 1;
+    }
+    return chunk.subarray(from);
   }
 
   finish(): void {
@@ -192,26 +213,27 @@ export class CsvParser {
         const s = p;
         // Plain decimals (-12.5) are the bulk of a data file: read their value during the scan, so that no
         // second pass over the bytes is needed. Anything else (exponents, blanks, text) is left to the consumer.
-        let c = buf[p];
+        // Reads past the end give -1 rather than undefined, so that `c` stays a small integer for the compiler.
+        let c = p < n ? buf[p] : -1;
         let negative = false;
         if (c === MINUS) {
           negative = true;
-          c = buf[++p];
+          c = ++p < n ? buf[p] : -1;
         }
         let mantissa = 0;
         let digits = 0;
         while (c >= ZERO && c <= NINE) {
           mantissa = mantissa * 10 + (c - ZERO);
           digits++;
-          c = buf[++p];
+          c = ++p < n ? buf[p] : -1;
         }
         let decimals = 0;
         if (c === DOT) {
-          c = buf[++p];
+          c = ++p < n ? buf[p] : -1;
           while (c >= ZERO && c <= NINE) {
             mantissa = mantissa * 10 + (c - ZERO);
             decimals++;
-            c = buf[++p];
+            c = ++p < n ? buf[p] : -1;
           }
         }
         if (p >= n || c === delimiter || c === LF || c === CR) {

@@ -222,7 +222,8 @@ export async function readCsv(file: string, fileSize: number, options: TableRead
           builder.setMissing(f);
           continue;
         }
-        if (builder.setText(f, buf.toString('utf8', a, b))) builder.noteFirstText(f, { value: buf.toString('utf8', a, b), ...record.locateField(f) });
+        const text = buf.toString('utf8', a, b);
+        if (builder.setText(f, text)) builder.noteFirstText(f, { value: text, ...record.locateField(f) });
         continue;
       } else {
         text = record.text(f).trim();

@@ -160,7 +160,8 @@ describe('clr inspect (dist/cli.js)', () => {
     assert.equal(error.format(), '/x/data.csv: permission denied: make the file readable by your user');
   });
 
-  it('never modifies the files it reads', () => {
+  it('never modifies the files it reads', function () {
+    this.timeout(240_000); // one process per file, on a machine that may be busy
     const prints = fingerprint(dir);
     for (const name of readdirSync(dir)) clr(['inspect', name]);
     clr(['inspect', 'formats/img']);
