@@ -1,4 +1,5 @@
-// Writes the bundled example datasets (deterministic: same bytes on every run). Run: node examples/make-examples.mjs
+// Writes the bundled example datasets (deterministic: same bytes on every run).
+// Run: node examples/make-examples.mjs [output folder, default: this folder]
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,6 +45,6 @@ function spirals() {
   return lines.join('\n') + '\n';
 }
 
-const out = join(here, 'spirals.csv');
+const out = join(process.argv[2] ?? here, 'spirals.csv');
 writeFileSync(out, spirals());
 console.log(`wrote ${out}`);
