@@ -75,18 +75,20 @@ function mode(values: number[]): { value: number; share: number } {
 const isNumberText = (text: string): boolean => !Number.isNaN(parseNumberString(text));
 
 /**
- * A header is a first row with no numbers, above columns that hold numbers; for all-text tables, a first row
- * whose values never appear again in their columns.
+ * A header is a first row with text above a column of numbers (even when some names are numbers, like years);
+ * with no such column, a first row without numbers whose values never appear again in their columns.
  */
 function detectHeader(rows: string[][]): boolean {
   const first = rows[0];
-  if (first.some((v) => v.trim() !== '' && isNumberText(v))) return false;
   const data = rows.slice(1);
-  if (data.length === 0) return true;
+  const isText = (v: string) => v.trim() !== '' && !isNumberText(v) && !isMissingToken(v);
+  if (data.length === 0) return first.every(isText);
   for (let c = 0; c < first.length; c++) {
+    if (!isText(first[c])) continue;
     const cells = data.map((r) => r[c]).filter((v) => v !== undefined && !isMissingToken(v));
     if (cells.length > 0 && cells.filter(isNumberText).length >= cells.length / 2) return true;
   }
+  if (first.some((v) => v.trim() !== '' && isNumberText(v))) return false;
   const distinct = new Set(first).size === first.length;
   return distinct && first.every((name, c) => !data.some((r) => r[c] === name));
 }

@@ -59,6 +59,10 @@ describe('NPY, NPZ, IDX and image folders', () => {
       assert.equal(companionLabels(join(sub, features)).found, join(sub, labels));
       assert.equal((await inspectDataset(join(sub, features))).target, labels);
     }
+    write(dir, 'feats.npy', npyBytes('<f4', [12, 3], X));
+    write(dir, 'answers.npy', npyBytes('<i2', [12, 1], Y));
+    const chosen = await inspectDataset(join(dir, 'feats.npy'), { target: 'answers.npy' });
+    assert.deepEqual([chosen.target, chosen.features, chosen.classes.length], ['answers.npy', 3, 3]);
     write(dir, 'table.npy', npyBytes('<f4', [12, 3], X));
     const s = await inspectDataset(join(dir, 'table.npy'), { target: '-1' });
     assert.deepEqual([s.target, s.features, s.featureNames.join()], ['f2', 2, 'f0,f1']);

@@ -49,6 +49,12 @@ describe('CSV/TSV reading and schema inference', () => {
     assert.ok(s.warnings.some((w) => /no header/.test(w)));
   });
 
+  it('recognizes a header with numeric names (years) above numeric columns', async () => {
+    const s = await inspectDataset(write(dir, 'years.csv', 'country,2019,2020,label\n' + rows(12, (i) => `c${i},${i},${i * 2},${i % 2}`)));
+    assert.deepEqual([s.rows, s.target], [12, 'label']);
+    assert.deepEqual(s.featureNames.slice(-2), ['2019', '2020']);
+  });
+
   it('honours --target and --task, and infers regression for real-valued targets', async () => {
     const file = write(dir, 'reg.csv', 'a,b,c\n' + rows(50, (i) => `${i % 5},${Math.sin(i).toFixed(4)},${i}`));
     const inferred = await inspectDataset(file);
