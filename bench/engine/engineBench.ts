@@ -1,10 +1,11 @@
 // `node out/bench/engine/engineBench.js [--repeats 5] [--workloads W1,W2]` (or `npm run bench:engine`):
 // the engine (with the backend `auto` picks) against PyTorch + OpenBLAS on the same data, architecture,
 // batch, steps, optimizer and LR sweep, one thread each, each measurement a fresh process, interleaved.
-// Reports median steps/s, the ratio to PyTorch, and peak RSS as a markdown table.
+// Reports median steps/s and user CPU time per step, the ratios to PyTorch, and peak RSS as a markdown table.
+// `--coretype-unset` adds PyTorch with OpenBLAS's own (mis)detection of the CPU.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rangeTestLrs } from '../../src/core/schedules';
 import { DEFAULT_RANGE_TEST_CONFIG, DatasetSummary, RangeTestConfig } from '../../src/core/types';
@@ -33,6 +34,8 @@ const WORKLOADS: Record<Workload, Meta> = {
 
 interface Measurement {
   stepsPerSecond: number;
+  /** User CPU seconds of the whole process per training step (all its threads), far less load-sensitive than wall time. */
+  cpuMsPerStep: number;
   peakRssMB: number;
   backend?: string;
   threads?: number;
@@ -97,13 +100,15 @@ async function engineChild(dir: string): Promise<void> {
   const trainer = await prepareTrainer(config, dataset.summary);
   const lrs = rangeTestLrs(meta.startLr, meta.endLr, meta.steps, 'exp');
   const batches = dataset.batches(meta.batch, 0);
+  const cpu = process.cpuUsage();
   const started = performance.now();
   for (let step = 0; step < meta.steps; step++) {
     const batch = batches.next().value as { x: Float32Array; y: Float32Array; size: number };
     trainer.step(batch.x, batch.y, batch.size, lrs[step]);
   }
   const seconds = (performance.now() - started) / 1000;
-  const result: Measurement = { stepsPerSecond: meta.steps / seconds, peakRssMB: process.resourceUsage().maxRSS / 1024, backend: trainer.backend, threads: 1 };
+  const cpuMsPerStep = process.cpuUsage(cpu).user / 1000 / meta.steps;
+  const result: Measurement = { stepsPerSecond: meta.steps / seconds, cpuMsPerStep, peakRssMB: process.resourceUsage().maxRSS / 1024, backend: trainer.backend, threads: 1 };
   process.stdout.write(JSON.stringify(result) + '\n');
 }
 
@@ -129,41 +134,59 @@ async function driver(argv: string[]): Promise<void> {
   const python = flag('python', '/usr/bin/python3');
   const torchScript = join(__dirname, '..', '..', '..', 'bench', 'engine', 'torch_child.py');
   const root = mkdtempSync(join(tmpdir(), 'clr-engine-bench-'));
+  // One thread everywhere: OpenBLAS's pthread build otherwise starts a thread per core on its own.
+  const oneThread = { OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' };
+  const torch = (coretype: string) => (workload: Workload, dir: string) => runChild(python, [torchScript, workload, dir, '1'], { ...oneThread, OPENBLAS_CORETYPE: coretype });
   const runners = [
-    { name: 'engine (auto backend)', run: (dir: string) => runChild(process.execPath, [__filename, '--child', dir]) },
-    { name: 'PyTorch + OpenBLAS, 1 thread (OPENBLAS_CORETYPE unset)', run: (dir: string) => runChild(python, [torchScript, 'W', dir, '1'], { OPENBLAS_CORETYPE: '', OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' }) },
-    { name: 'PyTorch + OpenBLAS, 1 thread, OPENBLAS_CORETYPE=SkylakeX', run: (dir: string) => runChild(python, [torchScript, 'W', dir, '1'], { OPENBLAS_CORETYPE: 'SkylakeX', OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' }) },
+    { name: 'engine (auto backend)', run: (_: Workload, dir: string) => runChild(process.execPath, [__filename, '--child', dir]) },
+    { name: 'PyTorch + OpenBLAS, 1 thread, OPENBLAS_CORETYPE=SkylakeX', run: torch('SkylakeX') },
+    ...(argv.includes('--coretype-unset') ? [{ name: 'PyTorch + OpenBLAS, 1 thread (OPENBLAS_CORETYPE unset)', run: torch('') }] : []),
   ];
-  const table: Record<string, Record<string, { sps: number; top: number; rss: number; backend?: string }>> = {};
+  interface Cell {
+    sps: number;
+    top: number;
+    cpu: number;
+    rss: number;
+    backend?: string;
+  }
+  const table: Record<string, Record<string, Cell>> = {};
   for (const workload of workloads) {
     const dir = join(root, workload);
     writeData(WORKLOADS[workload], dir);
     const samples: Measurement[][] = runners.map(() => []);
     for (let r = 0; r < repeats; r++) {
       runners.forEach((runner, i) => {
-        // The torch child reads the workload from meta.json; the 'W' argument only keeps the CLI shape.
-        const m = i === 0 ? runner.run(dir) : runChild(python, [torchScript, workload, dir, '1'], i === 1 ? { OPENBLAS_CORETYPE: '' } : { OPENBLAS_CORETYPE: 'SkylakeX' });
+        const m = runner.run(workload, dir);
         samples[i].push(m);
-        process.stderr.write(`${workload} ${runner.name}: ${m.stepsPerSecond.toFixed(1)} steps/s, ${m.peakRssMB.toFixed(0)} MB\n`);
+        process.stderr.write(`${workload} ${runner.name}: ${m.stepsPerSecond.toFixed(1)} steps/s, ${m.cpuMsPerStep.toFixed(3)} CPU ms/step, ${m.peakRssMB.toFixed(0)} MB\n`);
       });
     }
     runners.forEach((runner, i) => {
       table[runner.name] ??= {};
-      table[runner.name][workload] = { sps: median(samples[i].map((m) => m.stepsPerSecond)), top: Math.max(...samples[i].map((m) => m.stepsPerSecond)), rss: median(samples[i].map((m) => m.peakRssMB)), backend: samples[i][0].backend };
+      const s = samples[i];
+      table[runner.name][workload] = {
+        sps: median(s.map((m) => m.stepsPerSecond)),
+        top: Math.max(...s.map((m) => m.stepsPerSecond)),
+        cpu: median(s.map((m) => m.cpuMsPerStep)),
+        rss: median(s.map((m) => m.peakRssMB)),
+        backend: s[0].backend,
+      };
     });
   }
-  const best = (w: string) => Math.max(table[runners[1].name][w]?.sps ?? 0, table[runners[2].name][w]?.sps ?? 0);
-  // On a shared machine the fastest of the repeats is the least disturbed one; reported beside the median.
-  const bestTop = (w: string) => Math.max(table[runners[1].name][w]?.top ?? 0, table[runners[2].name][w]?.top ?? 0);
+  const torchNames = runners.slice(1).map((r) => r.name);
+  const best = (w: string, pick: (c: Cell) => number) => Math.max(...torchNames.map((n) => pick(table[n][w])));
+  const bestCpu = (w: string) => Math.min(...torchNames.map((n) => table[n][w].cpu));
   const lines = [
-    `Engine vs PyTorch (medians of ${repeats} fresh processes each, interleaved; 1 thread each; ${cpus().length} cores: ${cpus()[0]?.model ?? '?'})`,
+    `Engine vs PyTorch (medians of ${repeats} fresh processes each, interleaved; 1 thread each; ${cpus().length} cores: ${cpus()[0]?.model ?? '?'}; load average ${loadavg()[0].toFixed(1)} at the end)`,
     '',
-    `| runner | ${workloads.map((w) => `${w} median steps/s | ${w} × best PyTorch | ${w} fastest run | ${w} × best PyTorch (fastest) | ${w} peak RSS MB`).join(' | ')} |`,
-    `|---|${workloads.map(() => '---|---|---|---|---|').join('')}`,
+    `| runner | ${workloads.map((w) => `${w} steps/s (median) | ${w} × PyTorch (wall) | ${w} CPU ms/step (median) | ${w} × PyTorch (CPU time) | ${w} fastest run steps/s | ${w} peak RSS MB`).join(' | ')} |`,
+    `|---|${workloads.map(() => '---|---|---|---|---|---|').join('')}`,
     ...runners.map((runner) => {
       const cells = workloads.map((w) => {
         const c = table[runner.name][w];
-        return `${c.sps.toFixed(1)}${c.backend ? ` (${c.backend})` : ''} | ${(c.sps / best(w)).toFixed(2)} | ${c.top.toFixed(1)} | ${(c.top / bestTop(w)).toFixed(2)} | ${c.rss.toFixed(0)}`;
+        const ratio = (c.sps / best(w, (x) => x.sps)).toFixed(2);
+        const cpuRatio = (bestCpu(w) / c.cpu).toFixed(2);
+        return `${c.sps.toFixed(1)}${c.backend ? ` (${c.backend})` : ''} | ${ratio} | ${c.cpu.toFixed(3)} | ${cpuRatio} | ${c.top.toFixed(1)} | ${c.rss.toFixed(0)}`;
       });
       return `| ${runner.name} | ${cells.join(' | ')} |`;
     }),

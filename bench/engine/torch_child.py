@@ -40,6 +40,7 @@ def main():
     order = torch.randperm(rows, generator=gen)
     pos = 0
     losses = []
+    cpu_start = resource.getrusage(resource.RUSAGE_SELF).ru_utime
     start = time.perf_counter()
     for step in range(steps):
         if pos + batch > rows:
@@ -56,8 +57,10 @@ def main():
         opt.step()
         losses.append(loss.item())
     seconds = time.perf_counter() - start
+    cpu = resource.getrusage(resource.RUSAGE_SELF).ru_utime - cpu_start
     print(json.dumps({
         "stepsPerSecond": steps / seconds,
+        "cpuMsPerStep": cpu * 1000 / steps,
         "peakRssMB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "threads": torch.get_num_threads(),
         "torch": torch.__version__,

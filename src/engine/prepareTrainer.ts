@@ -5,7 +5,8 @@ import { LayersTrainer } from './layersTrainer';
 import { buildModel } from './models';
 import { loadTf } from './tf';
 import { Trainer } from './trainer';
-import { WasmMlpTrainer, WasmModule } from './wasmMlpTrainer';
+import { simdAvailable } from './simdKernels';
+import { WasmMlpTrainer } from './wasmMlpTrainer';
 
 export interface TrainerChoice {
   /** Use the fused WASM trainer for linear/mlp presets on WASM (default true); false forces TF.js Layers. */
@@ -16,13 +17,12 @@ export async function prepareTrainer(config: RangeTestConfig, summary: DatasetSu
   const { tf, backend } = await loadTf(config.backend);
   const built = await buildModel(tf, config.model, summary, config.hidden, config.seed);
   const optimizer = { name: config.optimizer, momentum: config.momentum, weightDecay: config.weightDecay };
-  const wasm = (tf.backend() as unknown as { wasm?: WasmModule }).wasm;
-  if ((choice.fused ?? true) && backend === 'wasm' && wasm && (built.preset === 'linear' || built.preset === 'mlp')) {
+  if ((choice.fused ?? true) && backend === 'wasm' && simdAvailable() && (built.preset === 'linear' || built.preset === 'mlp')) {
     const features = summary.inputShape.reduce((a, b) => a * b, 1);
     const sizes = [features, ...(built.preset === 'mlp' ? config.hidden : []), built.loss.outputUnits];
     const initial = built.model.getWeights().map((w: Tensor) => Float32Array.from(w.dataSync()));
     built.model.dispose();
-    return new WasmMlpTrainer(wasm, sizes, initial, built.loss, optimizer, Math.min(config.batchSize, summary.rows));
+    return new WasmMlpTrainer(sizes, initial, built.loss, optimizer, Math.min(config.batchSize, summary.rows));
   }
   return new LayersTrainer(tf, built.model, built.loss, optimizer, backend);
 }

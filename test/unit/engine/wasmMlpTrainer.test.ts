@@ -52,6 +52,12 @@ describe('fused WASM MLP trainer', () => {
     assertClose(mse.fused.losses, mse.layers.losses, 1e-4, 'mse');
   });
 
+  it('pads widths and batches that are not multiples of the kernel tile (5 features, hidden 13,7, batch 30)', async () => {
+    const { fused, layers } = await both({ optimizer: 'momentum', startLr: 1e-3, endLr: 1, hidden: [13, 7], batchSize: 30 }, spiralDataset(250, 5, 5), 30);
+    assertClose(fused.losses, layers.losses, 1e-4, 'losses');
+    fused.weights.forEach((w, i) => assertClose(Array.from(w), Array.from(layers.weights[i]), 1e-3, `weights ${i}`));
+  });
+
   it('takes batches smaller than the configured size (a dataset smaller than one batch)', async () => {
     const { fused, layers } = await both({ batchSize: 64 }, spiralDataset(40), 10);
     assertClose(fused.losses, layers.losses, 1e-4, 'small data');

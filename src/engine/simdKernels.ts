@@ -1,0 +1,200 @@
+// The fused trainers' kernels in WebAssembly SIMD (f32x4): a register-tiled matrix product with bias and
+// ReLU folded into its store, and the element-wise steps of a backward pass and of an SGD/momentum update.
+// Assembled once per process from the code below (see wasmAssembler.ts); every kernel works on byte
+// addresses in one shared memory, so a whole training step runs without copies or allocation.
+import { assembleModule, FunctionWriter, Local } from './wasmAssembler';
+
+/** The matrix product's register tile: rows of A per block, and columns of B per block (two f32x4). */
+export const GEMM_ROWS = 4;
+export const GEMM_COLUMNS = 8;
+
+// The project compiles against lib ES2022 without the DOM, which is where TypeScript declares WebAssembly:
+// the few members used here, typed locally.
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: object };
+  Memory: new (descriptor: { initial: number }) => WasmMemory;
+}
+const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+export interface SimdKernels {
+  memory: WasmMemory;
+  /**
+   * C[i, j] = Σ_p A(i, p) · B[p, j] (+ bias[j]) (then ReLU), for i < m, j < n, p < k, where A(i, p) is at
+   * a + i·aRow + p·aCol, so that A may be read transposed. Addresses and strides in bytes; m a multiple of
+   * GEMM_ROWS, n of GEMM_COLUMNS, k ≥ 1, B's and C's rows 16-byte aligned. bias 0 = none.
+   */
+  gemm(a: number, aRow: number, aCol: number, b: number, bRow: number, c: number, cRow: number, m: number, n: number, k: number, bias: number, relu: number): void;
+  /** out[j] = Σ_{r < rows} g[r·gRow + j] for j < n (a multiple of 4), rows ≥ 1. */
+  colSum(g: number, gRow: number, rows: number, n: number, out: number): void;
+  /** grad[i] = act[i] > 0 ? grad[i] : 0 for i < count (a multiple of 4). */
+  reluMask(act: number, grad: number, count: number): void;
+  /** dst (cols × rows) = srcᵀ, src rows × cols, both packed. */
+  transpose(src: number, rows: number, cols: number, dst: number): void;
+  /**
+   * g += wd·p (when wd ≠ 0); then mode 0 (SGD): p −= lr·g; 1 (momentum): v = mu·v + g, p −= lr·v;
+   * 2 (Nesterov): v = mu·v + g, p −= lr·(g + mu·v). count a multiple of 4.
+   */
+  sgdUpdate(p: number, g: number, v: number, count: number, lr: number, mu: number, wd: number, mode: number): void;
+}
+
+function gemm(): FunctionWriter {
+  const f = new FunctionWriter('gemm', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
+  const [a, aRow, aCol, b, bRow, c, cRow, m, n, k, bias, relu] = Array.from({ length: 12 }, (_, i) => f.param(i));
+  const [i, j, pb, p, pc, nb] = Array.from({ length: 6 }, () => f.local('i32'));
+  const pa = Array.from({ length: GEMM_ROWS }, () => f.local('i32'));
+  const acc = Array.from({ length: GEMM_ROWS * 2 }, () => f.local('v128'));
+  const [b0, b1, s, zero] = Array.from({ length: 4 }, () => f.local('v128'));
+  f.get(n).i32(4).mul().set(nb);
+  f.v128Zero().set(zero);
+  f.for(i, () => f.i32(0), () => f.get(m), () => f.i32(GEMM_ROWS), () => {
+    f.for(j, () => f.i32(0), () => f.get(nb), () => f.i32(GEMM_COLUMNS * 4), () => {
+      f.get(bias).ifElse(
+        () => {
+          for (let r = 0; r < GEMM_ROWS; r++) {
+            f.get(bias).get(j).add().v128Load(0).set(acc[2 * r]);
+            f.get(bias).get(j).add().v128Load(16).set(acc[2 * r + 1]);
+          }
+        },
+        () => acc.forEach((x) => f.get(zero).set(x)),
+      );
+      f.get(a).get(i).get(aRow).mul().add().set(pa[0]);
+      for (let r = 1; r < GEMM_ROWS; r++) f.get(pa[r - 1]).get(aRow).add().set(pa[r]);
+      f.get(b).get(j).add().set(pb);
+      f.get(k).set(p);
+      f.repeat(p, () => {
+        f.get(pb).v128Load(0).set(b0);
+        f.get(pb).v128Load(16).set(b1);
+        for (let r = 0; r < GEMM_ROWS; r++) {
+          f.get(acc[2 * r]).get(pa[r]).loadSplat(0).tee(s).get(b0).vMul().vAdd().set(acc[2 * r]);
+          f.get(acc[2 * r + 1]).get(s).get(b1).vMul().vAdd().set(acc[2 * r + 1]);
+          f.get(pa[r]).get(aCol).add().set(pa[r]);
+        }
+        f.get(pb).get(bRow).add().set(pb);
+      });
+      f.get(relu).ifElse(() => acc.forEach((x) => f.get(x).get(zero).vMax().set(x)));
+      f.get(c).get(i).get(cRow).mul().add().get(j).add().set(pc);
+      for (let r = 0; r < GEMM_ROWS; r++) {
+        f.get(pc).get(acc[2 * r]).v128Store(0);
+        f.get(pc).get(acc[2 * r + 1]).v128Store(16);
+        f.get(pc).get(cRow).add().set(pc);
+      }
+    });
+  });
+  return f;
+}
+
+function colSum(): FunctionWriter {
+  const f = new FunctionWriter('colSum', ['i32', 'i32', 'i32', 'i32', 'i32']);
+  const [g, gRow, rows, n, out] = Array.from({ length: 5 }, (_, i) => f.param(i));
+  const [j, pg, r, nb] = Array.from({ length: 4 }, () => f.local('i32'));
+  const sum = f.local('v128');
+  f.get(n).i32(4).mul().set(nb);
+  f.for(j, () => f.i32(0), () => f.get(nb), () => f.i32(16), () => {
+    f.v128Zero().set(sum);
+    f.get(g).get(j).add().set(pg);
+    f.get(rows).set(r);
+    f.repeat(r, () => {
+      f.get(sum).get(pg).v128Load(0).vAdd().set(sum);
+      f.get(pg).get(gRow).add().set(pg);
+    });
+    f.get(out).get(j).add().get(sum).v128Store(0);
+  });
+  return f;
+}
+
+function reluMask(): FunctionWriter {
+  const f = new FunctionWriter('reluMask', ['i32', 'i32', 'i32']);
+  const [act, grad, count] = [0, 1, 2].map((i) => f.param(i));
+  const [o, end] = [f.local('i32'), f.local('i32')];
+  const zero = f.local('v128');
+  f.v128Zero().set(zero);
+  f.get(count).i32(4).mul().set(end);
+  f.for(o, () => f.i32(0), () => f.get(end), () => f.i32(16), () => {
+    f.get(grad).get(o).add();
+    f.get(grad).get(o).add().v128Load(0);
+    f.get(act).get(o).add().v128Load(0).get(zero).vGt();
+    f.vAnd().v128Store(0);
+  });
+  return f;
+}
+
+function transpose(): FunctionWriter {
+  const f = new FunctionWriter('transpose', ['i32', 'i32', 'i32', 'i32']);
+  const [src, rows, cols, dst] = [0, 1, 2, 3].map((i) => f.param(i));
+  const [r, c, ps, pd, step] = Array.from({ length: 5 }, () => f.local('i32'));
+  f.get(rows).i32(4).mul().set(step);
+  f.get(src).set(ps);
+  f.for(r, () => f.i32(0), () => f.get(rows), () => f.i32(1), () => {
+    f.get(dst).get(r).i32(4).mul().add().set(pd);
+    f.for(c, () => f.i32(0), () => f.get(cols), () => f.i32(1), () => {
+      f.get(pd).get(ps).f32Load(0).f32Store(0);
+      f.get(ps).i32(4).add().set(ps);
+      f.get(pd).get(step).add().set(pd);
+    });
+  });
+  return f;
+}
+
+function sgdUpdate(): FunctionWriter {
+  const f = new FunctionWriter('sgdUpdate', ['i32', 'i32', 'i32', 'i32', 'f32', 'f32', 'f32', 'i32']);
+  const [p, g, v, count] = [0, 1, 2, 3].map((i) => f.param(i));
+  const [lr, mu, wd, mode] = [4, 5, 6, 7].map((i) => f.param(i));
+  const [o, end, useWd] = [f.local('i32'), f.local('i32'), f.local('i32')];
+  const [lrV, muV, wdV, gv, vv, stepV] = Array.from({ length: 6 }, () => f.local('v128'));
+  f.get(lr).splat().set(lrV);
+  f.get(mu).splat().set(muV);
+  f.get(wd).splat().set(wdV);
+  f.get(wd).f32(0).f32Ne().set(useWd);
+  f.get(count).i32(4).mul().set(end);
+  const at = (base: Local) => f.get(base).get(o).add();
+  f.for(o, () => f.i32(0), () => f.get(end), () => f.i32(16), () => {
+    at(g).v128Load(0).set(gv);
+    f.get(useWd).ifElse(() => f.get(gv).get(wdV).get(p).get(o).add().v128Load(0).vMul().vAdd().set(gv));
+    f.get(mode).eqz().ifElse(
+      () => f.get(gv).set(stepV),
+      () => {
+        f.get(muV);
+        at(v).v128Load(0);
+        f.vMul().get(gv).vAdd().set(vv);
+        at(v).get(vv).v128Store(0);
+        f.get(mode).i32(2).ne().ifElse(
+          () => f.get(vv).set(stepV),
+          () => f.get(gv).get(muV).get(vv).vMul().vAdd().set(stepV),
+        );
+      },
+    );
+    at(p);
+    at(p).v128Load(0).get(lrV).get(stepV).vMul().vSub();
+    f.v128Store(0);
+  });
+  return f;
+}
+
+let compiled: object | null | undefined;
+
+/** The compiled kernels, or null where the runtime has no WebAssembly SIMD. */
+function kernelModule(): object | null {
+  if (compiled === undefined) {
+    const bytes = assembleModule([gemm(), colSum(), reluMask(), transpose(), sgdUpdate()]);
+    compiled = wasm?.validate(bytes) ? new wasm.Module(bytes) : null;
+  }
+  return compiled;
+}
+
+export function simdAvailable(): boolean {
+  return kernelModule() !== null;
+}
+
+/** An instance of the kernels over a fresh memory of at least `bytes` bytes. */
+export function instantiateKernels(bytes: number): SimdKernels {
+  const module = kernelModule();
+  if (!module) throw new Error('this runtime has no WebAssembly SIMD');
+  const memory = new wasm.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
+  const instance = new wasm.Instance(module, { env: { memory } });
+  return { memory, ...(instance.exports as unknown as Omit<SimdKernels, 'memory'>) };
+}
