@@ -69,6 +69,44 @@ describe('NPY, NPZ, IDX and image folders', () => {
     assert.deepEqual([s.task, s.classes.length], ['classification', 12], 'few distinct integers are classes');
   });
 
+  it('samples rows within the memory budget, identically for C and Fortran order', async () => {
+    const rows = 1000;
+    const values = Array.from({ length: rows * 4 }, (_, i) => Math.floor(i / 4) * 10 + (i % 4));
+    write(dir, 'many_X.npy', npyBytes('<f4', [rows, 4], values));
+    write(dir, 'manyF_X.npy', npyBytes('<f4', [rows, 4], values, true));
+    const labels = npyBytes('<i4', [rows], Array.from({ length: rows }, (_, i) => i % 2));
+    write(dir, 'many_y.npy', labels);
+    write(dir, 'manyF_y.npy', labels);
+    const budget = 100 * (4 * 8 + 16);
+    const c = await openDataset(join(dir, 'many_X.npy'), { memoryBudgetBytes: budget });
+    const f = await openDataset(join(dir, 'manyF_X.npy'), { memoryBudgetBytes: budget });
+    assert.equal(c.summary.rows, 100);
+    assert.deepEqual(f.x, c.x);
+    assert.deepEqual(f.y, c.y);
+    assert.ok(c.summary.warnings.some((w) => /1000 rows .* sample of 100/.test(w)));
+    // Rows stay whole: column k holds 10·row + k, so after per-column standardization a row's four values agree.
+    for (let r = 0; r < 100; r++) for (let k = 1; k < 4; k++) assert.ok(Math.abs(f.x[r * 4 + k] - f.x[r * 4]) < 1e-5, `row ${r}`);
+    const raw = await openDataset(join(dir, 'many_X.npy'), { memoryBudgetBytes: budget, seed: 0 });
+    assert.deepEqual(raw.x, c.x, 'same seed, same sample');
+    const other = await openDataset(join(dir, 'many_X.npy'), { memoryBudgetBytes: budget, seed: 1 });
+    assert.notDeepEqual(other.x, c.x);
+    const inspected = await inspectDataset(join(dir, 'many_X.npy'), { memoryBudgetBytes: budget });
+    assert.equal(inspected.rows, rows, 'inspect counts every row');
+  });
+
+  it('uses the train split of an image folder that has one', async () => {
+    const root = join(dir, 'split');
+    for (const part of ['train', 'test']) {
+      for (const name of ['x', 'y', 'z']) {
+        mkdirSync(join(root, part, name), { recursive: true });
+        write(join(root, part, name), '1.png', solidGreyPng(name.charCodeAt(0)));
+      }
+    }
+    const s = await inspectDataset(root, { imageSize: 4 });
+    assert.deepEqual([s.rows, s.classes.join(), s.inputShape.join()], [3, 'x,y,z', '4,4,1']);
+    assert.ok(s.warnings.some((w) => /'train' split/.test(w)));
+  });
+
   it('treats 3-D arrays as images and standardizes them globally', async () => {
     const pixels = Array.from({ length: 12 * 4 * 4 }, (_, i) => i % 251);
     write(dir, 'img_X.npy', npyBytes('|u1', [12, 4, 4], pixels));
