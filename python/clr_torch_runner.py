@@ -386,15 +386,59 @@ def autocast(torch, device, amp):
     return torch.autocast(device_type=device.type) if amp else contextlib.nullcontext()
 
 
-def grad_scaler(torch, enabled):
+def grad_scaler(torch):
     # torch.amp.GradScaler("cuda") replaces torch.cuda.amp.GradScaler (deprecated in torch 2.x, absent before).
     if hasattr(torch, "amp") and hasattr(torch.amp, "GradScaler"):
-        return torch.amp.GradScaler("cuda", enabled=enabled)
-    return torch.cuda.amp.GradScaler(enabled=enabled)
+        return torch.amp.GradScaler("cuda")
+    return torch.cuda.amp.GradScaler()
 
 
 def finite_or_none(x):
     return x if math.isfinite(x) else None
+
+
+class Curve:
+    """The loss curve as it grows: bias-corrected EMA and the stop rules, the same as the built-in engine's."""
+
+    def __init__(self, beta, diverge, user_file):
+        self.beta = beta
+        self.diverge = diverge
+        self.user_file = user_file
+        self.avg = 0.0
+        self.best = math.inf
+        self.stop = None  # (reason, index of the last point kept)
+        self.points = []
+        self.unsent = []
+
+    def add(self, step, lr, loss, val_loss=None):
+        if self.stop is not None:
+            return
+        if not math.isfinite(loss):
+            if step == 0:
+                raise RunnerError(
+                    "non-finite-start",
+                    "the loss is %s from the first step (lr %.3g)" % (loss, lr),
+                    hint="check for NaN or infinite inputs/targets, or lower start_lr",
+                    file=self.user_file,
+                )
+            self.stop = ("non-finite", step - 1)
+            return
+        self.avg = self.beta * self.avg + (1 - self.beta) * loss
+        smoothed = self.avg / (1 - self.beta ** (step + 1))
+        point = {"step": step, "lr": lr, "loss": loss, "smoothed": smoothed}
+        if val_loss is not None:
+            point["valLoss"] = val_loss
+        self.points.append(point)
+        self.unsent.append(point)
+        if smoothed < self.best:
+            self.best = smoothed
+        if smoothed > self.diverge * self.best:
+            self.stop = ("diverged", step)
+
+    def flush(self, emit):
+        if self.unsent:
+            emit({"type": "progress", "points": self.unsent})
+            self.unsent = []
 
 
 def range_test(torch, objects, config, emit, user_file="<model>"):
@@ -409,7 +453,9 @@ def range_test(torch, objects, config, emit, user_file="<model>"):
     amp = bool(config.get("amp", False))
     device = resolve_device(torch, config.get("device", "auto"))
     # On CUDA a read-back synchronizes the stream: losses stay on the device and are read every k steps.
-    read_every = max(1, int(config.get("readEvery", 16 if device.type == "cuda" else 8)))
+    # On the CPU .item() costs nothing of the kind, and each loss is read at once.
+    read_every = max(1, int(config.get("readEvery", 16)))
+    deferred_reads = device.type != "cpu"
 
     original_device = next(model.parameters()).device
     saved = SavedState(torch, model, optimizer)
@@ -421,55 +467,30 @@ def range_test(torch, objects, config, emit, user_file="<model>"):
                 torch, model, config.get("optimizer", "momentum"), float(config.get("momentum", 0.9)),
                 float(config.get("weightDecay", 0)), lrs[0],
             )
-        scaler = grad_scaler(torch, amp and device.type == "cuda")
+        # Loss scaling is for float16 on CUDA; without it the step is a plain optimizer.step().
+        scaler = grad_scaler(torch) if amp and device.type == "cuda" else None
         batches = EndlessBatches(loader)
         model.train()
 
-        pending = []  # (step, lr, loss tensor on the device)
-        points = []
-        state = {"avg": 0.0, "best": math.inf, "stop": None}
-        last_read = time.monotonic()
-
-        def drain():
-            if not pending:
-                return
-            values = torch.stack([t for _, _, t in pending]).float().cpu().tolist()
-            fresh = []
-            for (step, lr, _), loss in zip(pending, values):
-                if state["stop"] is not None:
-                    break
-                if not math.isfinite(loss):
-                    if step == 0:
-                        raise RunnerError(
-                            "non-finite-start",
-                            "the loss is %s from the first step (lr %.3g)" % (loss, lr),
-                            hint="check for NaN or infinite inputs/targets, or lower start_lr",
-                            file=user_file,
-                        )
-                    state["stop"] = ("non-finite", step - 1)
-                    break
-                state["avg"] = beta * state["avg"] + (1 - beta) * loss
-                smoothed = state["avg"] / (1 - beta ** (step + 1))
-                point = {"step": step, "lr": lr, "loss": loss, "smoothed": smoothed}
-                val = val_losses.pop(step, None)
-                if val is not None:
-                    point["valLoss"] = val
-                fresh.append(point)
-                state["best"] = min(state["best"], smoothed)
-                if smoothed > diverge * state["best"]:
-                    state["stop"] = ("diverged", step)
-            pending.clear()
-            points.extend(fresh)
-            if fresh:
-                emit({"type": "progress", "points": fresh})
-
+        curve = Curve(beta, diverge, user_file)
+        pending = []  # (step, lr, loss tensor on the device), read back together
         val_losses = {}
+
+        def read_pending():
+            if pending:
+                values = torch.stack([t for _, _, t in pending]).float().cpu().tolist()
+                for (step, lr, _), loss in zip(pending, values):
+                    curve.add(step, lr, loss, val_losses.pop(step, None))
+                pending.clear()
+
         first = batches.next()
         dataset = describe_dataset(torch, loader, criterion, user_file, first)
         if val_every > 0 and val_loader is None:
             dataset["warnings"].append("val_every is set but the file defines no val_loader: no validation loss")
         emit({"type": "started", "device": str(device), "dataset": dataset})
         started = time.perf_counter()
+        started_cpu = time.process_time()
+        last_read = last_emit = time.monotonic()
         steps_run = 0
         for step, lr in enumerate(lrs):
             for group in optimizer.param_groups:
@@ -481,32 +502,50 @@ def range_test(torch, objects, config, emit, user_file="<model>"):
                 first = None
                 inputs, targets = split_batch(batch)
                 inputs, targets = move_to(torch, inputs, device), move_to(torch, targets, device)
-                with autocast(torch, device, amp):
+                if amp:
+                    with autocast(torch, device, amp):
+                        loss = criterion(call_model(model, inputs), targets)
+                else:
                     loss = criterion(call_model(model, inputs), targets)
-                scaler.scale(loss / accumulate if accumulate > 1 else loss).backward()
+                scaled = loss / accumulate if accumulate > 1 else loss
+                (scaler.scale(scaled) if scaler is not None else scaled).backward()
                 detached = loss.detach()
                 total = detached if total is None else total + detached
-            scaler.step(optimizer)
-            scaler.update()
+            if scaler is not None:
+                scaler.step(optimizer)
+                scaler.update()
+            else:
+                optimizer.step()
             steps_run += 1
-            pending.append((step, lr, total / accumulate if accumulate > 1 else total))
+            step_loss = total / accumulate if accumulate > 1 else total
             if val_every > 0 and (step + 1) % val_every == 0 and val_loader is not None:
                 val_losses[step] = finite_or_none(validation_loss(torch, model, criterion, val_loader, device, amp))
             now = time.monotonic()
-            if len(pending) >= read_every or now - last_read > 0.25 or step == 0:
-                drain()
-                last_read = now
-                if state["stop"] is not None:
-                    break
-        drain()
+            if deferred_reads:
+                pending.append((step, lr, step_loss))
+                if len(pending) >= read_every or now - last_read > 0.25 or step == 0:
+                    read_pending()
+                    last_read = now
+            else:
+                curve.add(step, lr, step_loss.item(), val_losses.pop(step, None))
+            if curve.stop is not None:
+                break
+            # Points go out in batches: a JSON line per step would cost more than the step on small models.
+            if len(curve.unsent) >= 64 or now - last_emit > 0.1 or step == 0:
+                curve.flush(emit)
+                last_emit = now
+        read_pending()
+        curve.flush(emit)
         seconds = time.perf_counter() - started
-        stop_reason, stopped_at = state["stop"] if state["stop"] is not None else ("completed", len(points) - 1)
+        cpu_seconds = time.process_time() - started_cpu
+        stop_reason, stopped_at = curve.stop if curve.stop is not None else ("completed", len(curve.points) - 1)
         return {
             "type": "result",
             "stopReason": stop_reason,
             "stoppedAt": stopped_at,
             "steps": steps_run,
             "seconds": seconds,
+            "cpuSeconds": cpu_seconds,
             "stepsPerSecond": steps_run / seconds if seconds > 0 else 0.0,
         }
     finally:
