@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { RangeTestResult } from '../../src/core/types';
@@ -84,6 +84,36 @@ describe('range-test panel', function () {
     await vscode.commands.executeCommand('cyclicalLr.openRun', state.runId);
     const reopened = await waitForPanel((s) => s.runId === state.runId && s.status === 'done', 'the reopened run');
     assert.equal(reopened.pointsPlotted, result?.lrs.length);
+  });
+
+  it('exports the shown run as CSV, JSON and PNG to the file the user picks', async () => {
+    const state = await waitForPanel((s) => s.status === 'done' && s.runId !== null, 'a finished run');
+    const window = vscode.window as { showSaveDialog: typeof vscode.window.showSaveDialog };
+    const original = window.showSaveDialog;
+    try {
+      for (const format of ['csv', 'json', 'png'] as const) {
+        const target = join(fixtures.dir, `export.${format}`);
+        // Stands in for the user choosing a file in the save dialog.
+        window.showSaveDialog = async () => vscode.Uri.file(target);
+        await vscode.commands.executeCommand('cyclicalLr._panelActionForTests', `export-${format}`);
+        await waitFor(() => (existsSync(target) ? true : undefined), `export.${format}`);
+        const bytes = readFileSync(target);
+        if (format === 'csv') {
+          const lines = bytes.toString('utf8').trimEnd().split('\n');
+          assert.equal(lines[0], 'step,lr,loss,smoothed');
+          assert.equal(lines.length - 1, state.pointsPlotted);
+        } else if (format === 'json') {
+          const exported = JSON.parse(bytes.toString('utf8')) as RangeTestResult;
+          assert.equal(exported.lrs.length, state.pointsPlotted);
+          assert.deepEqual(exported.suggestion.clr, state.bounds);
+        } else {
+          assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG file');
+          assert.ok(bytes.length > 5000, `a real image (${bytes.length} bytes)`);
+        }
+      }
+    } finally {
+      window.showSaveDialog = original;
+    }
   });
 
   it('shows a clear error for a dataset it cannot read, and keeps working', async () => {

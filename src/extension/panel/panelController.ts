@@ -14,6 +14,7 @@ import type { CurvePoint, RangeTestConfig, RangeTestResult } from '../../core/ty
 import type { WorkerEvent } from '../../core/workerProtocol';
 import { inspectDataset } from '../../data/index';
 import { isRangeTestCancelled, startRangeTest } from '../../worker/client';
+import { LAST_RESULT_STATE_KEY } from '../lastResult';
 import { logLine, outputChannel } from '../outputChannel';
 import { findDatasets, pickDataset } from './datasetPicker';
 import { configFromRequest, configFromSettings, defaultRunRequest } from './panelSettings';
@@ -22,8 +23,6 @@ import { pngBytesFromDataUrl, runToCsv } from './runCsv';
 import { newRunId, RunHistory, StoredRun } from './runHistory';
 import { RunProgress, showRunProgress } from './runProgress';
 
-/** Where the snippet helper's command and the CodeLens expect the last finished result. */
-export const LAST_RESULT_KEY = 'cyclicalLr.lastResult';
 
 /**
  * Something that runs a range test and streams worker-protocol events: the built-in TF.js worker, or
@@ -281,7 +280,7 @@ class PanelController implements vscode.Disposable {
       active.status = 'done';
       run.result = result;
       const stored: StoredRun = { id: run.id, label: run.label, createdAt: new Date().toISOString(), result };
-      await this.context.workspaceState.update(LAST_RESULT_KEY, result);
+      await this.context.workspaceState.update(LAST_RESULT_STATE_KEY, result);
       try {
         await this.history.save(stored);
       } catch (error) {
