@@ -108,6 +108,12 @@ export class FunctionWriter {
   mul(): this {
     return this.op(0x6c);
   }
+  and(): this {
+    return this.op(0x71);
+  }
+  shrU(): this {
+    return this.op(0x76);
+  }
   ltS(): this {
     return this.op(0x48);
   }
@@ -158,6 +164,16 @@ export class FunctionWriter {
   }
   vAnd(): this {
     return this.simd(0x4e);
+  }
+  /** a & ~b */
+  vAndNot(): this {
+    return this.simd(0x4f);
+  }
+  vOr(): this {
+    return this.simd(0x50);
+  }
+  vEq(): this {
+    return this.simd(0x41);
   }
   vAdd(): this {
     return this.simd(0xe4);

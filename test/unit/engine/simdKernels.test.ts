@@ -23,7 +23,7 @@ describe('WASM SIMD kernels', () => {
       fill(B, kk * n);
       fill(BIAS, n);
       const [aRow, aCol] = transposed ? [4, m * 4] : [kk * 4, 4];
-      k.gemm(A, aRow, aCol, B, n * 4, C, n * 4, m, n, kk, relu ? BIAS : 0, relu ? 1 : 0);
+      k.gemm(A, aRow, aCol, B, n * 4, C, n * 4, m, n, kk, relu ? BIAS : 0, relu ? 1 : 0, 0);
       for (let i = 0; i < m; i++) {
         for (let j = 0; j < n; j++) {
           let s = relu ? heap[(BIAS >> 2) + j] : 0;
@@ -68,4 +68,79 @@ describe('WASM SIMD kernels', () => {
       }
     });
   }
+
+  it('gemm with accumulate adds to C', () => {
+    fill(A, 4 * 3);
+    fill(B, 3 * 8);
+    fill(C, 4 * 8);
+    const before = heap.slice(C >> 2, (C >> 2) + 32);
+    k.gemm(A, 12, 4, B, 32, C, 32, 4, 8, 3, 0, 0, 1);
+    for (let i = 0; i < 4; i++) {
+      for (let j = 0; j < 8; j++) {
+        let s = before[i * 8 + j];
+        for (let p = 0; p < 3; p++) s += heap[(A >> 2) + i * 3 + p] * heap[(B >> 2) + p * 8 + j];
+        assert.ok(Math.abs(s - heap[(C >> 2) + i * 8 + j]) < 1e-5);
+      }
+    }
+  });
+
+  for (const c of [1, 3, 8]) {
+    it(`im2col and col2im (3×3 patches of 2 images 5×6×${c})`, () => {
+      const [h, w, kp] = [5, 6, 9 * c + 2];
+      const [ho, wo] = [h - 2, w - 2];
+      fill(A, 2 * h * w * c);
+      heap.fill(0, C >> 2, (C >> 2) + 2 * ho * wo * kp);
+      k.im2col(A, 2, h, w, c, 3, C, kp);
+      const x = (b: number, i: number, j: number, ch: number) => (A >> 2) + ((b * h + i) * w + j) * c + ch;
+      for (let b = 0; b < 2; b++) {
+        for (let i = 0; i < ho; i++) {
+          for (let j = 0; j < wo; j++) {
+            const row = (C >> 2) + ((b * ho + i) * wo + j) * kp;
+            for (let t = 0; t < 9 * c; t++) assert.equal(heap[row + t], heap[x(b, i + Math.floor(t / (3 * c)), j + (Math.floor(t / c) % 3), t % c)]);
+            assert.equal(heap[row + 9 * c], 0);
+          }
+        }
+      }
+      // The adjoint: <im2col(x), y> = <x, col2im(y)> for any x and y.
+      fill(B, 2 * ho * wo * kp);
+      let left = 0;
+      for (let i = 0; i < 2 * ho * wo * kp; i++) left += heap[(C >> 2) + i] * heap[(B >> 2) + i];
+      heap.fill(0, BIAS >> 2, (BIAS >> 2) + 2 * h * w * c);
+      k.col2im(BIAS, 2, h, w, c, 3, B, kp);
+      let right = 0;
+      for (let i = 0; i < 2 * h * w * c; i++) right += heap[(A >> 2) + i] * heap[(BIAS >> 2) + i];
+      assert.ok(Math.abs(left - right) < 1e-4 * Math.max(1, Math.abs(left)), `${left} vs ${right}`);
+    });
+  }
+
+  it('maxPool and maxPoolBack (odd sizes, ties at zero, the first maximum takes the gradient)', () => {
+    const [h, w, c] = [5, 7, 8];
+    const [ho, wo] = [2, 3];
+    fill(A, 2 * h * w * c);
+    for (let i = 0; i < 2 * h * w * c; i++) heap[(A >> 2) + i] = Math.max(0, heap[(A >> 2) + i]);
+    heap[(A >> 2) + 1 * c] = heap[(A >> 2)] = 0.75; // a tie at a positive value: the first wins
+    k.maxPool(A, 2, h, w, c, B);
+    fill(C, 2 * ho * wo * c);
+    heap.fill(0, BIAS >> 2, (BIAS >> 2) + 2 * h * w * c);
+    k.maxPoolBack(A, 2, h, w, c, B, C, BIAS);
+    const expected = new Float32Array(2 * h * w * c);
+    for (let b = 0; b < 2; b++) {
+      for (let i = 0; i < ho; i++) {
+        for (let j = 0; j < wo; j++) {
+          for (let ch = 0; ch < c; ch++) {
+            let best = -Infinity;
+            let at = -1;
+            for (const [di, dj] of [[0, 0], [0, 1], [1, 0], [1, 1]]) {
+              const idx = ((b * h + 2 * i + di) * w + 2 * j + dj) * c + ch;
+              if (heap[(A >> 2) + idx] > best) [best, at] = [heap[(A >> 2) + idx], idx];
+            }
+            const o = ((b * ho + i) * wo + j) * c + ch;
+            assert.equal(heap[(B >> 2) + o], best);
+            if (best > 0) expected[at] = heap[(C >> 2) + o];
+          }
+        }
+      }
+    }
+    assert.deepEqual(Array.from(heap.subarray(BIAS >> 2, (BIAS >> 2) + 2 * h * w * c)), Array.from(expected));
+  });
 });
