@@ -33,7 +33,7 @@ export function configFromSettings(dataset: string): RangeTestConfig {
     optimizer: setting(c, 'optimizer', oneOf(OPTIMIZERS), d.optimizer),
     startLr: setting(c, 'startLr', positive, d.startLr),
     endLr: setting(c, 'endLr', positive, d.endLr),
-    iterations: setting(c, 'iterations', (v) => positiveInt(v) && (v as number) >= 2, d.iterations),
+    iterations: setting(c, 'iterations', (v) => positiveInt(v) && (v as number) >= 10, d.iterations),
     batchSize: setting(c, 'batchSize', positiveInt, d.batchSize),
     stepMode: setting(c, 'stepMode', oneOf(STEP_MODES), d.stepMode),
     runs: setting(c, 'runs', positiveInt, d.runs),
