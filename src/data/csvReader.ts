@@ -168,6 +168,7 @@ export interface TableReadOptions {
   target?: string;
   capacityRows: (width: number) => number;
   seed: number;
+  onProgress?: (bytesRead: number, totalBytes: number) => void;
 }
 
 /** One pass over a CSV/TSV file: whole-file column statistics plus a bounded uniform sample of rows. */
@@ -241,7 +242,12 @@ export async function readCsv(file: string, fileSize: number, options: TableRead
   };
 
   const parser = new CsvParser(delimiter, file, onRecord);
-  await forEachChunk(file, layout.skip, CHUNK_BYTES, (chunk) => parser.push(chunk));
+  let bytesRead = layout.skip;
+  await forEachChunk(file, layout.skip, CHUNK_BYTES, (chunk) => {
+    parser.push(chunk);
+    bytesRead += chunk.length;
+    options.onProgress?.(bytesRead, fileSize);
+  });
   parser.finish();
   if (builder.rowsSeen === 0) {
     throw new UserError(layout.hasHeader ? 'the file has a header but no data rows' : 'the file has no data rows', {

@@ -48,6 +48,8 @@ export interface OpenOptions {
   maxRows?: number;
   /** Seed of the reservoir sample (default 0). */
   seed?: number;
+  /** Called as a CSV/TSV/JSONL file is read (about every megabyte), for a progress display. */
+  onProgress?: (bytesRead: number, totalBytes: number) => void;
 }
 
 export const DEFAULT_MEMORY_BUDGET_BYTES = 256 * 1024 * 1024;

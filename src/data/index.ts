@@ -22,7 +22,12 @@ function sampleRows(options: OpenOptions, bytesPerRow: number, cap = Infinity): 
 }
 
 async function readTable(file: string, format: 'csv' | 'tsv' | 'jsonl', size: number, options: OpenOptions, cap: number): Promise<TableSource> {
-  const tableOptions = { target: options.target, seed: options.seed ?? 0, capacityRows: (width: number) => sampleRows(options, bytesPerSampleRow(width), cap) };
+  const tableOptions = {
+    target: options.target,
+    seed: options.seed ?? 0,
+    capacityRows: (width: number) => sampleRows(options, bytesPerSampleRow(width), cap),
+    onProgress: options.onProgress,
+  };
   switch (format) {
     case 'csv':
     case 'tsv':

@@ -40,7 +40,7 @@ function columnOfKey(text: string, key: string): number {
 }
 
 /** One pass over a JSON Lines file (one object per line): column statistics plus a bounded row sample. */
-export async function readJsonl(file: string, _fileSize: number, options: TableReadOptions): Promise<TableSource> {
+export async function readJsonl(file: string, fileSize: number, options: TableReadOptions): Promise<TableSource> {
   const head = await readHead(file, 65536);
   if (looksBinary(head)) {
     throw new UserError('binary data, not JSON Lines', { file, hint: 'point at a text file with one JSON object per line' });
@@ -127,7 +127,10 @@ export async function readJsonl(file: string, _fileSize: number, options: TableR
     }
   };
 
+  let bytesRead = 0;
   await forEachChunk(file, 0, CHUNK_BYTES, (chunk) => {
+    bytesRead += chunk.length;
+    options.onProgress?.(bytesRead, fileSize);
     let buf = leftover === null ? chunk : Buffer.concat([leftover, chunk]);
     let start = 0;
     for (let end = buf.indexOf(0x0a, start); end >= 0; end = buf.indexOf(0x0a, start)) {

@@ -119,6 +119,10 @@ describe('CSV/TSV reading and schema inference', () => {
     assert.notDeepEqual(sampled.x, one.x, 'another seed draws another sample');
     const inspected = await inspectDataset(file, { memoryBudgetBytes: budget });
     assert.equal(inspected.rows, 20000, 'inspect counts the whole file');
+    const progress: number[] = [];
+    await inspectDataset(file, { onProgress: (read, total) => progress.push(read / total) });
+    assert.ok(progress.length >= 1 && progress.every((p, i) => p > 0 && p <= 1 && (i === 0 || p >= progress[i - 1])));
+    assert.equal(progress[progress.length - 1], 1);
     const limited = await openDataset(file, { maxRows: 500 });
     assert.equal(limited.summary.rows, 500);
   });
