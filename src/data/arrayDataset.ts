@@ -24,11 +24,11 @@ export interface ArrayDatasetSpec {
   format: 'npy' | 'npz' | 'idx';
   features: ArrayInput;
   labels: LabelSource;
-  /** Class names by label value (IDX has none; NPY neither): default String(value). */
+  /** Notes from finding the arrays (e.g. which NPZ members were taken). */
   warnings: string[];
 }
 
-/** Parses `--target` for arrays: a column index (negative counts from the end) or undefined. */
+/** Parses `--target` for arrays: a column index (`3`, `f3`, `col3`; negative counts from the end). */
 export function columnIndexOf(target: string, width: number, file: string): number {
   const m = /^(?:col(?:umn)?|f)?(-?\d+)$/i.exec(target.trim());
   const index = m ? Number(m[1]) : NaN;

@@ -163,9 +163,10 @@ export async function sniffCsv(file: string, fileSize: number): Promise<CsvLayou
   return { delimiter: best.delimiter, hasHeader, names, generatedNames, skip, bytesPerRecord, warnings };
 }
 
-/** Bytes of the file's sample budget → rows. */
+/** What a table reader needs besides the file (shared by the CSV and JSONL readers). */
 export interface TableReadOptions {
   target?: string;
+  /** Rows the sample may hold, given the number of columns (known only once the header is read). */
   capacityRows: (width: number) => number;
   seed: number;
   onProgress?: (bytesRead: number, totalBytes: number) => void;
