@@ -42,6 +42,8 @@ def w1(device, reps, steps):
         events = run_runner(config)
         result = events[-1]
         assert result["type"] == "result" and result["steps"] == steps, events[-1]
+        streamed = [p["step"] for e in events if e["type"] == "progress" for p in e["points"]]
+        assert streamed == list(range(steps)), "points streamed: %d of %d" % (len(streamed), steps)
         bridge.append(result["stepsPerSecond"])
         out = subprocess.run([sys.executable, "-B", W1, str(steps), "1e-6", "10", device], capture_output=True, text=True, check=True)
         plain.append(json.loads(out.stdout.strip().splitlines()[-1])["stepsPerSecond"])
@@ -75,21 +77,9 @@ def cuda_checks():
 
     criterion = nn.CrossEntropyLoss()
     steps = 20
+    # The plain loop first: one-time CUDA allocations (cuBLAS workspaces) land in it, not in the range test.
     model, optimizer = build()
     size = sum(p.numel() * p.element_size() for p in model.parameters())
-    before = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
-    torch.cuda.synchronize()
-    torch.cuda.reset_peak_memory_stats()
-    base = torch.cuda.memory_allocated()
-    objects = {"model": model, "train_loader": loader, "criterion": criterion, "optimizer": optimizer, "val_loader": None}
-    result = runner.range_test(torch, objects, {"lrs": lrs(steps, 1e-4, 1e-2), "device": "cuda", "diverge": 1e12}, lambda e: None)
-    peak_runner = torch.cuda.max_memory_allocated() - base
-    after = model.state_dict()
-    identical = all(torch.equal(before[k], after[k].cpu()) for k in before)
-    del model, optimizer, objects
-    torch.cuda.empty_cache()
-
-    model, optimizer = build()
     torch.cuda.synchronize()
     torch.cuda.reset_peak_memory_stats()
     base = torch.cuda.memory_allocated()
@@ -108,6 +98,23 @@ def cuda_checks():
         optimizer.step()
     torch.cuda.synchronize()
     peak_plain = torch.cuda.max_memory_allocated() - base
+    del model, optimizer
+    torch.cuda.empty_cache()
+
+    model, optimizer = build()
+    before = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
+    torch.cuda.synchronize()
+    torch.cuda.reset_peak_memory_stats()
+    base = torch.cuda.memory_allocated()
+    objects = {"model": model, "train_loader": loader, "criterion": criterion, "optimizer": optimizer, "val_loader": None}
+    events = []
+    result = runner.range_test(torch, objects, {"lrs": lrs(steps, 1e-4, 1e-2), "device": "cuda", "diverge": 1e12}, events.append)
+    streamed = [p["step"] for e in events if e["type"] == "progress" for p in e["points"]]
+    assert streamed == list(range(steps)), streamed
+    peak_runner = torch.cuda.max_memory_allocated() - base
+    after = model.state_dict()
+    identical = all(torch.equal(before[k], after[k].cpu()) for k in before)
+
     print("CUDA memory: model %.0f MiB; peak above the model: range test %.0f MiB, plain loop %.0f MiB; %s after %d steps (%s)"
           % (size / 2**20, peak_runner / 2**20, peak_plain / 2**20, "state identical" if identical else "STATE DIFFERS", steps, result["stopReason"]))
 
@@ -126,6 +133,9 @@ def cuda_checks():
         print("example on CUDA:", started[0]["device"] if started else None, json.dumps(events[-1]))
         events = run_runner({"file": os.path.join(ROOT, "examples", "pytorch", "model.py"), "lrs": lrs(100, 1e-5, 10), "device": "cuda", "amp": True})
         print("example on CUDA with AMP:", json.dumps(events[-1]))
+        events = run_runner({"file": os.path.join(ROOT, "examples", "pytorch", "model.py"), "lrs": lrs(100, 1e-3, 1e5), "device": "cuda"})
+        streamed = [p["step"] for e in events if e["type"] == "progress" for p in e["points"]]
+        print("example on CUDA up to lr 1e5: %d points streamed, last step %s," % (len(streamed), streamed[-1] if streamed else None), json.dumps(events[-1]))
 
 
 def main():
