@@ -6,10 +6,11 @@ import { buildModel } from './models';
 import { loadTf } from './tf';
 import { Trainer } from './trainer';
 import { simdAvailable } from './simdKernels';
+import { WasmCnnTrainer } from './wasmCnnTrainer';
 import { WasmMlpTrainer } from './wasmMlpTrainer';
 
 export interface TrainerChoice {
-  /** Use the fused WASM trainer for linear/mlp presets on WASM (default true); false forces TF.js Layers. */
+  /** Use the fused WASM SIMD trainers for the presets on WASM (default true); false forces TF.js Layers. */
   fused?: boolean;
 }
 
@@ -23,6 +24,11 @@ export async function prepareTrainer(config: RangeTestConfig, summary: DatasetSu
     const initial = built.model.getWeights().map((w: Tensor) => Float32Array.from(w.dataSync()));
     built.model.dispose();
     return new WasmMlpTrainer(sizes, initial, built.loss, optimizer, Math.min(config.batchSize, summary.rows));
+  }
+  if ((choice.fused ?? true) && backend === 'wasm' && simdAvailable() && built.preset === 'cnn') {
+    const initial = built.model.getWeights().map((w: Tensor) => Float32Array.from(w.dataSync()));
+    built.model.dispose();
+    return new WasmCnnTrainer(summary.inputShape, initial, built.loss, optimizer, Math.min(config.batchSize, summary.rows));
   }
   return new LayersTrainer(tf, built.model, built.loss, optimizer, backend);
 }
