@@ -45,6 +45,37 @@ function spirals() {
   return lines.join('\n') + '\n';
 }
 
-const out = join(process.argv[2] ?? here, 'spirals.csv');
-writeFileSync(out, spirals());
-console.log(`wrote ${out}`);
+/**
+ * Machine-condition readings: the demo's dataset. Mixed units, a categorical column and a few missing
+ * readings, like a real log; the condition depends on the readings smoothly enough for a small MLP to learn
+ * it within a range test, so the loss curve has a clear fall and a clear divergence.
+ */
+function sensors() {
+  const next = random(7);
+  const lines = ['temperature_c,pressure_kpa,vibration_mm_s,humidity_pct,rpm,line,condition'];
+  const lineEffect = { A: 0, B: 0.6, C: -0.4 };
+  for (let i = 0; i < 4000; i++) {
+    const line = ['A', 'B', 'C'][Math.floor(next() * 3)];
+    const temperature = 60 + 12 * gaussian(next);
+    const pressure = 101 + 4 * gaussian(next);
+    const vibration = Math.abs(2.5 + 1.2 * gaussian(next));
+    const humidity = 20 + 60 * next();
+    const rpm = 1500 + 300 * gaussian(next);
+    // Standardised drivers of wear and faults, with one interaction.
+    const t = (temperature - 60) / 12;
+    const v = (vibration - 2.5) / 1.2;
+    const r = (rpm - 1500) / 300;
+    const wear = 1.6 * v + 0.8 * t + lineEffect[line] + 0.3 * gaussian(next);
+    const fault = 1.4 * t * (v > 0 ? 1 : 0.3) + 1.2 * r - (humidity - 50) / 40 + 0.3 * gaussian(next);
+    const condition = fault > 1.2 ? 'faulty' : wear > 0.5 ? 'worn' : 'ok';
+    const cell = (value, digits) => (next() < 0.01 ? '' : value.toFixed(digits)); // ~1% missing readings
+    lines.push([cell(temperature, 1), cell(pressure, 2), cell(vibration, 3), cell(humidity, 1), cell(rpm, 0), line, condition].join(','));
+  }
+  return lines.join('\n') + '\n';
+}
+
+for (const [name, make] of [['spirals.csv', spirals], ['sensors.csv', sensors]]) {
+  const out = join(process.argv[2] ?? here, name);
+  writeFileSync(out, make());
+  console.log(`wrote ${out}`);
+}

@@ -16,12 +16,14 @@ const SPECS: FlagSpecs = {
   help: { kind: { type: 'boolean' }, description: 'show this help' },
 };
 
-/** The example data: examples/spirals.csv, one folder up from the bundle (dist/) or from the repo root. */
+/** The example data: examples/sensors.csv (machine-condition readings), one folder up from the bundle (dist/) or from the repo root. */
+const EXAMPLE = 'sensors.csv';
+
 export function findExampleDataset(): string {
-  const candidates = [resolve(__dirname, '..', 'examples', 'spirals.csv'), resolve(process.cwd(), 'examples', 'spirals.csv')];
+  const candidates = [resolve(__dirname, '..', 'examples', EXAMPLE), resolve(process.cwd(), 'examples', EXAMPLE)];
   const found = candidates.find((p) => existsSync(p));
   if (!found) {
-    throw new UserError('the example dataset examples/spirals.csv is missing', { hint: 'run node examples/make-examples.mjs in the repository' });
+    throw new UserError(`the example dataset examples/${EXAMPLE} is missing`, { hint: 'run node examples/make-examples.mjs in the repository' });
   }
   return found;
 }
