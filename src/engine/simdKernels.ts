@@ -256,14 +256,15 @@ function transpose(): FunctionWriter {
   const f = new FunctionWriter('transpose', ['i32', 'i32', 'i32', 'i32']);
   const [src, rows, cols, dst] = [0, 1, 2, 3].map((i) => f.param(i));
   const [r, c, ps, pd, step] = Array.from({ length: 5 }, () => f.local('i32'));
-  f.get(rows).i32(4).mul().set(step);
-  f.get(src).set(ps);
-  f.for(r, () => f.i32(0), () => f.get(rows), () => f.i32(1), () => {
-    f.get(dst).get(r).i32(4).mul().add().set(pd);
-    f.for(c, () => f.i32(0), () => f.get(cols), () => f.i32(1), () => {
+  // Writes in order and reads with a stride: strided stores cost far more than strided loads.
+  f.get(cols).i32(4).mul().set(step);
+  f.get(dst).set(pd);
+  f.for(c, () => f.i32(0), () => f.get(cols), () => f.i32(1), () => {
+    f.get(src).get(c).i32(4).mul().add().set(ps);
+    f.for(r, () => f.i32(0), () => f.get(rows), () => f.i32(1), () => {
       f.get(pd).get(ps).f32Load(0).f32Store(0);
-      f.get(ps).i32(4).add().set(ps);
-      f.get(pd).get(step).add().set(pd);
+      f.get(pd).i32(4).add().set(pd);
+      f.get(ps).get(step).add().set(ps);
     });
   });
   return f;

@@ -284,5 +284,18 @@ export function assembleModule(functions: FunctionWriter[]): Uint8Array {
     code.push(...body);
   }
   section(10, code, out);
+  // The "name" section: profilers then show the kernels' names instead of wasm-function[i].
+  const names: number[] = [];
+  uleb(functions.length, names);
+  functions.forEach((f, i) => {
+    uleb(i, names);
+    name(f.exportName, names);
+  });
+  const custom: number[] = [];
+  name('name', custom);
+  custom.push(1);
+  uleb(names.length, custom);
+  custom.push(...names);
+  section(0, custom, out);
   return Uint8Array.from(out);
 }
