@@ -2,6 +2,7 @@
 // the suggested bounds and the settings, to attach to a bug report or a lab notebook.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { addToLossExtremes, emptyLossExtremes, lossAxisRange } from '../core/lossAxis';
 import { RangeTestResult } from '../core/types';
 import { writeFileAtomic } from './atomicWrite';
 
@@ -25,12 +26,10 @@ const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u0
 
 const fmt = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toPrecision(3));
 
-function yAxisMax(result: RangeTestResult): number | null {
-  const finite = result.smoothed.filter(Number.isFinite);
-  if (finite.length === 0) return null;
-  const top = Math.max(...finite);
-  const highest = Math.max(...result.losses.filter(Number.isFinite));
-  return highest > 1.5 * top ? 1.5 * top : null;
+function lossAxis(result: RangeTestResult): { min: number; max: number } | undefined {
+  const extremes = emptyLossExtremes();
+  result.losses.forEach((loss, i) => addToLossExtremes(extremes, loss, result.smoothed[i]));
+  return lossAxisRange(extremes);
 }
 
 export function renderReport(result: RangeTestResult, chartJs: string): string {
@@ -67,7 +66,7 @@ export function renderReport(result: RangeTestResult, chartJs: string): string {
     maxLr: Number.isFinite(s.clr.maxLr) ? s.clr.maxLr : null,
     logScale: c.stepMode === 'exp',
     // One exploding loss at the end would flatten the rest of the plot; the smoothed curve sets the scale.
-    yMax: yAxisMax(result),
+    yAxis: lossAxis(result) ?? null,
   };
   return `<!doctype html>
 <html lang="en">
@@ -130,7 +129,7 @@ new Chart(document.getElementById('curve'), {
     parsing: false,
     scales: {
       x: { type: data.logScale ? 'logarithmic' : 'linear', title: { display: true, text: 'learning rate' } },
-      y: { title: { display: true, text: 'loss' }, max: data.yMax ?? undefined },
+      y: { title: { display: true, text: 'loss' }, min: data.yAxis?.min, max: data.yAxis?.max },
     },
     plugins: { legend: { position: 'bottom' }, tooltip: { mode: 'nearest', intersect: false } },
   },
