@@ -1,7 +1,7 @@
 """W1 for the PyTorch bridge benchmark: 20,000 x 32 features, 10 classes, MLP 32-128-128-10, batch 64,
 SGD momentum 0.9. The range test imports this file for `model`, `train_loader`, `criterion`, `optimizer`;
 run as a script it is the plain PyTorch loop the bridge is compared with: the same steps and learning rates
-(exponential 1e-6 -> 10), printing one JSON line {"steps", "seconds", "stepsPerSecond"}.
+(exponential 1e-6 -> 10), printing one JSON line {"steps", "seconds", "cpuSeconds", "stepsPerSecond"}.
 
 Usage: python pytorch-bridge-w1.py STEPS START_LR END_LR [DEVICE]
 """
@@ -29,6 +29,7 @@ def plain_loop(steps, start_lr, end_lr, device="cpu"):
     lrs = [start_lr * (end_lr / start_lr) ** (t / (steps - 1)) for t in range(steps)]
     batches = iter(train_loader)
     started = time.perf_counter()
+    started_cpu = time.process_time()
     for lr in lrs:
         try:
             inputs, targets = next(batches)
@@ -44,7 +45,8 @@ def plain_loop(steps, start_lr, end_lr, device="cpu"):
         optimizer.step()
     last = loss.item()
     seconds = time.perf_counter() - started
-    return {"steps": steps, "seconds": seconds, "stepsPerSecond": steps / seconds, "lastLoss": last}
+    cpu_seconds = time.process_time() - started_cpu
+    return {"steps": steps, "seconds": seconds, "cpuSeconds": cpu_seconds, "stepsPerSecond": steps / seconds, "lastLoss": last}
 
 
 if __name__ == "__main__":

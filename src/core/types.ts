@@ -139,5 +139,11 @@ export interface RangeTestResult {
   stepsPerSecond: number;
   suggestion: Suggestion;
   /** Where a PyTorch run ran (backend 'pytorch' only). */
-  pytorchRuntime?: { python: string; torch: string; device: string };
+  pytorchRuntime?: {
+    python: string;
+    torch: string;
+    device: string;
+    /** CPU time the runner process spent in the sweep (steps per CPU second hardly depend on other load). */
+    cpuSeconds?: number;
+  };
 }

@@ -113,6 +113,7 @@ export function pytorchResult(
   state: RunnerState,
   stopReason: StopReason,
   stepsPerSecond: number,
+  cpuSeconds?: number,
 ): RangeTestResult {
   const points = state.points;
   if (points.length < MIN_POINTS && (stopReason === 'diverged' || stopReason === 'non-finite')) {
@@ -140,7 +141,10 @@ export function pytorchResult(
     suggestion: suggest(lrs, losses, { beta: config.smoothing, diverged: stopReason === 'diverged' || stopReason === 'non-finite' }),
   };
   if (valLosses.length > 0) result.valLosses = valLosses;
-  if (state.python && state.torch) result.pytorchRuntime = { python: state.python, torch: state.torch, device: state.device ?? 'unknown' };
+  if (state.python && state.torch) {
+    result.pytorchRuntime = { python: state.python, torch: state.torch, device: state.device ?? 'unknown' };
+    if (cpuSeconds !== undefined) result.pytorchRuntime.cpuSeconds = cpuSeconds;
+  }
   return result;
 }
 
@@ -322,8 +326,9 @@ export function startPyTorchRangeTest(options: StartPyTorchOptions): RangeTestHa
       } else if (runnerResult) {
         const reason = runnerResult.stopReason as StopReason;
         const sps = typeof runnerResult.stepsPerSecond === 'number' ? runnerResult.stepsPerSecond : 0;
+        const cpu = typeof runnerResult.cpuSeconds === 'number' ? runnerResult.cpuSeconds : undefined;
         try {
-          settle({ result: pytorchResult(config, state, reason, sps) });
+          settle({ result: pytorchResult(config, state, reason, sps, cpu) });
         } catch (error) {
           settle({ error: error instanceof Error ? error : new Error(String(error)) });
         }
