@@ -76,6 +76,8 @@ export interface PanelStateReport {
   theme: string;
   /** Ids of the runs the history list shows, newest first. */
   historyIds: string[];
+  /** The dataset line under the form's dataset field (its inspection, or the problem with it). */
+  datasetInfo: string;
 }
 
 // ---- extension → webview ----
@@ -325,7 +327,8 @@ function isPanelStateReport(value: unknown): value is PanelStateReport {
     Number.isInteger(value.schedulePoints) &&
     (value.error === null || isString(value.error)) &&
     isString(value.theme, 100) &&
-    isArrayOf(value.historyIds, (id) => isString(id, 200))
+    isArrayOf(value.historyIds, (id) => isString(id, 200)) &&
+    isString(value.datasetInfo)
   );
 }
 

@@ -195,6 +195,7 @@ class Panel {
         this.suggestions.show(null);
         this.form.setValues({ ...pickRequest(message.run.config), dataset: message.run.config.dataset, target: message.run.config.target });
         this.form.setRunning(true);
+        this.form.ensureInspected();
         this.showError(null);
         this.setStatus('running');
         return;
@@ -355,6 +356,7 @@ class Panel {
         error: this.error,
         theme: themeKind(),
         historyIds: this.history.ids,
+        datasetInfo: this.form.datasetText,
       };
       this.post({ type: 'state', state });
     }, 150);

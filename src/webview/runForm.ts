@@ -119,6 +119,16 @@ export class RunForm {
     this.target.disabled = !tabular;
   }
 
+  /** The text shown about the dataset (its inspection, or the problem with it). */
+  get datasetText(): string {
+    return this.datasetInfo.textContent ?? '';
+  }
+
+  /** Inspects the dataset in the field unless that was already done (e.g. after a run set it). */
+  ensureInspected(): void {
+    if (this.dataset.value.trim() && this.dataset.value.trim() !== this.lastInspected) this.inspect();
+  }
+
   get batch(): number {
     return parsePositiveInt(this.batchSize.value) ?? 64;
   }

@@ -58,6 +58,9 @@ describe('range-test panel', function () {
     }
     assert.deepEqual(state.bounds, result.suggestion.clr, 'the chart shows the suggested bounds');
     assert.deepEqual(state.diagnostics, result.suggestion.diagnostics);
+    // The dataset was inspected (in a child process) for the form's target-column control.
+    const inspected = await waitForPanel((s) => /rows/.test(s.datasetInfo), 'the dataset inspection');
+    assert.match(inspected.datasetInfo, /CSV · 600 rows · 2 features · target “label” \(classification, 3 classes\)/);
     assert.ok(state.schedulePoints > 0, 'the schedule preview is drawn');
   });
 
@@ -121,6 +124,8 @@ describe('range-test panel', function () {
     const failed = await vscode.commands.executeCommand<RangeTestResult | undefined>('cyclicalLr.runRangeTest', { dataset: missing, config: { iterations: 20 } });
     assert.equal(failed, undefined);
     const state = await waitForPanel((s) => s.status === 'failed', 'the failure shown');
+    const info = await waitForPanel((s) => /no such file/.test(s.datasetInfo), 'the inspection problem under the dataset field');
+    assert.match(info.datasetInfo, /no-such-file\.csv/);
     assert.ok(state.error && /no-such-file|not found|does not exist|ENOENT/i.test(state.error), `error names the problem: ${state.error}`);
 
     const again = await vscode.commands.executeCommand<RangeTestResult | undefined>('cyclicalLr.runRangeTest', { dataset: fixtures.csv, config: { iterations: 20, model: 'linear' } });

@@ -12,10 +12,10 @@ import {
 import type { ScheduleSpec } from '../../core/schedules';
 import type { CurvePoint, RangeTestConfig, RangeTestResult } from '../../core/types';
 import type { WorkerEvent } from '../../core/workerProtocol';
-import { inspectDataset } from '../../data/index';
 import { isRangeTestCancelled, startRangeTest } from '../../worker/client';
 import { LAST_RESULT_STATE_KEY } from '../lastResult';
 import { logLine, outputChannel } from '../outputChannel';
+import { DatasetInspector } from './datasetInspection';
 import { findDatasets, pickDataset } from './datasetPicker';
 import { configFromRequest, configFromSettings, defaultRunRequest } from './panelSettings';
 import { RangeTestPanel } from './rangeTestPanel';
@@ -77,6 +77,7 @@ export function showRangeTestRun(context: vscode.ExtensionContext, runner: Range
 
 class PanelController implements vscode.Disposable {
   private readonly history: RunHistory;
+  private readonly inspector: DatasetInspector;
   private readonly disposables: vscode.Disposable[] = [];
   private active: ActiveRun | undefined;
   private lastState: PanelStateReport | null = null;
@@ -93,6 +94,7 @@ class PanelController implements vscode.Disposable {
   constructor(private readonly context: vscode.ExtensionContext) {
     const storage = context.storageUri ?? context.globalStorageUri;
     this.history = new RunHistory(path.join(storage.fsPath, 'runs'), (problem) => logLine(problem));
+    this.inspector = new DatasetInspector(context.asAbsolutePath(path.join('dist', 'cli.js')));
     this.lastEditor = vscode.window.activeTextEditor;
     // A hidden or closed panel shows nothing: forget its last report until the new webview sends one.
     RangeTestPanel.onHidden = () => (this.lastState = null);
@@ -122,6 +124,7 @@ class PanelController implements vscode.Disposable {
 
   dispose(): void {
     this.active?.cancel?.();
+    this.inspector.dispose();
     RangeTestPanel.instance?.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
     if (controller === this) controller = undefined;
@@ -493,18 +496,11 @@ class PanelController implements vscode.Disposable {
     );
   }
 
-  /**
-   * Dataset inspection runs here, in the extension host: it is asynchronous file I/O that reads a bounded
-   * sample (the readers stream large files), so it does not block the host the way training would.
-   */
+  /** Inspection runs in a child process (see DatasetInspector); the answer goes to the form. */
   private async inspect(panel: RangeTestPanel, dataset: string, target?: string): Promise<void> {
-    try {
-      const summary = await inspectDataset(dataset, { target });
-      panel.post({ type: 'datasetInfo', path: dataset, summary });
-    } catch (error) {
-      const message = isUserError(error) ? error.format() : error instanceof Error ? error.message : String(error);
-      panel.post({ type: 'datasetInfo', path: dataset, summary: null, error: message });
-    }
+    const outcome = await this.inspector.inspect(dataset, target);
+    if ('summary' in outcome) panel.post({ type: 'datasetInfo', path: dataset, summary: outcome.summary });
+    else panel.post({ type: 'datasetInfo', path: dataset, summary: null, error: outcome.error });
   }
 
   /**
