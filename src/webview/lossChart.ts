@@ -10,6 +10,7 @@ import {
   type ChartDataset,
   type TooltipItem,
 } from 'chart.js';
+import { addToLossExtremes, emptyLossExtremes, lossAxisRange } from '../core/lossAxis';
 import type { CurvePoint, LrBounds, RangeTestResult } from '../core/types';
 import { attachBoundsDrag, BoundsOverlay, createBoundsPlugin } from './boundsPlugin';
 import { formatLoss, formatLr } from './format';
@@ -51,7 +52,7 @@ export class LossChart {
   private pending: CurvePoint[] = [];
   private frame = 0;
   /** Running extremes for the y range, so a frame does not rescan 10,000 points. */
-  private extremes = LossChart.noExtremes();
+  private extremes = emptyLossExtremes();
   /** Frames drawn while streaming (read by the benchmark). */
   framesDrawn = 0;
 
@@ -107,10 +108,6 @@ export class LossChart {
     return { label, data, borderColor: color, backgroundColor: color, borderWidth: width, pointRadius: 0, pointHitRadius: 4, tension: 0 };
   }
 
-  private static noExtremes() {
-    return { minRaw: Infinity, maxRaw: -Infinity, maxSmoothed: -Infinity, minSmoothed: Infinity, firstSmoothed: NaN };
-  }
-
   get pointsPlotted(): number {
     return this.raw.length;
   }
@@ -129,7 +126,7 @@ export class LossChart {
     this.raw.length = 0;
     this.smoothed.length = 0;
     this.overlay.diverged = null;
-    this.extremes = LossChart.noExtremes();
+    this.extremes = emptyLossExtremes();
     this.fitY();
     this.chart.update('none');
   }
@@ -155,16 +152,7 @@ export class LossChart {
     const smoothY = y(smoothed);
     this.raw.push({ x: lr, y: rawY });
     this.smoothed.push({ x: lr, y: smoothY });
-    const e = this.extremes;
-    if (Number.isFinite(rawY)) {
-      if (rawY < e.minRaw) e.minRaw = rawY;
-      if (rawY > e.maxRaw) e.maxRaw = rawY;
-    }
-    if (Number.isFinite(smoothY)) {
-      if (Number.isNaN(e.firstSmoothed)) e.firstSmoothed = smoothY;
-      if (smoothY > e.maxSmoothed) e.maxSmoothed = smoothY;
-      if (smoothY < e.minSmoothed) e.minSmoothed = smoothY;
-    }
+    addToLossExtremes(this.extremes, rawY, smoothY);
   }
 
   /**
@@ -172,23 +160,11 @@ export class LossChart {
    * into a flat line at the bottom.
    */
   private fitY(): void {
-    const e = this.extremes;
     const yScale = this.chart.options.scales?.y;
     if (!yScale) return;
-    if (!Number.isFinite(e.minSmoothed)) {
-      yScale.min = undefined;
-      yScale.max = undefined;
-      return;
-    }
-    // The divergent tail can reach 100× the rest; the interesting part is from the starting loss down to
-    // the minimum, and a little above (the divergence threshold is a few times the minimum).
-    const cap = Math.max(e.firstSmoothed * 1.5, e.minSmoothed * 4);
-    const top = Math.min(Math.max(e.maxRaw, e.maxSmoothed), e.maxSmoothed * 1.25, cap);
-    const bottom = Math.min(e.minRaw, e.minSmoothed);
-    const pad = (top - bottom) * 0.05 || Math.abs(top) * 0.05 || 1;
-    // Losses are never negative: a padded axis starting below zero would only waste room.
-    yScale.min = bottom >= 0 ? Math.max(0, bottom - pad) : bottom - pad;
-    yScale.max = top + pad;
+    const range = lossAxisRange(this.extremes);
+    yScale.min = range?.min;
+    yScale.max = range?.max;
   }
 
   /** Shows a finished run (replaces what streamed in: with several runs the result is their average). */
@@ -198,7 +174,7 @@ export class LossChart {
     this.pending = [];
     this.raw.length = 0;
     this.smoothed.length = 0;
-    this.extremes = LossChart.noExtremes();
+    this.extremes = emptyLossExtremes();
     for (let i = 0; i < result.lrs.length; i++) this.push(result.lrs[i], result.losses[i], result.smoothed[i]);
     const stop = Math.min(result.stoppedAt, result.lrs.length - 1);
     this.overlay.diverged =
