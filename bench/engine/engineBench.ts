@@ -1,4 +1,4 @@
-// `node out/bench/engine/engineBench.js [--repeats 5] [--workloads W1,W2]` (or `npm run bench:engine`):
+// `node out/bench/engine/engineBench.js [--repeats 5] [--workloads W1,W2]` (or `npm run bench -- engine`):
 // the engine (with the backend `auto` picks) against PyTorch + OpenBLAS on the same data, architecture,
 // batch, steps, optimizer and LR sweep, one thread each, each measurement a fresh process, interleaved.
 // Reports median steps/s and user CPU time per step, the ratios to PyTorch, and peak RSS as a markdown table.

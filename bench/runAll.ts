@@ -1,0 +1,45 @@
+// `npm run bench`: every benchmark, one after the other (they share 2 cores, so never in parallel), each
+// printing its own table. `npm run bench -- engine csv` runs only those whose names are given.
+import { spawnSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { findTorchPython } from '../src/worker/pythonInterpreter';
+
+const root = resolve(__dirname, '..', '..');
+const out = (path: string) => join(root, 'out', 'bench', path);
+
+interface Bench {
+  name: string;
+  what: string;
+  command: () => string[];
+}
+
+const benches: Bench[] = [
+  { name: 'engine', what: 'range-test engine vs PyTorch + OpenBLAS on W1 and W2 (steps/s, CPU ms/step, peak RSS)', command: () => ['node', out('engine/engineBench.js'), '--repeats', '5'] },
+  { name: 'csv', what: 'CSV ingest vs csv-parse and papaparse (MB/s, peak RSS), 1 GB inspect', command: () => ['node', out('csvIngest/run.js')] },
+  { name: 'suggestions', what: 'suggested bounds vs the best of a 12-point fixed-LR grid on six datasets', command: () => [findTorchPython(process.env.CLR_PYTHON).executable, join(root, 'bench', 'suggestion-quality', 'run.py')] },
+  { name: 'chart', what: "the panel's chart streaming a 10,000-point curve in Chromium (frames per second)", command: () => ['node', out('panelChart/run.js')] },
+  { name: 'bridge', what: 'PyTorch bridge vs a plain PyTorch loop on W1 (steps/s overhead)', command: () => ['node', out('pytorch-bridge.js'), '--reps', '15'] },
+  { name: 'activation', what: 'extension activation time in the real VS Code harness', command: () => ['node', out('activation/run.js'), '5'] },
+];
+
+function main(): number {
+  const wanted = process.argv.slice(2);
+  const unknown = wanted.filter((w) => !benches.some((b) => b.name === w));
+  if (unknown.length) {
+    console.error(`error: unknown benchmark ${unknown.join(', ')}: expected any of ${benches.map((b) => b.name).join(', ')}`);
+    return 2;
+  }
+  let failed = 0;
+  for (const bench of benches.filter((b) => wanted.length === 0 || wanted.includes(b.name))) {
+    console.log(`\n## ${bench.name}: ${bench.what}\n`);
+    const [exe, ...args] = bench.command();
+    const result = spawnSync(exe, args, { cwd: root, stdio: 'inherit' });
+    if (result.status !== 0) {
+      failed++;
+      console.error(`benchmark ${bench.name} failed (exit ${result.status ?? result.signal})`);
+    }
+  }
+  return failed ? 1 : 0;
+}
+
+process.exitCode = main();
