@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -26,5 +27,14 @@ describe('bundles', () => {
     assert.ok(!pkg.activationEvents.includes('*'));
     assert.ok(!pkg.activationEvents.includes('onStartupFinished'));
     assert.ok(pkg.contributes.commands.every((c) => c.category === 'Cyclical LR'));
+  });
+});
+
+describe('README', () => {
+  it("lists every setting of package.json with its default (scripts/settings-table.mjs)", () => {
+    const result = spawnSync(process.execPath, [join(root, 'scripts', 'settings-table.mjs'), '--check'], { encoding: 'utf8' });
+    assert.equal(result.status, 0, result.stderr);
+    const pkg = JSON.parse(read('package.json')) as { contributes: { configuration: { properties: Record<string, unknown> } } };
+    for (const key of Object.keys(pkg.contributes.configuration.properties)) assert.ok(read('README.md').includes(`\`${key}\``), key);
   });
 });
