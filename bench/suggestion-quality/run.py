@@ -16,7 +16,8 @@ Ratios are final loss / grid's best (training loss over the whole training set, 
 held-out set of the same distribution): 1.00 = as good as the best fixed lr, < 1 = better.
 
 Run from the repository root after `npm run build`:
-    /usr/bin/python3 bench/suggestion-quality/run.py [--quick] [--seeds 3] [--datasets a,b] [--json out.json]
+    /usr/bin/python3 bench/suggestion-quality/run.py [--quick] [--seeds 3] [--first-seed 0] [--holdout]
+        [--datasets a,b] [--json out.json]
 Needs PyTorch (Debian: apt-get install python3-torch). Single-threaded torch; 3 seeds take about 3 CPU-minutes.
 """
 
@@ -141,6 +142,49 @@ DATASETS = {
     "friedman (regression, hard)": (friedman, "mlp2"),
     "bars (images, easy)": (bars, "cnn"),
     "gratings (images, hard)": (gratings, "cnn"),
+}
+
+
+# Held-out datasets (`--holdout`): made after the rules above were written, to check that a rule tuned while
+# looking at the six main datasets carries over to data it was not looked at on.
+
+def circles(g):
+    """Tabular classification: 3 concentric noisy rings in 2-D plus 6 noise features, 5% label noise."""
+    n, k = 3000, 3
+    y = torch.randint(0, k, (n,), generator=g)
+    radius = 0.6 + 0.7 * y.float() + torch.randn(n, generator=g) * 0.15
+    angle = torch.rand(n, generator=g) * 2 * math.pi
+    xy = torch.stack([radius * torch.cos(angle), radius * torch.sin(angle)], 1)
+    x = torch.cat([xy, torch.randn(n, 6, generator=g)], 1)
+    y = _flip_labels(y, k, 0.05, g)
+    return _split(x, y, 2000), "classification", k
+
+
+def waves(g):
+    """Regression: a smooth nonlinear target of 4 of 6 uniform features (scale ≈ 3), Gaussian noise."""
+    n = 3000
+    x = torch.rand(n, 6, generator=g) * 2 - 1
+    y = (2 * torch.sin(3 * x[:, 0]) * x[:, 1] + 1.5 * torch.cos(2 * x[:, 2]) + x[:, 3] ** 2 * 2
+         + torch.randn(n, generator=g) * 0.3).unsqueeze(1)
+    return _split(x, y, 2000), "regression", 1
+
+
+def spots(g):
+    """Images: 12×12 noisy images of a Gaussian spot; the class is the quadrant it lies in (4 classes)."""
+    n, size, k = 3000, 12, 4
+    y = torch.randint(0, k, (n,), generator=g)
+    cx = (y % 2).float() * 6 + 1.5 + torch.rand(n, generator=g) * 3
+    cy = (y // 2).float() * 6 + 1.5 + torch.rand(n, generator=g) * 3
+    r = torch.arange(size).float()
+    img = torch.exp(-((r[None, None, :] - cx[:, None, None]) ** 2 + (r[None, :, None] - cy[:, None, None]) ** 2) / 4.0)
+    img = img.unsqueeze(1) + torch.randn(n, 1, size, size, generator=g) * 0.7
+    return _split(img, y, 2000), "classification", k
+
+
+HOLDOUT = {
+    "circles (tabular cls, held out)": (circles, "mlp2"),
+    "waves (regression, held out)": (waves, "mlp"),
+    "spots (images, held out)": (spots, "cnn"),
 }
 
 
@@ -348,20 +392,28 @@ def main():
     parser.add_argument("--datasets", help="comma-separated name prefixes to run (default: all)")
     parser.add_argument("--json", help="also write the raw results to this file")
     parser.add_argument("--seeds", type=int, default=3, help="seeds per dataset (data sample, init, batch order)")
+    parser.add_argument("--first-seed", type=int, default=0, help="first seed (held-out seeds: e.g. --first-seed 3)")
+    parser.add_argument("--holdout", action="store_true", help="run the held-out datasets instead of the main six")
     args = parser.parse_args()
     if not os.path.exists(CLI):
         sys.exit(f"error: {CLI} not found: run `npm run build` first")
     torch.set_num_threads(1)
     steps = 150 if args.quick else 600
-    chosen = [(n, v) for n, v in DATASETS.items()
+    pool = HOLDOUT if args.holdout else DATASETS
+    # A dataset's seeds depend on its place in the full list, not in the selection, so that --datasets reruns
+    # reproduce the full run's numbers.
+    offset = len(DATASETS) if args.holdout else 0
+    chosen = [(offset + i, n, v) for i, (n, v) in enumerate(pool.items())
               if not args.datasets or any(n.startswith(p) for p in args.datasets.split(","))]
     start = time.time()
     by_dataset = {}
-    for i, (name, (make, kind)) in enumerate(chosen):
+    seeds = range(args.first_seed, args.first_seed + args.seeds)
+    for i, name, (make, kind) in chosen:
         t0 = time.time()
-        by_dataset[name] = [run_dataset(name, make, kind, steps, 1000 * seed + i) for seed in range(args.seeds)]
+        by_dataset[name] = [run_dataset(name, make, kind, steps, 1000 * seed + i) for seed in seeds]
         print(f"  {name}: {time.time() - t0:.0f} s", file=sys.stderr)
     print(report(by_dataset, time.time() - start, args.seeds))
+    print(f"Seeds {seeds.start}..{seeds.stop - 1}{'; held-out datasets' if args.holdout else ''}.")
     if args.json:
         with open(args.json, "w") as f:
             json.dump(by_dataset, f, indent=1)
