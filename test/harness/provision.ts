@@ -16,12 +16,20 @@ export interface OfflineVsCode {
 
 export class MissingToolError extends Error {}
 
+/**
+ * The environment without the npm_* variables an enclosing `npm test` sets: npm reads them back as its own
+ * configuration (npm_config_user_agent names Node 20, and code-server's install script refuses to run then).
+ */
+function cleanNpmEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([key]) => !key.toLowerCase().startsWith('npm_')));
+}
+
 function npmInstallInto(dir: string, spec: string, env: NodeJS.ProcessEnv, extraArgs: string[] = []): void {
   mkdirSync(dir, { recursive: true });
   if (!existsSync(join(dir, 'package.json'))) writeFileSync(join(dir, 'package.json'), '{ "private": true }\n');
   const result = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--no-save', ...extraArgs, spec], {
     cwd: dir,
-    env,
+    env: cleanNpmEnv(env),
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   if (result.status !== 0) {
@@ -55,7 +63,7 @@ export function provisionOfflineVsCode(cacheDir: string, log: (line: string) => 
   if (!existsSync(entry)) {
     log(`provisioning code-server ${CODE_SERVER_VERSION} into ${serverDir} (once, about 2 minutes)…`);
     // code-server builds native modules (kerberos, keytar) in its install scripts, with Node 24 first on PATH.
-    const env = { ...process.env, PATH: `${nodeBin}:${process.env.PATH ?? ''}`, npm_config_unsafe_perm: 'true' };
+    const env = { ...process.env, PATH: `${nodeBin}:${process.env.PATH ?? ''}` };
     try {
       npmInstallInto(serverDir, `code-server@${CODE_SERVER_VERSION}`, env, ['--dangerously-allow-all-scripts']);
     } catch (error) {
