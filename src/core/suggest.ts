@@ -48,8 +48,16 @@ const END_FRACTION = 0.1;
 /** Smith's rule of thumb: base_lr = max_lr / 3..4; we use 4 when the start is unclear, 3 as the cap. */
 const FALLBACK_RATIO = 4;
 const MIN_RATIO = 3;
-/** max_lr stays this factor below the lr at which the range test became unstable. */
+/** With no fall to read, max_lr stays this factor below the lr at which the range test became unstable. */
 const DIVERGENCE_MARGIN = 10;
+/** The loss has turned up once it climbs back above its lowest value by this fraction of the fall. */
+const TURN_UP_FRACTION = 0.1;
+/**
+ * max_lr is this factor below the lr where the loss turned up. Smith: the best lr is usually within a factor
+ * of two of the largest that converges, and the range test overstates that one (a few steps per lr are too
+ * few to blow up); a cyclical schedule spends most of its time below max_lr, so it can sit near the top.
+ */
+const TURN_UP_MARGIN = 4;
 
 /** Throws a CurveError for curves no rule can read; returns the length of the finite prefix. */
 export function validateCurve(lrs: readonly number[], losses: readonly number[]): number {
@@ -206,13 +214,24 @@ export function suggest(lrs: number[], losses: number[], options: SuggestOptions
     // The fall ends where the loss is within END_FRACTION of its lowest value (or of the drop, if tighter).
     let iEnd = iMid;
     while (iEnd < iMin && s[iEnd] > endLevel) iEnd++;
-    // A range test spends a few steps at each lr; training spends thousands, so max_lr keeps a margin below
-    // the lr at which the test became unstable (the same factor fastai's minimum/10 applies to the bottom).
-    maxLr = divergeLr !== undefined ? Math.min(xs[iEnd], divergeLr / DIVERGENCE_MARGIN) : xs[iEnd];
+    // The loss turns up (or turns ragged) where it first climbs back by TURN_UP_FRACTION of the fall: the edge
+    // of stability this test saw. Where the curve was cut by a NaN or stopped on divergence without turning
+    // up visibly, the edge is where it stopped.
+    const upLevel = bottom + Math.max(TURN_UP_FRACTION * fallDrop, 2 * bottomNoise);
+    let turnUpLr: number | undefined;
+    for (let i = iMin + 1; i < n && turnUpLr === undefined; i++) if (s[i] > upLevel) turnUpLr = xs[i];
+    turnUpLr ??= divergeLr;
+    // Smith's max_lr is where the loss stops falling, before it turns up or turns ragged. We read it from the
+    // turn-up, a margin below it, rather than from the bottom: the bottom of a long flat or ragged basin is a
+    // poor marker (noise decides where in the basin the lowest point lands), its far edge a sharp one. Without
+    // a turn-up (never diverged) the fall end is all the curve tells.
+    maxLr = turnUpLr !== undefined ? turnUpLr / TURN_UP_MARGIN : xs[iEnd];
     // The start is clear when the curve was flat for a while before falling; otherwise the test began
-    // mid-fall and the point we would read is just the first one.
+    // mid-fall and the point we would read is just the first one. Either way base_lr stays within Smith's
+    // max_lr / 4 .. max_lr / 3: a fall that starts decades below max_lr would make the cycle spend half its
+    // time, and end, at learning rates that barely train.
     const startClear = iBase >= 2 * k;
-    baseLr = startClear ? Math.min(xs[iBase], maxLr / MIN_RATIO) : maxLr / FALLBACK_RATIO;
+    baseLr = startClear ? Math.min(maxLr / MIN_RATIO, Math.max(xs[iBase], maxLr / FALLBACK_RATIO)) : maxLr / FALLBACK_RATIO;
 
     const snr = fallDrop / Math.max(noise, Number.MIN_VALUE);
     const fallPoints = iEnd - iBase;

@@ -24,9 +24,12 @@ const uShape = (x: number): number => fall(x) + 5 * Math.max(0, x + 0.5) ** 2;
 // Hand-derived landmarks of these curves (solve 1.5/(1+e^{4(x+3)}) = level):
 // - the fall starts (loss 10% of the drop below the plateau, 2.35) at x = -3 - ln(9)/4 = -3.549;
 // - the fall ends (within 10% of the floor, 1.1) at x = -3 + ln(14)/4 = -2.340;
-// - the U climbs back to the plateau (2.5) at x = -0.5 + sqrt(0.3) ≈ 0.048 (fall(x) ≈ 1 there).
+// - the U climbs back to the plateau (2.5) at x = -0.5 + sqrt(0.3) ≈ 0.048 (fall(x) ≈ 1 there);
+// - the U turns up (climbs back by 10% of the fall, 0.15 above the floor) at x = -0.5 + sqrt(0.15/5) ≈ -0.327,
+//   so max_lr = 10^-0.327 / 4 (10^-0.929).
 const START_X = -3 - Math.log(9) / 4;
 const END_X = -3 + Math.log(14) / 4;
+const TURN_UP_X = -0.5 + Math.sqrt(0.03);
 
 function gaussian(rand: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
@@ -140,29 +143,33 @@ describe("competitors' rules, as their libraries define them", () => {
 });
 
 describe('suggest: our CLR bounds', () => {
-  it('clean U: base where the fall starts, max where it ends, full confidence, no diagnostics', () => {
+  it('clean U: max a factor 4 below where the loss turns up, base max/4 (the fall starts further down), full confidence', () => {
     const s = suggest(LRS, X.map(uShape));
-    nearLr(s.clr.baseLr, 10 ** START_X);
-    nearLr(s.clr.maxLr, 10 ** END_X);
+    // The fall starts at 10^-3.55, more than a factor 4 below max_lr: base_lr is held at max_lr / 4.
+    assert.ok(10 ** START_X < s.clr.maxLr / 4);
+    close(s.clr.baseLr, s.clr.maxLr / 4);
+    nearLr(s.clr.maxLr, 10 ** TURN_UP_X / 4);
     assert.equal(s.oneCycle.maxLr, s.clr.maxLr);
     assert.ok(s.confidence >= 0.9, `confidence ${s.confidence}`);
     assert.deepEqual(s.diagnostics, []);
   });
 
-  it("keeps max_lr a factor 10 below the lr where the loss climbs back to its start (a cliff right after the fall)", () => {
-    // The rise starts at x = -2.5 and regains the plateau (2.5) at x ≈ -2.5 + sqrt(1.5/5) = -1.95.
+  it('a cliff right after the fall: max_lr a factor 4 below the turn-up, below the end of the fall', () => {
+    // fall(x) + 5(x+2.5)² bottoms out where fall'(x) = -10(x+2.5): x ≈ -2.437, loss ≈ 1.163; it turns up
+    // (1.163 + 0.1·(2.5 - 1.163) = 1.297) at x ≈ -2.294 (fall = 1.0834, 5·0.206² = 0.212).
     const cliff = X.map((x) => fall(x) + 5 * Math.max(0, x + 2.5) ** 2);
     const s = suggest(LRS, cliff);
-    nearLr(s.clr.maxLr, 10 ** (-2.5 + Math.sqrt(0.3) - 1), 0.15);
+    nearLr(s.clr.maxLr, 10 ** -2.294 / 4);
     assert.ok(s.clr.maxLr < 10 ** END_X);
     assert.ok(s.clr.baseLr <= s.clr.maxLr / 3 + 1e-15, 'base at most max / 3');
   });
 
-  it('NaN/Inf tail: cut at the first non-finite loss, which counts as divergence', () => {
+  it('NaN/Inf tail: cut at the first non-finite loss, which counts as divergence (max_lr = its lr / 4)', () => {
     const losses = X.map((x) => (x > -1 ? NaN : fall(x)));
     losses[95] = Infinity;
     const s = suggest(LRS, losses);
-    nearLr(s.clr.maxLr, 10 ** END_X);
+    // The loss never turns up before the NaN at point 75 (x = -7 + 8·75/99 ≈ -0.94), so that is the edge.
+    close(s.clr.maxLr, LRS[75] / 4);
     assert.ok(!s.diagnostics.includes(DIAGNOSTICS.neverDiverged));
     assert.ok(s.confidence >= 0.9);
   });
@@ -174,7 +181,8 @@ describe('suggest: our CLR bounds', () => {
     assert.ok(s.confidence <= 0.6, `confidence ${s.confidence}`);
     const stopped = suggest(LRS, X.map(fall), { diverged: true });
     assert.ok(!stopped.diagnostics.includes(DIAGNOSTICS.neverDiverged), 'the engine says it diverged');
-    assert.ok(stopped.clr.maxLr <= LRS[N - 1] / 10 + 1e-12);
+    // Stopped on divergence without a visible turn-up: the last point is the edge.
+    close(stopped.clr.maxLr, LRS[N - 1] / 4);
   });
 
   it('flat curve: "never fell", the largest lr tried, near-zero confidence', () => {
@@ -218,7 +226,7 @@ describe('suggest: our CLR bounds', () => {
     const s = suggest(lrs, lrs.map((lr) => uShape(Math.log10(lr))));
     assert.ok(s.diagnostics.includes(DIAGNOSTICS.startUnclear), s.diagnostics.join('; '));
     close(s.clr.baseLr, s.clr.maxLr / 4);
-    nearLr(s.clr.maxLr, 10 ** END_X);
+    nearLr(s.clr.maxLr, 10 ** TURN_UP_X / 4);
   });
 
   it('computes the competitors on the same curve (fastai minimum = lr at the EMA minimum / 10)', () => {
