@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { RangeTestResult } from '../../src/core/types';
@@ -8,7 +8,8 @@ import { activateExtension } from '../integration/support/extension';
 import { makePanelFixtures, waitFor, waitForPanel } from '../integration/support/panel';
 
 // End to end, through the browser that renders VS Code: after a completed run, the panel is captured as PNG
-// in a light and a dark theme (test-results/panel-light.png, panel-dark.png), with the bound lines dragged
+// in a light, a dark and a high-contrast theme (test-results/panel-light.png, panel-dark.png,
+// panel-high-contrast.png), with the bound lines dragged
 // by the pointer and the schedule following them. Runs inside the integration suite's VS Code.
 
 const root = process.env.CLR_REPO_ROOT ?? join(__dirname, '..', '..', '..');
@@ -45,9 +46,13 @@ describe('range-test panel (e2e screenshots)', function () {
     rmSync(fixtures.dir, { recursive: true, force: true });
   });
 
-  it('captures the panel after a completed run in light and dark themes', async () => {
+  it('captures the panel after a completed run in light, dark and high-contrast themes', async () => {
+    // The bundled example (machine-condition readings): the screenshot in the README is of a real dataset's curve.
+    const extension = await activateExtension();
+    const dataset = join(fixtures.dir, 'sensors.csv');
+    copyFileSync(join(extension.extensionPath, 'examples', 'sensors.csv'), dataset);
     const result = await vscode.commands.executeCommand<RangeTestResult | undefined>('cyclicalLr.runRangeTest', {
-      dataset: fixtures.csv,
+      dataset,
       config: { iterations: 400, model: 'mlp', batchSize: 64, startLr: 1e-4, endLr: 10 },
     });
     assert.ok(result);
@@ -68,6 +73,7 @@ describe('range-test panel (e2e screenshots)', function () {
     for (const [theme, bodyClass, file] of [
       ['Default Light Modern', 'vscode-light', 'panel-light.png'],
       ['Default Dark Modern', 'vscode-dark', 'panel-dark.png'],
+      ['Default High Contrast', 'vscode-high-contrast', 'panel-high-contrast.png'],
     ] as const) {
       await setTheme(theme, bodyClass);
       const state = await waitForPanel((s) => s.theme === bodyClass.replace('vscode-', ''), `the panel in ${theme}`);
