@@ -285,11 +285,23 @@ interface TorchScheduler {
   schedule: ScheduleSpec;
 }
 
+/** `cycle_momentum=…` and, when it cycles, the momentum range, as keyword arguments. */
+function momentumArgs(N: Numbers, plan: MomentumPlan, baseMomentum: number, maxMomentum: number): string[] {
+  const cycle = `cycle_momentum=${plan.cycle ? 'True' : 'False'},${plan.note ? `  # ${plan.note}` : ''}`;
+  if (!plan.cycle) return [cycle];
+  return [cycle, `base_momentum=${N.n('baseMomentum', baseMomentum)},  # momentum at the top of the rate`, `max_momentum=${N.n('maxMomentum', maxMomentum)},`];
+}
+
+/** `Scheduler(optimizer, …)` with one keyword argument a line; Lightning's module imports nothing of ours. */
+function constructCall(lightning: boolean, className: string, optimizer: string, args: string[]): string {
+  const lines = [`${optimizer},`, ...args].map((a) => `    ${a}`).join('\n');
+  return `${lightning ? 'torch.optim.lr_scheduler.' : ''}${className}(\n${lines}\n)`;
+}
+
 function torchScheduler(ctx: Context, lightning: boolean): TorchScheduler {
   const { nums: N, opts } = ctx;
   const spec = opts.spec;
   const sched = ctx.schedulerVar;
-  const indentArgs = (args: string[]) => args.map((a) => `    ${a}`).join('\n');
   switch (spec.policy) {
     case 'triangular':
     case 'triangular2':
@@ -312,19 +324,13 @@ function torchScheduler(ctx: Context, lightning: boolean): TorchScheduler {
           ? [`scale_fn=lambda x: ${N.n('gamma', gamma)} ** x,  # amplitude × gamma every cycle`, 'scale_mode="cycle",']
           : []),
         ...(custom && s.policy === 'triangular' ? ['scale_fn=lambda x: 1.0,', 'scale_mode="iterations",'] : []),
-        `cycle_momentum=${plan.cycle ? 'True' : 'False'},${plan.note ? `  # ${plan.note}` : ''}`,
-        ...(plan.cycle
-          ? [
-              `base_momentum=${N.n('baseMomentum', s.baseMomentum ?? CYCLIC_DEFAULTS.baseMomentum)},  # momentum at the top of the rate`,
-              `max_momentum=${N.n('maxMomentum', s.maxMomentum ?? CYCLIC_DEFAULTS.maxMomentum)},`,
-            ]
-          : []),
+        ...momentumArgs(N, plan, s.baseMomentum ?? CYCLIC_DEFAULTS.baseMomentum, s.maxMomentum ?? CYCLIC_DEFAULTS.maxMomentum),
       ];
       const schedule: CyclicSpec = { ...s, cycleMomentum: plan.cycle };
       return {
         imports: ['from torch.optim.lr_scheduler import CyclicLR'],
         before: [],
-        construct: (opt) => `${lightning ? 'torch.optim.lr_scheduler.' : ''}CyclicLR(\n${indentArgs([`${opt},`, ...args])}\n)`,
+        construct: (opt) => constructCall(lightning, 'CyclicLR', opt, args),
         stepCall: `${sched}.step()`,
         needsIters: false,
         schedule,
@@ -346,13 +352,7 @@ function torchScheduler(ctx: Context, lightning: boolean): TorchScheduler {
         `div_factor=${N.n('divFactor', s.divFactor ?? d.divFactor)},  # starts at max_lr / div_factor`,
         `final_div_factor=${N.n('finalDivFactor', s.finalDivFactor ?? d.finalDivFactor)},  # ends at the start rate / final_div_factor`,
         ...(s.threePhase ? ['three_phase=True,'] : []),
-        `cycle_momentum=${plan.cycle ? 'True' : 'False'},${plan.note ? `  # ${plan.note}` : ''}`,
-        ...(plan.cycle
-          ? [
-              `base_momentum=${N.n('baseMomentum', s.baseMomentum ?? d.baseMomentum)},`,
-              `max_momentum=${N.n('maxMomentum', s.maxMomentum ?? d.maxMomentum)},`,
-            ]
-          : []),
+        ...momentumArgs(N, plan, s.baseMomentum ?? d.baseMomentum, s.maxMomentum ?? d.maxMomentum),
       ];
       const schedule: OneCycleSpec = { ...s, cycleMomentum: plan.cycle };
       if (s.totalSteps === undefined) {
@@ -362,7 +362,7 @@ function torchScheduler(ctx: Context, lightning: boolean): TorchScheduler {
       return {
         imports: ['from torch.optim.lr_scheduler import OneCycleLR'],
         before: [],
-        construct: (opt) => `${lightning ? 'torch.optim.lr_scheduler.' : ''}OneCycleLR(\n${indentArgs([`${opt},`, ...args])}\n)`,
+        construct: (opt) => constructCall(lightning, 'OneCycleLR', opt, args),
         stepCall: `${sched}.step()`,
         needsIters: false,
         schedule,
@@ -388,7 +388,7 @@ function torchScheduler(ctx: Context, lightning: boolean): TorchScheduler {
               `for group in ${ctx.optimizerVar}.param_groups:`,
               `    group["lr"] = ${N.n('maxLr', s.maxLr)}`,
             ],
-        construct: (opt) => `${lightning ? 'torch.optim.lr_scheduler.' : ''}CosineAnnealingWarmRestarts(\n${indentArgs([`${opt},`, ...args])}\n)`,
+        construct: (opt) => constructCall(lightning, 'CosineAnnealingWarmRestarts', opt, args),
         stepCall: fractional ? `${sched}.step(epoch + (i + 1) / iters)` : `${sched}.step()`,
         needsIters: fractional,
         schedule,
