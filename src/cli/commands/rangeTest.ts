@@ -2,7 +2,7 @@
 // this process (the same engine the extension runs in its worker, so the curves are identical).
 import { resolve } from 'node:path';
 import { UserError } from '../../core/errors';
-import { BACKENDS, BackendChoice, DEFAULT_RANGE_TEST_CONFIG, MODEL_PRESETS, OPTIMIZERS, OptimizerName, RangeTestConfig, RangeTestResult, STEP_MODES, StepMode } from '../../core/types';
+import { BACKENDS, BackendChoice, DEFAULT_RANGE_TEST_CONFIG, MODEL_PRESETS, OPTIMIZERS, OptimizerName, RangeTestConfig, RangeTestResult, STEP_MODES } from '../../core/types';
 import { CurvePoint } from '../../core/types';
 import { runRangeTest } from '../../engine/runRangeTest';
 import { isPreset } from '../../engine/models';
@@ -10,6 +10,7 @@ import { booleanFlag, FlagSpecs, formatHelp, numberFlag, numberListFlag, parseAr
 import { writeFileAtomic } from '../atomicWrite';
 import { CliIO } from '../io';
 import { writeReport } from '../report';
+import { sweepFromArgs } from '../sweepFlags';
 import { runRangeTestPyTorch } from './rangeTestPyTorch';
 
 const d = DEFAULT_RANGE_TEST_CONFIG;
@@ -53,27 +54,17 @@ export function configFromArgs(args: ParsedArgs, cwd: string): RangeTestConfig {
   if (momentum !== undefined && optimizer !== 'momentum' && optimizer !== 'nesterov') {
     throw new UserError(`--momentum has no effect with --optimizer ${optimizer}`, { hint: 'use --optimizer momentum or nesterov, or drop --momentum' });
   }
-  const startLr = numberFlag(args, 'start-lr') as number;
-  const endLr = numberFlag(args, 'end-lr') as number;
-  if (endLr <= startLr) throw new UserError(`--end-lr (${endLr}) must be above --start-lr (${startLr})`, { hint: 'a range test sweeps from a low to a high learning rate' });
   return {
+    ...sweepFromArgs(args),
     dataset: resolve(cwd, args.positionals[0]),
     target: stringFlag(args, 'target'),
     model: isPreset(model) ? model : resolve(cwd, model),
     hidden: hidden ?? d.hidden,
     optimizer,
     momentum: momentum ?? d.momentum,
-    weightDecay: numberFlag(args, 'weight-decay') as number,
-    startLr,
-    endLr,
-    iterations: numberFlag(args, 'iterations') as number,
-    stepMode: stringFlag(args, 'step-mode') as StepMode,
     batchSize: numberFlag(args, 'batch-size') as number,
-    smoothing: numberFlag(args, 'smoothing') as number,
-    diverge: numberFlag(args, 'diverge') as number,
     runs: numberFlag(args, 'runs') as number,
     seed: numberFlag(args, 'seed') as number,
-    valEvery: numberFlag(args, 'val-every') as number,
     backend: stringFlag(args, 'backend') as BackendChoice,
   };
 }

@@ -4,11 +4,12 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UserError } from '../../core/errors';
-import { DEFAULT_RANGE_TEST_CONFIG, OPTIMIZERS, OptimizerName, RangeTestConfig, RangeTestResult, STEP_MODES, StepMode, TORCH_DEVICES, TorchDevice } from '../../core/types';
+import { DEFAULT_RANGE_TEST_CONFIG, OPTIMIZERS, OptimizerName, RangeTestConfig, RangeTestResult, STEP_MODES, TORCH_DEVICES, TorchDevice } from '../../core/types';
 import { isRangeTestCancelled } from '../../worker/client';
 import { PyTorchUserError, startPyTorchRangeTest } from '../../worker/pytorchBridge';
 import { booleanFlag, FlagSpecs, formatHelp, numberFlag, parseArgs, ParsedArgs, stringFlag } from '../args';
 import { CliIO } from '../io';
+import { sweepFromArgs } from '../sweepFlags';
 
 const d = DEFAULT_RANGE_TEST_CONFIG;
 
@@ -44,22 +45,12 @@ export function pytorchConfigFromArgs(args: ParsedArgs, cwd: string): RangeTestC
   if (args.positionals.length > 0) {
     throw new UserError(`unexpected argument '${args.positionals[0]}' with --pytorch`, { hint: 'the data comes from the file\'s train_loader; pass no dataset' });
   }
-  const startLr = numberFlag(args, 'start-lr') as number;
-  const endLr = numberFlag(args, 'end-lr') as number;
-  if (endLr <= startLr) throw new UserError(`--end-lr (${endLr}) must be above --start-lr (${startLr})`);
   return {
     ...d,
+    ...sweepFromArgs(args),
     dataset: resolve(cwd, file),
     optimizer: stringFlag(args, 'optimizer') as OptimizerName,
     momentum: numberFlag(args, 'momentum') as number,
-    weightDecay: numberFlag(args, 'weight-decay') as number,
-    startLr,
-    endLr,
-    iterations: numberFlag(args, 'iterations') as number,
-    stepMode: stringFlag(args, 'step-mode') as StepMode,
-    smoothing: numberFlag(args, 'smoothing') as number,
-    diverge: numberFlag(args, 'diverge') as number,
-    valEvery: numberFlag(args, 'val-every') as number,
     pytorch: {
       device: stringFlag(args, 'device') as TorchDevice,
       accumulate: numberFlag(args, 'accumulate') as number,
