@@ -38,6 +38,8 @@ export const DIAGNOSTICS = {
   neverDiverged: 'never diverged: raise `end_lr`',
   tooNoisy: 'too noisy: more iterations, a larger batch or more runs',
   startUnclear: 'the loss was already falling at `start_lr`: lower `start_lr`; base_lr set to max_lr / 4',
+  shallowFall: (percent: number): string =>
+    `the loss fell only ${percent} % before it turned up: the model barely learned during the test; more iterations, or check the features and labels`,
   fewPoints: (points: number): string =>
     `the fall spans only ${points} points: more iterations (or a narrower start_lr..end_lr) would place the bounds more precisely`,
 } as const;
@@ -45,6 +47,8 @@ export const DIAGNOSTICS = {
 // Fractions of the total drop (top of the curve to its bottom) that mark where the fall starts and ends.
 const START_FRACTION = 0.1;
 const END_FRACTION = 0.1;
+/** A fall smaller than this fraction of the starting loss is weak evidence for where the bounds belong. */
+const CLEAR_FALL = 0.2;
 /** Smith's rule of thumb: base_lr = max_lr / 3..4; we use 4 when the start is unclear, 3 as the cap. */
 const FALLBACK_RATIO = 4;
 const MIN_RATIO = 3;
@@ -235,12 +239,16 @@ export function suggest(lrs: number[], losses: number[], options: SuggestOptions
 
     const snr = fallDrop / Math.max(noise, Number.MIN_VALUE);
     const fallPoints = iEnd - iBase;
-    confidence = clamp01((snr - 1) / 7) ** 0.5 * (diverged ? 1 : 0.6) * (startClear ? 1 : 0.75) * clamp01(fallPoints / 8 + 0.3);
+    // A low-noise curve that dips a few percent is precise about a dip, not about where training works.
+    const relativeFall = plateau !== 0 ? fallDrop / Math.abs(plateau) : 1;
+    const depth = clamp01(relativeFall / CLEAR_FALL) ** 0.5;
+    confidence = clamp01((snr - 1) / 7) ** 0.5 * (diverged ? 1 : 0.6) * (startClear ? 1 : 0.75) * clamp01(fallPoints / 8 + 0.3) * depth;
 
     if (!diverged) diagnostics.push(DIAGNOSTICS.neverDiverged);
     if (!startClear) diagnostics.push(DIAGNOSTICS.startUnclear);
     if (snr < 4) diagnostics.push(DIAGNOSTICS.tooNoisy);
     if (fallPoints < 5) diagnostics.push(DIAGNOSTICS.fewPoints(fallPoints));
+    if (relativeFall < CLEAR_FALL) diagnostics.push(DIAGNOSTICS.shallowFall(Math.round(relativeFall * 100)));
   }
 
   return {

@@ -154,6 +154,18 @@ describe('suggest: our CLR bounds', () => {
     assert.deepEqual(s.diagnostics, []);
   });
 
+  it('a shallow dip (the loss falls 6 % of its starting value) is read, but with less confidence and a diagnostic', () => {
+    // The clean U scaled so that the fall is 0.15 on a plateau of 2.5 (6 %): same landmarks, tiny depth.
+    const shallow = X.map((x) => 2.5 - 0.1 * (2.5 - uShape(x)));
+    const deep = suggest(LRS, X.map(uShape));
+    const s = suggest(LRS, shallow);
+    nearLr(s.clr.maxLr, deep.clr.maxLr);
+    // depth factor sqrt(0.06 / 0.2) ≈ 0.55 on an otherwise perfect curve.
+    assert.ok(s.confidence <= 0.6 && s.confidence >= 0.4, `confidence ${s.confidence}`);
+    assert.deepEqual(s.diagnostics, [DIAGNOSTICS.shallowFall(6)]);
+    assert.deepEqual(deep.diagnostics, []);
+  });
+
   it('a cliff right after the fall: max_lr a factor 4 below the turn-up, below the end of the fall', () => {
     // fall(x) + 5(x+2.5)² bottoms out where fall'(x) = -10(x+2.5): x ≈ -2.437, loss ≈ 1.163; it turns up
     // (1.163 + 0.1·(2.5 - 1.163) = 1.297) at x ≈ -2.294 (fall = 1.0834, 5·0.206² = 0.212).
