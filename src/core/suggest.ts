@@ -37,7 +37,7 @@ export const DIAGNOSTICS = {
     'the loss never fell before it diverged: more iterations (the model needs more steps to learn), or check the labels',
   neverDiverged: 'never diverged: raise `end_lr`',
   tooNoisy: 'too noisy: more iterations, a larger batch or more runs',
-  startUnclear: 'the loss was already falling at `start_lr`: lower `start_lr`; base_lr set to max_lr / 4',
+  startUnclear: 'the loss was already falling at `start_lr`: lower `start_lr` to see where the fall begins',
   shallowFall: (percent: number): string =>
     `the loss fell only ${percent} % before it turned up: the model barely learned during the test; more iterations, or check the features and labels`,
   fewPoints: (points: number): string =>
@@ -49,9 +49,13 @@ const START_FRACTION = 0.1;
 const END_FRACTION = 0.1;
 /** A fall smaller than this fraction of the starting loss is weak evidence for where the bounds belong. */
 const CLEAR_FALL = 0.2;
-/** Smith's rule of thumb: base_lr = max_lr / 3..4; we use 4 when the start is unclear, 3 as the cap. */
-const FALLBACK_RATIO = 4;
-const MIN_RATIO = 3;
+/**
+ * Smith's rule of thumb: base_lr = max_lr / 3..4. We always use 4 (the wider of his two bands) rather than the
+ * start of the fall: on a range test that start lies either decades below max_lr (a cycle down there spends
+ * half its time, and ends, at learning rates that barely train) or, on a short, steep or shallow fall, within
+ * a factor of 3 of max_lr or even above it (a band too narrow to anneal, read from a fall too short to trust).
+ */
+const BASE_RATIO = 4;
 /** With no fall to read, max_lr stays this factor below the lr at which the range test became unstable. */
 const DIVERGENCE_MARGIN = 10;
 /** The loss has turned up once it climbs back above its lowest value by this fraction of the fall. */
@@ -195,7 +199,7 @@ export function suggest(lrs: number[], losses: number[], options: SuggestOptions
   if (!fell) {
     // Nothing to bracket: offer the safe side of the divergence (or the largest lr tried) at low confidence.
     maxLr = divergeLr !== undefined ? divergeLr / DIVERGENCE_MARGIN : xs[n - 1];
-    baseLr = maxLr / FALLBACK_RATIO;
+    baseLr = maxLr / BASE_RATIO;
     confidence = 0.05;
     diagnostics.push(divergeLr !== undefined ? DIAGNOSTICS.neverFellBeforeDiverging : DIAGNOSTICS.neverFell);
   } else {
@@ -230,12 +234,11 @@ export function suggest(lrs: number[], losses: number[], options: SuggestOptions
     // poor marker (noise decides where in the basin the lowest point lands), its far edge a sharp one. Without
     // a turn-up (never diverged) the fall end is all the curve tells.
     maxLr = turnUpLr !== undefined ? turnUpLr / TURN_UP_MARGIN : xs[iEnd];
+    baseLr = maxLr / BASE_RATIO;
     // The start is clear when the curve was flat for a while before falling; otherwise the test began
-    // mid-fall and the point we would read is just the first one. Either way base_lr stays within Smith's
-    // max_lr / 4 .. max_lr / 3: a fall that starts decades below max_lr would make the cycle spend half its
-    // time, and end, at learning rates that barely train.
+    // mid-fall and the point we would read is just the first one. It does not move base_lr (see BASE_RATIO),
+    // but a fall we saw whole, start to end, is better evidence for where max_lr belongs.
     const startClear = iBase >= 2 * k;
-    baseLr = startClear ? Math.min(maxLr / MIN_RATIO, Math.max(xs[iBase], maxLr / FALLBACK_RATIO)) : maxLr / FALLBACK_RATIO;
 
     const snr = fallDrop / Math.max(noise, Number.MIN_VALUE);
     const fallPoints = iEnd - iBase;

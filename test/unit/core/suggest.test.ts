@@ -143,9 +143,9 @@ describe("competitors' rules, as their libraries define them", () => {
 });
 
 describe('suggest: our CLR bounds', () => {
-  it('clean U: max a factor 4 below where the loss turns up, base max/4 (the fall starts further down), full confidence', () => {
+  it('clean U: max a factor 4 below where the loss turns up, base max/4 (not the start of the fall), full confidence', () => {
     const s = suggest(LRS, X.map(uShape));
-    // The fall starts at 10^-3.55, more than a factor 4 below max_lr: base_lr is held at max_lr / 4.
+    // The fall starts at 10^-3.55, decades below max_lr: base_lr is Smith's max_lr / 4 all the same.
     assert.ok(10 ** START_X < s.clr.maxLr / 4);
     close(s.clr.baseLr, s.clr.maxLr / 4);
     nearLr(s.clr.maxLr, 10 ** TURN_UP_X / 4);
@@ -173,7 +173,19 @@ describe('suggest: our CLR bounds', () => {
     const s = suggest(LRS, cliff);
     nearLr(s.clr.maxLr, 10 ** -2.294 / 4);
     assert.ok(s.clr.maxLr < 10 ** END_X);
-    assert.ok(s.clr.baseLr <= s.clr.maxLr / 3 + 1e-15, 'base at most max / 3');
+    close(s.clr.baseLr, s.clr.maxLr / 4);
+  });
+
+  it('a short, steep fall that starts within a factor 3 of max_lr: base_lr is still max_lr / 4', () => {
+    // 1 + 1.5·σ(-12(x+3)) falls from x = -3 - ln(9)/12 = -3.183 (the start) to -3 + ln(14)/12 = -2.780; the
+    // rise 5·(x+2.5)² turns up (0.15 above the floor of 1) at x = -2.5 + sqrt(0.03) = -2.327, so
+    // max_lr = 10^-2.327 / 4 = 10^-2.929, and the start is 10^0.254 ≈ 1.8 times below it: reading base_lr there
+    // would leave a band of less than a factor 2.
+    const steep = X.map((x) => 1 + 1.5 / (1 + Math.exp(12 * (x + 3))) + 5 * Math.max(0, x + 2.5) ** 2);
+    const s = suggest(LRS, steep);
+    nearLr(s.clr.maxLr, 10 ** -2.929);
+    assert.ok(10 ** (-3 - Math.log(9) / 12) > s.clr.maxLr / 3, 'the fall starts within a factor 3 of max_lr');
+    close(s.clr.baseLr, s.clr.maxLr / 4);
   });
 
   it('NaN/Inf tail: cut at the first non-finite loss, which counts as divergence (max_lr = its lr / 4)', () => {
@@ -233,7 +245,7 @@ describe('suggest: our CLR bounds', () => {
     nearLr(s.clr.baseLr, clean.clr.baseLr, 0.05);
   });
 
-  it('a test that starts mid-fall: base_lr falls back to max_lr / 4 with a diagnostic', () => {
+  it('a test that starts mid-fall: a diagnostic, base_lr max_lr / 4', () => {
     const lrs = Array.from({ length: N }, (_, i) => 10 ** (-3.2 + (4 * i) / 99));
     const s = suggest(lrs, lrs.map((lr) => uShape(Math.log10(lr))));
     assert.ok(s.diagnostics.includes(DIAGNOSTICS.startUnclear), s.diagnostics.join('; '));
