@@ -50,10 +50,11 @@ const END_FRACTION = 0.1;
 /** A fall smaller than this fraction of the starting loss is weak evidence for where the bounds belong. */
 const CLEAR_FALL = 0.2;
 /**
- * Smith's rule of thumb: base_lr = max_lr / 3..4. We always use 4 (the wider of his two bands) rather than the
- * start of the fall: on a range test that start lies either decades below max_lr (a cycle down there spends
- * half its time, and ends, at learning rates that barely train) or, on a short, steep or shallow fall, within
- * a factor of 3 of max_lr or even above it (a band too narrow to anneal, read from a fall too short to trust).
+ * Smith's rule of thumb: base_lr = max_lr / 3..4. base_lr is the start of the fall only when that start is
+ * clear and inside this band; elsewhere the band's wide end, 4: on a range test the start lies either decades
+ * below max_lr (a cycle down there spends half its time, and ends, at learning rates that barely train) or,
+ * on a short, steep or shallow fall, within a factor of 3 of max_lr or even above it (a band too narrow to
+ * anneal, read from a fall too short to trust). Measured in bench/suggestion-quality.
  */
 const BASE_RATIO = 4;
 /** With no fall to read, max_lr stays this factor below the lr at which the range test became unstable. */
@@ -234,11 +235,14 @@ export function suggest(lrs: number[], losses: number[], options: SuggestOptions
     // poor marker (noise decides where in the basin the lowest point lands), its far edge a sharp one. Without
     // a turn-up (never diverged) the fall end is all the curve tells.
     maxLr = turnUpLr !== undefined ? turnUpLr / TURN_UP_MARGIN : xs[iEnd];
-    baseLr = maxLr / BASE_RATIO;
     // The start is clear when the curve was flat for a while before falling; otherwise the test began
-    // mid-fall and the point we would read is just the first one. It does not move base_lr (see BASE_RATIO),
-    // but a fall we saw whole, start to end, is better evidence for where max_lr belongs.
+    // mid-fall and the point we would read is just the first one. A fall we saw whole, start to end, is also
+    // better evidence for where max_lr belongs.
     const startClear = iBase >= 2 * k;
+    // base_lr is where the loss starts to fall when that start is clear and inside Smith's max_lr / 4..3
+    // band; anywhere else the band's wide end is the better bound (see BASE_RATIO).
+    const fallStart = xs[iBase];
+    baseLr = startClear && fallStart >= maxLr / BASE_RATIO && fallStart <= maxLr / 3 ? fallStart : maxLr / BASE_RATIO;
 
     const snr = fallDrop / Math.max(noise, Number.MIN_VALUE);
     const fallPoints = iEnd - iBase;

@@ -39,7 +39,7 @@ export class SuggestionsView {
     }
     const s = result.suggestion;
     const rows: Array<[string, string, string, HTMLElement | null]> = [
-      ['Cyclical bounds (base_lr – max_lr)', `${formatLr(s.clr.baseLr)} – ${formatLr(s.clr.maxLr)}`, 'Smith 2017: max_lr a quarter of where the loss turns up, base_lr where it starts falling (max/4 to max/3)', this.useButton('Use these bounds', 'use-bounds', () => this.events.onUseBounds(s))],
+      ['Cyclical bounds (base_lr – max_lr)', `${formatLr(s.clr.baseLr)} – ${formatLr(s.clr.maxLr)}`, 'Smith 2017: max_lr a quarter of where the loss turns up; base_lr where it starts falling if that is within max/4..max/3, else max/4', this.useButton('Use these bounds', 'use-bounds', () => this.events.onUseBounds(s))],
       ['One-cycle max_lr', formatLr(s.oneCycle.maxLr), 'the peak rate for OneCycleLR / fit_one_cycle', this.useButton('Use for one-cycle', 'use-one-cycle', () => this.events.onUseOneCycle(s))],
       ['Steepest slope', formatLr(s.steepest), 'torch-lr-finder', null],
       ['Minimum ÷ 10', formatLr(s.minimum), 'fastai', null],

@@ -166,6 +166,21 @@ describe('suggest: our CLR bounds', () => {
     assert.deepEqual(deep.diagnostics, []);
   });
 
+  it('base_lr is where the loss starts to fall when that lies inside max_lr / 4..3, else max_lr / 4', () => {
+    // A steep fall (slope 12) centred at x = c, then the clean U's rise: the fall starts (10 % down) at
+    // x = c - ln(9)/12 and the turn-up, hence max_lr ≈ 10^-0.93, stays where the U puts it. 400 points so that
+    // Smith's band (a factor 4/3, 0.125 decade) spans several of them.
+    const n = 400;
+    const lrs = Array.from({ length: n }, (_, i) => 10 ** (-7 + (8 * i) / (n - 1)));
+    const curve = (c: number) => lrs.map((lr) => Math.log10(lr)).map((x) => 1 + 1.5 / (1 + Math.exp(12 * (x - c))) + 5 * Math.max(0, x + 0.5) ** 2);
+    const inBand = suggest(lrs, curve(-1.29));
+    nearLr(inBand.clr.baseLr, 10 ** (-1.29 - Math.log(9) / 12));
+    assert.ok(inBand.clr.baseLr > inBand.clr.maxLr / 4 && inBand.clr.baseLr <= inBand.clr.maxLr / 3, `ratio ${inBand.clr.maxLr / inBand.clr.baseLr}`);
+    // The same fall 0.1 decade lower starts below max_lr / 4: the band's wide end.
+    const below = suggest(lrs, curve(-1.39));
+    close(below.clr.baseLr, below.clr.maxLr / 4);
+  });
+
   it('a cliff right after the fall: max_lr a factor 4 below the turn-up, below the end of the fall', () => {
     // fall(x) + 5(x+2.5)² bottoms out where fall'(x) = -10(x+2.5): x ≈ -2.437, loss ≈ 1.163; it turns up
     // (1.163 + 0.1·(2.5 - 1.163) = 1.297) at x ≈ -2.294 (fall = 1.0834, 5·0.206² = 0.212).
