@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { mulberry32 } from '../../test/support/seededRandom';
 
 type ParserName = 'clr-inspect' | 'clr-open' | 'clr-parse' | 'csv-parse' | 'papaparse';
 const PARSERS: ParserName[] = ['clr-inspect', 'clr-open', 'clr-parse', 'csv-parse', 'papaparse'];
@@ -31,15 +32,6 @@ function flag(name: string, fallback: number): number {
 
 // --- data -------------------------------------------------------------------------------------------
 
-function rng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    let t = (state = (state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const HEADER = 'f1,f2,f3,f4,f5,f6,f7,f8,count,city,note,label\n';
 const CITIES = ['Berlin', 'Lagos', 'Lima', 'Osaka', 'Perth', 'Quebec'];
@@ -61,7 +53,7 @@ function block(rows: number, next: () => number): string {
 
 /** Writes a CSV of about `megabytes` MB: a 10 MB block of distinct rows, repeated. */
 export function writeCsv(file: string, megabytes: number): void {
-  const next = rng(7);
+  const next = mulberry32(7);
   const chunk = Buffer.from(block(100_000, next));
   const fd = openSync(file, 'w');
   writeSync(fd, HEADER);
