@@ -138,19 +138,24 @@ def fake_keras():
     return keras, ops, built
 
 
-def run_keras(case):
-    keras, ops, built = fake_keras()
-    saved = {k: sys.modules.get(k) for k in ("keras", "keras.ops")}
-    sys.modules["keras"], sys.modules["keras.ops"] = keras, ops
+def exec_with_modules(code, filename, modules, ns):
+    """Runs `code` in `ns` with stand-in `modules` importable, restoring sys.modules afterwards."""
+    saved = {k: sys.modules.get(k) for k in modules}
+    sys.modules.update(modules)
     try:
-        ns = {}
-        exec(compile(case["code"], "<keras>", "exec"), ns)
+        exec(compile(code, filename, "exec"), ns)
     finally:
         for k, v in saved.items():
             if v is None:
                 sys.modules.pop(k, None)
             else:
                 sys.modules[k] = v
+    return ns
+
+
+def run_keras(case):
+    keras, ops, built = fake_keras()
+    ns = exec_with_modules(case["code"], "<keras>", {"keras": keras, "keras.ops": ops}, {})
     schedule = ns["schedule"]
     optimizer = ns[case["optimizerVar"]]
     assert optimizer.learning_rate is schedule, "the optimizer is built with the schedule"
@@ -183,17 +188,7 @@ def run_fastai(case):
     schedule = types.ModuleType("fastai.callback.schedule")
     schedule.ParamScheduler = ParamScheduler
     mods = {"fastai": fastai, "fastai.callback": callback, "fastai.callback.schedule": schedule}
-    saved = {k: sys.modules.get(k) for k in mods}
-    sys.modules.update(mods)
-    try:
-        ns = {"learn": Learner()}
-        exec(compile(case["code"], "<fastai>", "exec"), ns)
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                sys.modules.pop(k, None)
-            else:
-                sys.modules[k] = v
+    ns = exec_with_modules(case["code"], "<fastai>", mods, {"learn": Learner()})
     if captured["method"] == "fit_one_cycle":
         return {"lr": None, "momentum": None, "info": {"n_epoch": captured["n_epoch"], "kwargs": captured["kwargs"]}}
     total = ns["EPOCHS"] * ns["ITERS_PER_EPOCH"]
