@@ -1,6 +1,36 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// The layers and what each may not import (README.md, "Architecture", and ARCHITECTURE.md). A relative import
+// is matched by the folder names it passes through, so `./wire/../../engine/x` is caught as well as `../engine/x`.
+const layers = {
+  core: { forbids: ['data', 'engine', 'worker', 'cli', 'extension', 'webview'], packages: ['vscode', '@tensorflow/*', 'node:*', 'fs', 'path', 'os', 'child_process', 'worker_threads'] },
+  data: { forbids: ['engine', 'worker', 'cli', 'extension', 'webview'], packages: ['vscode', '@tensorflow/*'] },
+  engine: { forbids: ['worker', 'cli', 'extension', 'webview'], packages: ['vscode'] },
+  worker: { forbids: ['cli', 'extension', 'webview'], packages: ['vscode'] },
+  cli: { forbids: ['extension', 'webview'], packages: ['vscode'] },
+  // The extension host only talks to the worker (heavy work never runs on its thread).
+  extension: { forbids: ['engine', 'data', 'cli', 'webview'], packages: ['@tensorflow/*'] },
+  webview: { forbids: ['data', 'engine', 'worker', 'cli', 'extension'], packages: ['vscode', '@tensorflow/*', 'node:*'] },
+};
+
+function layerRules() {
+  return Object.entries(layers).map(([layer, { forbids, packages }]) => ({
+    files: [`src/${layer}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: packages, message: `src/${layer} may not use this package (see ARCHITECTURE.md).` },
+          {
+            regex: `^\\.{1,2}/(?:.*/)?(?:${forbids.join('|')})(?:/|$)`,
+            message: `src/${layer} may not import from ${forbids.join(', ')} (see ARCHITECTURE.md).`,
+          },
+        ],
+      }],
+    },
+  }));
+}
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'out/**', 'media/**', '.vscode-test/**', 'examples/**', 'test-results/**'] },
   js.configs.recommended,
@@ -12,33 +42,7 @@ export default tseslint.config(
       'no-restricted-imports': 'off',
     },
   },
-  {
-    // Layering (DEVELOPERS.md): core is pure; only src/extension may import vscode.
-    files: ['src/core/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: ['vscode', '@tensorflow/*', 'node:*', 'fs', 'path', 'child_process', '../data/*', '../engine/*', '../worker/*', '../cli/*', '../extension/*', '../webview/*'] }],
-    },
-  },
-  {
-    files: ['src/data/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: ['vscode', '@tensorflow/*', '../engine/*', '../worker/*', '../cli/*', '../extension/*', '../webview/*'] }] },
-  },
-  {
-    files: ['src/engine/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: ['vscode', '../worker/*', '../cli/*', '../extension/*', '../webview/*'] }] },
-  },
-  {
-    files: ['src/worker/**/*.ts', 'src/cli/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: ['vscode', '../extension/*', '../webview/*', '../../extension/*', '../../webview/*'] }] },
-  },
-  {
-    files: ['src/extension/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: ['@tensorflow/*', '../webview/*'] }] },
-  },
-  {
-    files: ['src/webview/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: ['vscode', '../data/*', '../engine/*', '../worker/*', '../cli/*', '../extension/*'] }] },
-  },
+  ...layerRules(),
   {
     files: ['scripts/**/*.mjs', 'bench/**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
