@@ -541,7 +541,7 @@ def protocol_stream():
 
 def end_with_parent():
     """Ends the whole process group (this process and the DataLoader workers it started) when the parent
-    closes our stdin: it died, or it wants the run over. Only when stdin is a pipe."""
+    closes our stdin: it died, or it wants the run over. Only when stdin is a pipe (Node.js passes a socket)."""
 
     def watch():
         try:
@@ -556,7 +556,8 @@ def end_with_parent():
         finally:
             os._exit(137)
 
-    if stat.S_ISFIFO(os.fstat(sys.stdin.fileno()).st_mode):
+    mode = os.fstat(sys.stdin.fileno()).st_mode
+    if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
         threading.Thread(target=watch, name="clr-parent-watch", daemon=True).start()
 
 
