@@ -4,7 +4,7 @@
 // reader ignores that line rather than failing.
 
 import { UserError } from './errors';
-import { suggest } from './suggest';
+import { CurveError, suggest } from './suggest';
 import { CurvePoint, DEFAULT_RANGE_TEST_CONFIG, RangeTestConfig, RangeTestResult, STEP_MODES, StepMode, StopReason, Suggestion } from './types';
 
 export const RUN_FILE_FORMAT = 'cyclical-lr-run';
@@ -24,6 +24,7 @@ export interface RunFileHeader {
   diverge: number;
   worldSize: number;
   host: string | null;
+  pid: number | null;
   script: string | null;
   started: string | null;
 }
@@ -89,6 +90,7 @@ function parseHeader(value: Obj, file: string, line: number): RunFileHeader {
     diverge: num(config.diverge) ?? d.diverge,
     worldSize: num(value.worldSize) ?? 1,
     host: str(value.host),
+    pid: num(value.pid) ?? null,
     script: str(value.script),
     started: str(value.started),
   };
@@ -182,9 +184,13 @@ export function runFileCurve(run: RunFile): { lrs: number[]; losses: number[]; b
   };
 }
 
-/** The panel's stop reason: a run that ended before its sweep (or is cut off) counts as cancelled. */
+/**
+ * The panel's stop reason. A loop that stopped calling step() before the sweep's end chose to end there
+ * (its curve is whole, as far as it goes); a run that raised, or whose process was killed, was cut short.
+ */
 export function runFileStopReason(run: RunFile): StopReason {
   const reason = run.end?.stopReason;
+  if (reason === 'loop-ended') return 'completed';
   return reason === 'completed' || reason === 'diverged' || reason === 'non-finite' ? reason : 'cancelled';
 }
 
@@ -211,7 +217,13 @@ export function runFilePoints(steps: readonly RunFileStep[], beta: number, from 
 /** The run as a RangeTestResult (panel, history, export); the suggestion is `clr suggest`'s. */
 export function runFileResult(run: RunFile, file: string): RangeTestResult {
   const curve = runFileCurve(run);
-  const suggestion: Suggestion = suggest(curve.lrs, curve.losses, { beta: curve.beta, diverged: curve.diverged });
+  let suggestion: Suggestion;
+  try {
+    suggestion = suggest(curve.lrs, curve.losses, { beta: curve.beta, diverged: curve.diverged });
+  } catch (error) {
+    if (error instanceof CurveError) throw new UserError(`the run has no readable curve: ${error.message}`, { file, hint: error.hint });
+    throw error;
+  }
   const { points } = runFilePoints(run.steps, curve.beta);
   const seconds = run.end?.seconds ?? 0;
   const result: RangeTestResult = {

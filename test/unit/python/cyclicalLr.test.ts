@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, copyFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseRunFile } from '../../../src/core/runFile';
 import { CurveError, suggest } from '../../../src/core/suggest';
 import { mulberry32 } from '../../support/seededRandom';
-import { clr, launchRanks, lastJson, runFiles, runPython, tempDir, TEST_SCRIPTS, torchPython } from './cyclicalLrSupport';
+import { clr, launchRanks, lastJson, PACKAGE_DIR, runFiles, runPython, tempDir, TEST_SCRIPTS, torchPython } from './cyclicalLrSupport';
 
 // The cyclical_lr package (python/cyclical_lr) with real torch: the issue's "done when" list.
 
@@ -175,3 +175,85 @@ describe('cyclical_lr Python package (real torch)', function () {
     assert.ok(compared >= 30, `${compared} curves compared`);
   });
 });
+
+describe('cyclical_lr: the plain loop, NaN, the Keras callback, packaging', function () {
+  this.timeout(180_000);
+  before(() => torchPython());
+
+  it('RangeTest.run: accumulation, clipping, AMP, validation loss every 5 steps, state restored; step() with floats, tensors and NaN', () => {
+    const dir = tempDir();
+    const r = runPython([join(TEST_SCRIPTS, 'plain_run.py'), dir], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    const report = lastJson<{
+      run: { path: string; stopReason: string; steps: number; restored: boolean; suggestion: unknown };
+      nan: { path: string; stopReason: string; steps: number; lastIsNan: boolean; lrAfter: number; suggestion: unknown };
+    }>(r);
+    assert.equal(report.run.restored, true);
+    assert.equal(report.run.stopReason, 'diverged');
+    const lines = readFileSync(report.run.path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const config = lines[0].config as Record<string, unknown>;
+    assert.deepEqual([config.accumulate, config.clipGradNorm, config.amp], [2, 0.5, true]);
+    const withVal = lines.filter((l) => l.type === 'step' && typeof l.valLoss === 'number').map((l) => l.step);
+    assert.deepEqual(withVal, Array.from({ length: Math.floor(report.run.steps / 5) }, (_, i) => 5 * i + 4));
+    assertClose(suggestJson(report.run.path, dir), report.run.suggestion);
+
+    assert.equal(report.nan.stopReason, 'non-finite');
+    assert.equal(report.nan.steps, 21, 'stopped at the first NaN');
+    assert.equal(report.nan.lastIsNan, true);
+    assert.equal(report.nan.lrAfter, 1.0, 'the rate is back to what it was');
+    const nanRun = parseRunFile(readFileSync(report.nan.path, 'utf8'), report.nan.path);
+    assert.ok(Number.isNaN(nanRun.steps[20].loss), 'written as null');
+    assert.equal(nanRun.end?.stopReason, 'non-finite');
+    assertClose(suggestJson(report.nan.path, dir), report.nan.suggestion);
+  });
+
+  it('the Keras callback, driven like keras.Model.fit drives it (a stand-in: Keras is not installed here)', () => {
+    const dir = tempDir();
+    const r = runPython([join(TEST_SCRIPTS, 'keras_standin.py'), join(dir, 'runs')], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    const report = lastJson<{
+      batchLosses: number[];
+      batchLrs: number[];
+      before: unknown;
+      after: unknown;
+      stopReason: string;
+      path: string;
+      losses: number[];
+      lrs: number[];
+      suggestion: unknown;
+    }>(r);
+    assert.equal(report.stopReason, 'diverged');
+    assert.ok(report.batchLosses.length > 32, 'more than one epoch: the running mean restarts each epoch');
+    assertCloseTo(report.losses, report.batchLosses, 1e-9, "each batch's own loss, recovered from Keras's running mean");
+    assert.deepEqual(report.lrs, report.batchLrs, 'each batch trained at the rate the run file records');
+    assert.deepEqual(report.after, report.before, 'weights, optimizer variables and learning rate restored');
+    const run = parseRunFile(readFileSync(report.path, 'utf8'), report.path);
+    assert.equal(run.header.framework, 'keras');
+    assertClose(suggestJson(report.path, dir), report.suggestion);
+  });
+
+  it('imports with the standard library only (torch is imported when a RangeTest is made)', () => {
+    const r = runPython(['-c', 'import sys, cyclical_lr, cyclical_lr.keras, cyclical_lr.suggest, cyclical_lr.runfile; print("torch" in sys.modules)']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim(), 'False');
+  });
+
+  it('installs offline: pip install --no-index --no-build-isolation', () => {
+    const dir = tempDir();
+    // A copy: setuptools builds in the source tree.
+    cpSync(PACKAGE_DIR, join(dir, 'src'), { recursive: true });
+    const target = join(dir, 'site');
+    const install = runPython(['-m', 'pip', 'install', '--no-index', '--no-build-isolation', '--no-deps', '--target', target, join(dir, 'src')], { env: { ...process.env, PIP_DISABLE_PIP_VERSION_CHECK: '1' } });
+    assert.equal(install.code, 0, install.stdout + install.stderr);
+    const check = runPython(['-c', 'import cyclical_lr, cyclical_lr.keras, cyclical_lr.bridge; print(cyclical_lr.__version__, cyclical_lr.__file__)'], {
+      env: { ...process.env, PYTHONPATH: target },
+    });
+    assert.equal(check.code, 0, check.stderr);
+    assert.equal(check.stdout.trim(), `0.1.0 ${join(target, 'cyclical_lr', '__init__.py')}`);
+  });
+});
+
+function assertCloseTo(actual: number[], expected: number[], tolerance: number, what: string): void {
+  assert.equal(actual.length, expected.length, what);
+  actual.forEach((v, i) => assert.ok(Math.abs(v - expected[i]) <= tolerance * Math.max(1, Math.abs(expected[i])), `${what}: [${i}] ${v} != ${expected[i]}`));
+}
