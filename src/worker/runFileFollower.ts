@@ -32,6 +32,23 @@ export function localWriterGone(header: RunFileHeader): boolean {
   }
 }
 
+/** The run's header, once its first line is written (undefined before, or for a file that is no run file). */
+export async function readRunHeader(file: string): Promise<RunFileHeader | undefined> {
+  const handle = await open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(1 << 16);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    const text = buffer.subarray(0, bytesRead).toString('utf8');
+    const parser = new RunFileParser(file);
+    parser.push(text.slice(0, text.indexOf('\n') + 1));
+    return parser.started ? parser.run.header : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    await handle.close();
+  }
+}
+
 /**
  * Reads the run file from its start and then as it grows. `result` resolves when the run ends (its end
  * line, or its process is gone), rejects with a UserError for a file that is not a run file or a curve too

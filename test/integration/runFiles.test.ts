@@ -46,6 +46,7 @@ describe('runs from your own training loop (run files)', function () {
     const created = Date.now();
     const live = await waitForPanel((s) => s.status === 'running' && s.runId !== before?.runId, 'the run shown live', 10_000);
     const latency = Date.now() - created;
+    console.log(`      (shown in the panel ${latency} ms after the run file appeared)`);
     assert.ok(latency < 1000, `shown ${latency} ms after the file appeared`);
     const plotting = await waitForPanel((s) => s.runId === live.runId && s.pointsPlotted >= 10, 'points while the process trains');
     assert.equal(python.child.exitCode, null, 'the points came while Python was still training');
