@@ -339,8 +339,9 @@ export function startPyTorchRangeTest(options: StartPyTorchOptions): RangeTestHa
       },
       stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
       // A process group of its own: cancel and our exit reach its DataLoader workers too, and the
-      // terminal's Ctrl-C reaches only us (the CLI then cancels it).
-      detached: true,
+      // terminal's Ctrl-C reaches only us (the CLI then cancels it). (On Windows, detached means a console
+      // window of its own instead: there the runner alone is signalled.)
+      detached: process.platform !== 'win32',
     });
     child = spawned;
     track(spawned);
