@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import { registerPanel } from './panel/panelController';
 import { registerPyTorchRangeTest } from './pytorchRangeTest';
+import { registerRunFiles } from './runFiles';
 import { registerSnippetFeatures } from './snippetFeatures';
+import { registerTerminalPythonPath } from './terminalPythonPath';
 
 /**
  * Activation only wires up commands and providers; nothing heavy happens here (tfjs is never loaded in the
@@ -11,6 +13,8 @@ export function activate(context: vscode.ExtensionContext): void {
   registerPanel(context);
   registerPyTorchRangeTest(context);
   registerSnippetFeatures(context);
+  registerRunFiles(context);
+  registerTerminalPythonPath(context);
 }
 
 export function deactivate(): void {

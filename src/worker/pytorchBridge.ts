@@ -1,21 +1,39 @@
-// The Python bridge: runs python/clr_torch_runner.py on the user's own PyTorch model and turns its JSON
-// lines into the same events and result as the built-in engine's worker, so that the panel and the CLI
-// treat both alike. Loads no TensorFlow.js and never blocks: the extension host imports this file.
+// The Python bridge: runs python/clr_torch_runner.py (python/cyclical_lr/bridge.py) on the user's own
+// PyTorch model and turns its JSON lines into the same events and result as the built-in engine's worker,
+// so that the panel and the CLI treat both alike. Loads no TensorFlow.js and never blocks: the extension
+// host imports this file.
+//
+// The runner is kept on a short leash: it runs in a process group of its own (its DataLoader workers with
+// it), which is killed when the run is cancelled, when this process exits, and (through
+// killPythonRunsOnSignals) on SIGTERM/SIGHUP; its stdin stays open for the whole run, and the runner ends
+// its group when it sees that pipe close (this process died, however). The protocol comes on a private
+// pipe (fd 3), so nothing the user's code prints can corrupt it, and no line of either may grow unbounded.
 import { ChildProcess, spawn } from 'node:child_process';
+import { Readable } from 'node:stream';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../core/errors';
 import { rangeTestLrs } from '../core/schedules';
 import { MIN_POINTS, suggest } from '../core/suggest';
 import { CurvePoint, DatasetSummary, PyTorchSettings, RangeTestConfig, RangeTestResult, StopReason } from '../core/types';
-import { JsonLineDecoder, WORKER_PROTOCOL_VERSION, WorkerEvent } from '../core/workerProtocol';
+import { WORKER_PROTOCOL_VERSION, WorkerEvent } from '../core/workerProtocol';
 import { RangeTestCancelledError, RangeTestHandle } from './client';
+import { LineSplitter } from './lineSplitter';
 import { findTorchPythonAsync } from './pythonInterpreter';
 
 export const RUNNER_FILE_NAME = 'clr_torch_runner.py';
 
 /** After SIGTERM, the runner gets this long before SIGKILL (the caller is promised an end within 1 s). */
 export const TERMINATE_GRACE_MS = 400;
+
+/** The file descriptor of the protocol pipe in the runner (0-2 are stdin, stdout, stderr). */
+export const PROTOCOL_FD = 3;
+
+/** The longest protocol line accepted (a progress batch of 64 points is a few kB); longer ends the run. */
+export const MAX_PROTOCOL_LINE = 1 << 20;
+
+/** The user's output is passed on in lines of at most this many characters. */
+export const MAX_OUTPUT_LINE = 64 * 1024;
 
 export const DEFAULT_PYTORCH_SETTINGS: PyTorchSettings = { device: 'auto', accumulate: 1, amp: false };
 
@@ -35,6 +53,8 @@ export interface StartPyTorchOptions {
   /** The runner script; found beside the bundle by default. */
   runnerPath?: string;
   env?: NodeJS.ProcessEnv;
+  /** Protocol lines longer than this end the run with an error (default MAX_PROTOCOL_LINE). */
+  maxProtocolLine?: number;
 }
 
 /** A problem in the user's code or setup, with their traceback (trimmed to their frames) when there is one. */
@@ -62,6 +82,56 @@ export function findRunnerScript(from: string = __dirname): string {
     dir = parent;
   }
   throw new Error(`the PyTorch runner (python/${RUNNER_FILE_NAME}) is missing from the installation`);
+}
+
+// ---- the runner's process group ---------------------------------------------------------------------
+
+const liveRunners = new Set<ChildProcess>();
+
+/** Signals the runner's whole process group (it is its leader); the runner alone where groups do not exist. */
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    try {
+      child.kill(signal);
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+function killLiveRunners(): void {
+  for (const child of liveRunners) signalGroup(child, 'SIGKILL');
+  liveRunners.clear();
+}
+
+let exitHookInstalled = false;
+
+function track(child: ChildProcess): void {
+  if (!exitHookInstalled) {
+    // 'exit' handlers may only do synchronous work: process.kill is.
+    process.once('exit', killLiveRunners);
+    exitHookInstalled = true;
+  }
+  liveRunners.add(child);
+  child.once('exit', () => liveRunners.delete(child));
+}
+
+/**
+ * For a process that owns its signals (the CLI): SIGTERM and SIGHUP kill every running Python runner's
+ * process group first, then end this process the way the signal would have.
+ */
+export function killPythonRunsOnSignals(signals: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGHUP']): void {
+  for (const signal of signals) {
+    const handler = () => {
+      killLiveRunners();
+      process.removeListener(signal, handler);
+      process.kill(process.pid, signal);
+    };
+    process.on(signal, handler);
+  }
 }
 
 // ---- the runner's lines ------------------------------------------------------------------------------
@@ -150,6 +220,22 @@ export function pytorchResult(
 
 function emptyDataset(path: string): DatasetSummary {
   return { path, format: 'pytorch', rows: 0, features: 0, featureNames: [], inputShape: [], target: 'targets', task: 'classification', classes: [], warnings: [] };
+}
+
+/**
+ * The runner ended without a result or an error line: the user's code (or a library it called) ended the
+ * process, e.g. os._exit() in a loader, a crashed C extension, or the kernel's out-of-memory killer.
+ */
+function prematureExit(file: string, phase: 'loading' | 'first batch' | 'sweep', code: number | null, signal: NodeJS.Signals | null, stderrTail: string): UserError {
+  const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+  const when = phase === 'loading' ? 'while loading the file' : phase === 'first batch' ? 'while taking the first batch of train_loader' : 'during the range test';
+  const last = stderrTail.trim().split('\n').slice(-1)[0];
+  const hint =
+    signal === 'SIGKILL'
+      ? 'the out-of-memory killer ends processes this way: lower the batch size, or free memory'
+      : "something in the file's code (or a library it calls) ended the process: os._exit(), exit() in a thread or a worker, or a crash" +
+        (last ? `; its last output: ${last.slice(0, 300)}` : '');
+  return new UserError(`the Python process ${how} ${when}, before the range test finished`, { file, hint });
 }
 
 // ---- running it --------------------------------------------------------------------------------------
@@ -243,38 +329,50 @@ export function startPyTorchRangeTest(options: StartPyTorchOptions): RangeTestHa
     const runner = options.runnerPath ?? findRunnerScript();
     const spawned = spawn(python, ['-B', runner], {
       cwd: options.cwd ?? dirname(file),
-      env: { ...process.env, ...options.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONUNBUFFERED: '1', PYTHONIOENCODING: 'utf-8' },
-      stdio: ['pipe', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        ...options.env,
+        PYTHONDONTWRITEBYTECODE: '1',
+        PYTHONUNBUFFERED: '1',
+        PYTHONIOENCODING: 'utf-8',
+        CLR_PROTOCOL_FD: String(PROTOCOL_FD),
+      },
+      stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+      // A process group of its own: cancel and our exit reach its DataLoader workers too, and the
+      // terminal's Ctrl-C reaches only us (the CLI then cancels it). (On Windows, detached means a console
+      // window of its own instead: there the runner alone is signalled.)
+      detached: process.platform !== 'win32',
     });
     child = spawned;
+    track(spawned);
     spawned.stdin.on('error', () => undefined);
-    spawned.stdin.end(JSON.stringify(input) + '\n');
+    // Kept open: the runner ends itself when this pipe closes (this process died).
+    spawned.stdin.write(JSON.stringify(input) + '\n');
 
     let stderrTail = '';
-    let stderrPartial = '';
+    const output = new LineSplitter(MAX_OUTPUT_LINE, (line) => options.onOutput?.(line), (piece) => options.onOutput?.(piece));
+    const errors = new LineSplitter(MAX_OUTPUT_LINE, (line) => options.onOutput?.(line), (piece) => options.onOutput?.(piece));
+    spawned.stdout.setEncoding('utf8');
+    spawned.stdout.on('data', (chunk: string) => output.push(chunk));
     spawned.stderr.setEncoding('utf8');
     spawned.stderr.on('data', (chunk: string) => {
       stderrTail = (stderrTail + chunk).slice(-4000);
-      const lines = (stderrPartial + chunk).split('\n');
-      stderrPartial = lines.pop() ?? '';
-      for (const line of lines) options.onOutput?.(line);
+      errors.push(chunk);
     });
 
-    const decoder = new JsonLineDecoder();
+    let phase: 'loading' | 'first batch' | 'sweep' = 'loading';
     let runnerResult: Obj | undefined;
     let runnerError: Error | undefined;
     const handle = (line: unknown) => {
-      if (!isObject(line)) {
-        // Output from C extensions that bypass sys.stdout: pass it on as the user's output.
-        if (typeof line === 'string') options.onOutput?.(line);
-        return;
-      }
+      if (!isObject(line)) return;
       switch (line.type) {
         case 'hello':
+          phase = 'first batch';
           state.python = typeof line.python === 'string' ? line.python : python;
           state.torch = typeof line.torch === 'string' ? line.torch : undefined;
           break;
         case 'started':
+          phase = 'sweep';
           state.startedAt = Date.now();
           state.device = typeof line.device === 'string' ? line.device : undefined;
           if (isObject(line.dataset)) {
@@ -301,8 +399,28 @@ export function startPyTorchRangeTest(options: StartPyTorchOptions): RangeTestHa
           break;
       }
     };
-    spawned.stdout.setEncoding('utf8');
-    spawned.stdout.on('data', (chunk: string) => decoder.push(chunk).forEach(handle));
+    const maxLine = options.maxProtocolLine ?? MAX_PROTOCOL_LINE;
+    let protocolBroken: Error | undefined;
+    const protocol = new LineSplitter(
+      maxLine,
+      (line) => {
+        if (protocolBroken || line.trim() === '') return;
+        try {
+          handle(JSON.parse(line));
+        } catch {
+          protocolBroken = new Error(`the PyTorch runner sent a line that is not JSON on its protocol pipe: ${line.slice(0, 200)}`);
+          signalGroup(spawned, 'SIGKILL');
+        }
+      },
+      () => {
+        if (protocolBroken) return;
+        protocolBroken = new Error(`the PyTorch runner sent a protocol line longer than ${maxLine} characters; the run was stopped`);
+        signalGroup(spawned, 'SIGKILL');
+      },
+    );
+    const protocolPipe = spawned.stdio[PROTOCOL_FD] as Readable;
+    protocolPipe.setEncoding('utf8');
+    protocolPipe.on('data', (chunk: string) => protocol.push(chunk));
 
     spawned.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT' || error.code === 'EACCES') {
@@ -317,10 +435,14 @@ export function startPyTorchRangeTest(options: StartPyTorchOptions): RangeTestHa
     });
 
     spawned.on('close', (code, signal) => {
-      decoder.end().forEach(handle);
-      if (stderrPartial) options.onOutput?.(stderrPartial);
+      spawned.stdin.destroy();
+      protocol.end();
+      output.end();
+      errors.end();
       if (cancelled) {
         settle(cancelledOutcome());
+      } else if (protocolBroken) {
+        settle({ error: protocolBroken });
       } else if (runnerError) {
         settle({ error: runnerError });
       } else if (runnerResult) {
@@ -333,9 +455,7 @@ export function startPyTorchRangeTest(options: StartPyTorchOptions): RangeTestHa
           settle({ error: error instanceof Error ? error : new Error(String(error)) });
         }
       } else {
-        const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
-        const tail = stderrTail.trim().split('\n').slice(-8).join('\n');
-        settle({ error: new Error(`the PyTorch runner ${how} before finishing${tail ? `:\n${tail}` : ''}`) });
+        settle({ error: prematureExit(file, phase, code, signal, stderrTail) });
       }
     });
   };
@@ -346,8 +466,8 @@ export function startPyTorchRangeTest(options: StartPyTorchOptions): RangeTestHa
     cancelled = true;
     const running = child;
     if (!running || running.exitCode !== null || running.signalCode !== null) return;
-    running.kill('SIGTERM');
-    const killTimer = setTimeout(() => running.kill('SIGKILL'), TERMINATE_GRACE_MS);
+    signalGroup(running, 'SIGTERM');
+    const killTimer = setTimeout(() => signalGroup(running, 'SIGKILL'), TERMINATE_GRACE_MS);
     killTimer.unref();
     running.once('exit', () => clearTimeout(killTimer));
   };

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { UserError } from '../../core/errors';
 import { DEFAULT_RANGE_TEST_CONFIG, OPTIMIZERS, OptimizerName, RangeTestConfig, RangeTestResult, STEP_MODES, TORCH_DEVICES, TorchDevice } from '../../core/types';
 import { isRangeTestCancelled } from '../../worker/client';
-import { PyTorchUserError, startPyTorchRangeTest } from '../../worker/pytorchBridge';
+import { killPythonRunsOnSignals, PyTorchUserError, startPyTorchRangeTest } from '../../worker/pytorchBridge';
 import { booleanFlag, FlagSpecs, formatHelp, numberFlag, parseArgs, ParsedArgs, stringFlag } from '../args';
 import { CliIO } from '../io';
 import { sweepFromArgs } from '../sweepFlags';
@@ -79,6 +79,8 @@ export async function runRangeTestPyTorch(argv: string[], io: CliIO): Promise<nu
     return 0;
   }
   const config = pytorchConfigFromArgs(args, io.cwd);
+  // Ctrl-C cancels (below); a terminal closed (SIGHUP) or a `kill` (SIGTERM) must not leave Python training.
+  killPythonRunsOnSignals();
   const total = config.iterations;
   let drawn = false;
   const handle = startPyTorchRangeTest({

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { UserError } from '../../core/errors';
+import { isRunFileText, parseRunFile, runFileCurve } from '../../core/runFile';
 import { CurveError, suggest } from '../../core/suggest';
 import type { Suggestion } from '../../core/types';
 import { booleanFlag, FlagSpecs, formatHelp, numberFlag, parseArgs } from '../args';
@@ -15,7 +16,7 @@ const SPECS: FlagSpecs = {
   help: { kind: { type: 'boolean' }, description: 'show this help' },
 };
 
-const USAGE = 'clr suggest <curve.csv | range-test.json> [--json] [--beta 0.98]';
+const USAGE = 'clr suggest <curve.csv | range-test.json | run.jsonl> [--json] [--beta 0.98]';
 
 /** A curve as read from a file; `lines[i]` is the 1-based file line of point i (CSV only). */
 interface LoadedCurve {
@@ -99,6 +100,12 @@ function parseJson(text: string, file: string): LoadedCurve {
   };
 }
 
+/** A run file of the cyclical_lr package (also one still being written, or cut off by a kill). */
+function parseRun(text: string, file: string): LoadedCurve {
+  const run = parseRunFile(text, file);
+  return { ...runFileCurve(run), lines: run.steps.map((s) => s.line) };
+}
+
 const fmt = (v: number | null): string => (v === null ? '—' : v.toPrecision(3));
 
 function formatTable(s: Suggestion): string {
@@ -133,7 +140,7 @@ export async function runSuggest(argv: string[], io: CliIO): Promise<number> {
     const code = (error as NodeJS.ErrnoException).code;
     throw new UserError(code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a curve file' : `cannot read (${code ?? String(error)})`, { file });
   }
-  const curve = /^\s*[{[]/.test(text) ? parseJson(text, file) : parseCsv(text, file);
+  const curve = isRunFileText(text) ? parseRun(text, file) : /^\s*[{[]/.test(text) ? parseJson(text, file) : parseCsv(text, file);
 
   let suggestion: Suggestion;
   try {

@@ -75,6 +75,11 @@ export function showRangeTestRun(context: vscode.ExtensionContext, runner: Range
   return (controller as PanelController).startRun(runner);
 }
 
+/** Whether a range test is being shown live (another one would be refused). */
+export function rangeTestRunning(): boolean {
+  return controller?.running ?? false;
+}
+
 class PanelController implements vscode.Disposable {
   private readonly history: RunHistory;
   private readonly inspector: DatasetInspector;
@@ -120,6 +125,10 @@ class PanelController implements vscode.Disposable {
         if (typeof target === 'string') this.panel().post({ type: 'testAction', action: 'click', target });
       }),
     );
+  }
+
+  get running(): boolean {
+    return this.active?.status === 'running';
   }
 
   dispose(): void {

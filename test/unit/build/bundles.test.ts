@@ -46,7 +46,7 @@ describe('VSIX contents (vsce ls, what npm run package packs)', function () {
     const result = spawnSync(process.execPath, [vsce, 'ls', '--no-dependencies'], { cwd: root, encoding: 'utf8' });
     assert.equal(result.status, 0, result.stderr);
     const files = result.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
-    for (const needed of ['package.json', 'dist/extension.js', 'dist/worker.js', 'dist/cli.js', 'dist/tfjs-backend-wasm-simd.wasm', 'media/webview.js', 'python/clr_torch_runner.py', 'snippets/python.json', 'images/icon.png']) {
+    for (const needed of ['package.json', 'dist/extension.js', 'dist/worker.js', 'dist/cli.js', 'dist/tfjs-backend-wasm-simd.wasm', 'media/webview.js', 'python/clr_torch_runner.py', 'python/cyclical_lr/bridge.py', 'python/cyclical_lr/__init__.py', 'python/pyproject.toml', 'snippets/python.json', 'images/icon.png']) {
       assert.ok(files.includes(needed), `${needed} is not packed`);
     }
     const unwanted = files.filter((f) => /^(src|test|out|bench|node_modules|\.vscode-test|test-results)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts'));
