@@ -3,7 +3,7 @@
 // (TensorOptimizer), computed in float32 like TF.js.
 import { ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, OptimizerSettings, RMSPROP_ALPHA, RMSPROP_EPSILON, slotCount } from './optimizers';
 import { LossSpec } from './losses';
-import { SimdKernels } from './simdKernels';
+import { SGD_MODE, SimdKernels } from './simdKernels';
 
 /** Hands out 16-byte aligned float arrays (by byte address) from the start of a memory. */
 export class Arena {
@@ -87,8 +87,7 @@ export class FlatOptimizer {
     const { name, momentum: mu, weightDecay: wd } = this.settings;
     this.t += 1;
     if (name === 'sgd' || name === 'momentum' || name === 'nesterov') {
-      const mode = name === 'sgd' ? 0 : name === 'momentum' ? 1 : 2;
-      this.k.sgdUpdate(this.params, this.grads, this.slots[0] ?? 0, this.count, lr, mu, wd, mode);
+      this.k.sgdUpdate(this.params, this.grads, this.slots[0] ?? 0, this.count, lr, mu, wd, SGD_MODE[name]);
       return;
     }
     const heap = new Float32Array(this.k.memory.buffer);

@@ -156,20 +156,20 @@ export class WasmCnnTrainer implements Trainer {
     this.heap.set(x.subarray(0, batch * this.h * this.w * this.c0), this.x >> 2);
     k.im2col(this.x, batch, this.h, this.w, this.c0, KS, this.cols1, this.k1p);
     const m1 = roundUp(batch * this.h1 * this.w1, GEMM_ROWS);
-    k.gemm(this.cols1, this.k1p * 4, 4, this.W[0].at, C1 * 4, this.a1, C1 * 4, m1, C1, this.k1, this.W[1].at, 1, 0);
+    k.gemm(this.cols1, this.k1p * 4, 4, this.W[0].at, C1 * 4, this.a1, C1 * 4, m1, C1, this.k1, this.W[1].at, true, false);
     k.maxPool(this.a1, batch, this.h1, this.w1, C1, this.pool1);
     k.im2col(this.pool1, batch, this.p1h, this.p1w, C1, KS, this.cols2, this.k2);
     const m2 = roundUp(batch * this.h2 * this.w2, GEMM_ROWS);
-    k.gemm(this.cols2, this.k2 * 4, 4, this.W[2].at, C2 * 4, this.a2, C2 * 4, m2, C2, this.k2, this.W[3].at, 1, 0);
+    k.gemm(this.cols2, this.k2 * 4, 4, this.W[2].at, C2 * 4, this.a2, C2 * 4, m2, C2, this.k2, this.W[3].at, true, false);
     k.maxPool(this.a2, batch, this.h2, this.w2, C2, this.pool2);
-    k.gemm(this.pool2, this.flat * 4, 4, this.W[4].at, this.unitsP * 4, this.logits, this.unitsP * 4, roundUp(batch, GEMM_ROWS), this.unitsP, this.flat, this.W[5].at, 0, 0);
+    k.gemm(this.pool2, this.flat * 4, 4, this.W[4].at, this.unitsP * 4, this.logits, this.unitsP * 4, roundUp(batch, GEMM_ROWS), this.unitsP, this.flat, this.W[5].at, false, false);
   }
 
   /** dW (rows × n) = Σ over `m` patch rows of patchesᵀ · grad, in cache-sized pieces. */
   private filterGradient(cols: number, rowLength: number, rowsOut: number, grad: number, n: number, m: number, dw: number): void {
     for (let r = 0; r < m; r += GRADIENT_ROWS) {
       const piece = Math.min(GRADIENT_ROWS, m - r);
-      this.k.gemm(cols + r * rowLength * 4, 4, rowLength * 4, grad + r * n * 4, n * 4, dw, n * 4, rowsOut, n, piece, 0, 0, r > 0 ? 1 : 0);
+      this.k.gemm(cols + r * rowLength * 4, 4, rowLength * 4, grad + r * n * 4, n * 4, dw, n * 4, rowsOut, n, piece, 0, false, r > 0);
     }
   }
 
@@ -178,16 +178,16 @@ export class WasmCnnTrainer implements Trainer {
     this.forward(x, batch);
     const loss = lossOfLogits(this.heap, this.loss, this.logits >> 2, this.unitsP, y, batch, this.dLogits >> 2);
     // Dense layer. Rows past `batch` (the tile's padding) hold stale values and are never summed.
-    k.gemm(this.pool2, 4, this.flat * 4, this.dLogits, this.unitsP * 4, this.W[4].grad, this.unitsP * 4, this.flat, this.unitsP, batch, 0, 0, 0);
+    k.gemm(this.pool2, 4, this.flat * 4, this.dLogits, this.unitsP * 4, this.W[4].grad, this.unitsP * 4, this.flat, this.unitsP, batch, 0, false, false);
     k.colSum(this.dLogits, this.unitsP * 4, batch, this.unitsP, this.W[5].grad);
-    k.gemm(this.dLogits, this.unitsP * 4, 4, this.w3T, this.flat * 4, this.dPool2, this.flat * 4, roundUp(batch, GEMM_ROWS), this.flat, this.units, 0, 0, 0);
+    k.gemm(this.dLogits, this.unitsP * 4, 4, this.w3T, this.flat * 4, this.dPool2, this.flat * 4, roundUp(batch, GEMM_ROWS), this.flat, this.units, 0, false, false);
     // conv2: through pool2 and ReLU, then the filter gradient and the patches' gradient, added back.
     const m2 = batch * this.h2 * this.w2;
     this.zero(this.dA2, m2 * C2);
     k.maxPoolBack(this.a2, batch, this.h2, this.w2, C2, this.pool2, this.dPool2, this.dA2);
     this.filterGradient(this.cols2, this.k2, this.k2, this.dA2, C2, m2, this.W[2].grad);
     k.colSum(this.dA2, C2 * 4, m2, C2, this.W[3].grad);
-    k.gemm(this.dA2, C2 * 4, 4, this.w2T, this.k2 * 4, this.dCols2, this.k2 * 4, roundUp(m2, GEMM_ROWS), this.k2, C2, 0, 0, 0);
+    k.gemm(this.dA2, C2 * 4, 4, this.w2T, this.k2 * 4, this.dCols2, this.k2 * 4, roundUp(m2, GEMM_ROWS), this.k2, C2, 0, false, false);
     this.zero(this.dPool1, batch * this.p1h * this.p1w * C1);
     k.col2im(this.dPool1, batch, this.p1h, this.p1w, C1, KS, this.dCols2, this.k2);
     // conv1: through pool1 and ReLU, then the filter gradient (the input needs none).

@@ -121,7 +121,7 @@ export class WasmMlpTrainer implements Trainer {
     let input = this.input;
     const last = this.layers.length - 1;
     this.layers.forEach((layer, l) => {
-      this.k.gemm(input, layer.inStride * 4, 4, layer.w, layer.outStride * 4, layer.out, layer.outStride * 4, m, layer.outStride, layer.inputs, layer.b, l < last ? 1 : 0, 0);
+      this.k.gemm(input, layer.inStride * 4, 4, layer.w, layer.outStride * 4, layer.out, layer.outStride * 4, m, layer.outStride, layer.inputs, layer.b, l < last, false);
       input = layer.out;
     });
     return this.layers[last];
@@ -143,12 +143,12 @@ export class WasmMlpTrainer implements Trainer {
       const input = l === 0 ? this.input : this.layers[l - 1].out;
       // dW = inputᵀ · grad (the input read transposed), db = Σ_rows grad. Rows past `rows` (the tile's
       // padding) hold stale values and are never summed.
-      this.k.gemm(input, 4, layer.inStride * 4, layer.grad, layer.outStride * 4, layer.dw, layer.outStride * 4, layer.inStride, layer.outStride, rows, 0, 0, 0);
+      this.k.gemm(input, 4, layer.inStride * 4, layer.grad, layer.outStride * 4, layer.dw, layer.outStride * 4, layer.inStride, layer.outStride, rows, 0, false, false);
       this.k.colSum(layer.grad, layer.outStride * 4, rows, layer.outStride, layer.db);
       if (l > 0) {
         // d(input) = grad · Wᵀ, then through the previous layer's ReLU.
         const below = this.layers[l - 1];
-        this.k.gemm(layer.grad, layer.outStride * 4, 4, layer.wT, layer.inStride * 4, below.grad, below.outStride * 4, m, layer.inStride, layer.outputs, 0, 0, 0);
+        this.k.gemm(layer.grad, layer.outStride * 4, 4, layer.wT, layer.inStride * 4, below.grad, below.outStride * 4, m, layer.inStride, layer.outputs, 0, false, false);
         this.k.reluMask(below.out, below.grad, m * below.outStride);
       }
     }

@@ -23,7 +23,7 @@ describe('WASM SIMD kernels', () => {
       fill(B, kk * n);
       fill(BIAS, n);
       const [aRow, aCol] = transposed ? [4, m * 4] : [kk * 4, 4];
-      k.gemm(A, aRow, aCol, B, n * 4, C, n * 4, m, n, kk, relu ? BIAS : 0, relu ? 1 : 0, 0);
+      k.gemm(A, aRow, aCol, B, n * 4, C, n * 4, m, n, kk, relu ? BIAS : 0, relu, false);
       for (let i = 0; i < m; i++) {
         for (let j = 0; j < n; j++) {
           let s = relu ? heap[(BIAS >> 2) + j] : 0;
@@ -74,7 +74,7 @@ describe('WASM SIMD kernels', () => {
     fill(B, 3 * 8);
     fill(C, 4 * 8);
     const before = heap.slice(C >> 2, (C >> 2) + 32);
-    k.gemm(A, 12, 4, B, 32, C, 32, 4, 8, 3, 0, 0, 1);
+    k.gemm(A, 12, 4, B, 32, C, 32, 4, 8, 3, 0, false, true);
     for (let i = 0; i < 4; i++) {
       for (let j = 0; j < 8; j++) {
         let s = before[i * 8 + j];
