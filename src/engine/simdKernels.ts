@@ -29,8 +29,8 @@ const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 /** The kernels' exports; pointers and strides are byte addresses in `memory`. See src/engine/kernels/. */
 export interface KernelExports {
   gemm(a: number, aRow: number, aCol: number, b: number, bRow: number, c: number, cRow: number, m: number, n: number, k: number, bias: number, relu: boolean, accumulate: boolean): void;
-  im2col(x: number, batch: number, h: number, w: number, c: number, ks: number, cols: number, kp: number): void;
-  col2im(x: number, batch: number, h: number, w: number, c: number, ks: number, cols: number, kp: number): void;
+  im2col(x: number, batch: number, h: number, w: number, c: number, ks: number, ho: number, wo: number, cols: number, kp: number): void;
+  col2im(x: number, batch: number, h: number, w: number, c: number, ks: number, ho: number, wo: number, cols: number, kp: number): void;
   maxPool(a: number, batch: number, h: number, w: number, c: number, out: number): void;
   maxPoolBack(a: number, batch: number, h: number, w: number, c: number, out: number, dOut: number, dA: number): void;
   colSum(g: number, gRow: number, rows: number, n: number, out: number): void;

@@ -2,21 +2,20 @@
 // adjoint that adds a patches' gradient back onto the image (col2im). NHWC, pointers in bytes.
 
 /**
- * For each image b < batch and output position (oh, ow), the row cols[(b, oh, ow), (kh, kw, c)] =
- * x[b, oh + kh, ow + kw, c], rows kp floats apart.
+ * For each image b < batch and output position (oh < ho, ow < wo), the row cols[(b, oh, ow), (kh, kw, c)]
+ * = x[b, oh + kh, ow + kw, c], rows kp floats apart. ho and wo may be less than the h − ks + 1 and
+ * w − ks + 1 outputs the image has: a pooling layer that follows may read only some of them.
  */
-export function im2col(x: usize, batch: i32, h: i32, w: i32, c: i32, ks: i32, cols: usize, kp: i32): void {
-  patches(x, batch, h, w, c, ks, cols, kp, false);
+export function im2col(x: usize, batch: i32, h: i32, w: i32, c: i32, ks: i32, ho: i32, wo: i32, cols: usize, kp: i32): void {
+  patches(x, batch, h, w, c, ks, ho, wo, cols, kp, false);
 }
 
 /** The adjoint of im2col: x[…] += cols[…] (x zeroed beforehand by the caller). */
-export function col2im(x: usize, batch: i32, h: i32, w: i32, c: i32, ks: i32, cols: usize, kp: i32): void {
-  patches(x, batch, h, w, c, ks, cols, kp, true);
+export function col2im(x: usize, batch: i32, h: i32, w: i32, c: i32, ks: i32, ho: i32, wo: i32, cols: usize, kp: i32): void {
+  patches(x, batch, h, w, c, ks, ho, wo, cols, kp, true);
 }
 
-function patches(x: usize, batch: i32, h: i32, w: i32, c: i32, ks: i32, cols: usize, kp: i32, back: bool): void {
-  const ho = h - ks + 1;
-  const wo = w - ks + 1;
+function patches(x: usize, batch: i32, h: i32, w: i32, c: i32, ks: i32, ho: i32, wo: i32, cols: usize, kp: i32, back: bool): void {
   // One kernel row of a patch is ks·c consecutive floats of the image: copied as one run.
   const run = <usize>(ks * c) * 4;
   const pixel = <usize>c * 4;
