@@ -36,12 +36,14 @@ describe('WASM SIMD kernels', () => {
   }
 
   it('colSum, reluMask, transpose', () => {
-    fill(A, 5 * 12);
-    k.colSum(A, 12 * 4, 5, 8, C);
-    for (let j = 0; j < 8; j++) {
-      let s = 0;
-      for (let r = 0; r < 5; r++) s += heap[(A >> 2) + r * 12 + j];
-      assert.ok(Math.abs(s - heap[(C >> 2) + j]) < 1e-6);
+    for (const n of [8, 24]) {
+      fill(A, 5 * (n + 4));
+      k.colSum(A, (n + 4) * 4, 5, n, C);
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let r = 0; r < 5; r++) s += heap[(A >> 2) + r * (n + 4) + j];
+        assert.ok(Math.abs(s - heap[(C >> 2) + j]) < 1e-6, `column ${j} of ${n}`);
+      }
     }
     fill(B, 8);
     const act = heap.slice(A >> 2, (A >> 2) + 8);
