@@ -37,13 +37,15 @@ export interface KernelExports {
   reluMask(act: number, grad: number, count: number): void;
   transpose(src: number, rows: number, cols: number, dst: number): void;
   sgdUpdate(p: number, g: number, v: number, count: number, lr: number, mu: number, wd: number, mode: number): void;
+  adamUpdate(p: number, g: number, m: number, v: number, count: number, lr: number, l2: number, decay: number, beta1: number, beta2: number, epsilon: number, c1: number, c2: number): void;
+  rmspropUpdate(p: number, g: number, s: number, count: number, lr: number, wd: number, alpha: number, epsilon: number): void;
 }
 
 export interface SimdKernels extends KernelExports {
   memory: WasmMemory;
 }
 
-const KERNEL_NAMES: ReadonlyArray<keyof KernelExports> = ['gemm', 'im2col', 'col2im', 'maxPool', 'maxPoolBack', 'colSum', 'reluMask', 'transpose', 'sgdUpdate'];
+const KERNEL_NAMES: ReadonlyArray<keyof KernelExports> = ['gemm', 'im2col', 'col2im', 'maxPool', 'maxPoolBack', 'colSum', 'reluMask', 'transpose', 'sgdUpdate', 'adamUpdate', 'rmspropUpdate'];
 
 function hasEveryKernel(exports: Record<string, unknown>): exports is Record<string, unknown> & KernelExports {
   return KERNEL_NAMES.every((name) => typeof exports[name] === 'function');

@@ -4,9 +4,9 @@
 // register-tiled kernel; pooling, its gradient and the ReLU mask are one pass each. Everything lives at
 // fixed places in one WASM memory: a step makes about thirty kernel calls and allocates nothing.
 // Same model, initial weights and update rules as LayersTrainer (checked step for step by a unit test).
-import { Arena, FlatOptimizer, lossOfLogits, roundUp } from './flatTraining';
+import { Arena, lossOfLogits, roundUp } from './flatTraining';
 import { LossSpec } from './losses';
-import { OptimizerSettings } from './optimizers';
+import { FlatOptimizer, OptimizerSettings } from './optimizers';
 import { GEMM_COLUMNS, GEMM_ROWS, instantiateKernels, SimdKernels } from './simdKernels';
 import { Trainer } from './trainer';
 

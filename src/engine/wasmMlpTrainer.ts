@@ -5,9 +5,9 @@
 // Widths are padded to the kernels' tile with zero weights that stay zero (their gradients are zero), so
 // the results are the unpadded network's. Same model, same initial weights, same update rules as
 // LayersTrainer (checked step for step by a unit test).
-import { Arena, FlatOptimizer, lossOfLogits, roundUp } from './flatTraining';
+import { Arena, lossOfLogits, roundUp } from './flatTraining';
 import { LossSpec } from './losses';
-import { OptimizerSettings } from './optimizers';
+import { FlatOptimizer, OptimizerSettings } from './optimizers';
 import { GEMM_COLUMNS, GEMM_ROWS, instantiateKernels, SimdKernels } from './simdKernels';
 import { Trainer } from './trainer';
 

@@ -6,4 +6,4 @@ export { gemm } from './gemm';
 export { im2col, col2im } from './patches';
 export { maxPool, maxPoolBack } from './pooling';
 export { colSum, reluMask, transpose } from './elementwise';
-export { sgdUpdate } from './optimizers';
+export { sgdUpdate, adamUpdate, rmspropUpdate } from './optimizers';
