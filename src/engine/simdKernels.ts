@@ -32,7 +32,7 @@ export interface KernelExports {
   im2col(x: number, batch: number, h: number, w: number, c: number, ks: number, ho: number, wo: number, cols: number, kp: number): void;
   col2im(x: number, batch: number, h: number, w: number, c: number, ks: number, ho: number, wo: number, cols: number, kp: number): void;
   maxPool(a: number, batch: number, h: number, w: number, c: number, out: number): void;
-  maxPoolBack(a: number, batch: number, h: number, w: number, c: number, out: number, dOut: number, dA: number): void;
+  maxPoolGrad(x: number, batch: number, h: number, w: number, c: number, y: number, dy: number, dx: number, outH: number, outW: number, fh: number, fw: number, strideH: number, strideW: number, padTop: number, padLeft: number, relu: boolean): void;
   colSum(g: number, gRow: number, rows: number, n: number, out: number): void;
   reluMask(act: number, grad: number, count: number): void;
   transpose(src: number, rows: number, cols: number, dst: number): void;
@@ -45,7 +45,7 @@ export interface SimdKernels extends KernelExports {
   memory: WasmMemory;
 }
 
-const KERNEL_NAMES: ReadonlyArray<keyof KernelExports> = ['gemm', 'im2col', 'col2im', 'maxPool', 'maxPoolBack', 'colSum', 'reluMask', 'transpose', 'sgdUpdate', 'adamUpdate', 'rmspropUpdate'];
+const KERNEL_NAMES: ReadonlyArray<keyof KernelExports> = ['gemm', 'im2col', 'col2im', 'maxPool', 'maxPoolGrad', 'colSum', 'reluMask', 'transpose', 'sgdUpdate', 'adamUpdate', 'rmspropUpdate'];
 
 function hasEveryKernel(exports: Record<string, unknown>): exports is Record<string, unknown> & KernelExports {
   return KERNEL_NAMES.every((name) => typeof exports[name] === 'function');

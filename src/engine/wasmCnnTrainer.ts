@@ -187,7 +187,7 @@ export class WasmCnnTrainer implements Trainer {
     k.gemm(this.dLogits, this.unitsP * 4, 4, this.w3T, this.flat * 4, this.dPool2, this.flat * 4, roundUp(batch, GEMM_ROWS), this.flat, this.units, 0, false, false);
     // conv2: through pool2 and ReLU (which writes all of dA2: its height and width are even), then the filter gradient and the patches' gradient, added back.
     const m2 = batch * this.h2 * this.w2;
-    k.maxPoolBack(this.a2, batch, this.h2, this.w2, C2, this.pool2, this.dPool2, this.dA2);
+    k.maxPoolGrad(this.a2, batch, this.h2, this.w2, C2, this.pool2, this.dPool2, this.dA2, this.h2 >> 1, this.w2 >> 1, 2, 2, 2, 2, 0, 0, true);
     this.filterGradient(this.cols2, this.k2, this.k2, this.dA2, C2, m2, this.W[2].grad);
     k.colSum(this.dA2, C2 * 4, m2, C2, this.W[3].grad);
     k.gemm(this.dA2, C2 * 4, 4, this.w2T, this.k2 * 4, this.dCols2, this.k2 * 4, roundUp(m2, GEMM_ROWS), this.k2, C2, 0, false, false);
@@ -195,7 +195,7 @@ export class WasmCnnTrainer implements Trainer {
     k.col2im(this.dPool1, batch, this.p1h, this.p1w, C1, KS, this.h2, this.w2, this.dCols2, this.k2);
     // conv1: through pool1 and ReLU, then the filter gradient (the input needs none).
     const m1 = batch * this.h1 * this.w1;
-    k.maxPoolBack(this.a1, batch, this.h1, this.w1, C1, this.pool1, this.dPool1, this.dA1);
+    k.maxPoolGrad(this.a1, batch, this.h1, this.w1, C1, this.pool1, this.dPool1, this.dA1, this.p1h, this.p1w, 2, 2, 2, 2, 0, 0, true);
     this.filterGradient(this.cols1, this.k1p, this.k1p, this.dA1, C1, m1, this.W[0].grad);
     k.colSum(this.dA1, C1 * 4, m1, C1, this.W[1].grad);
     this.optimizer.update(lr);

@@ -4,6 +4,6 @@
 // without copies or allocation. src/engine/simdKernels.ts is the typed host side.
 export { gemm } from './gemm';
 export { im2col, col2im } from './patches';
-export { maxPool, maxPoolBack } from './pooling';
+export { maxPool, maxPoolGrad } from './pooling';
 export { colSum, reluMask, transpose } from './elementwise';
 export { sgdUpdate, adamUpdate, rmspropUpdate } from './optimizers';

@@ -1,7 +1,6 @@
-// 2×2 max pooling, stride 2, "valid", NHWC with c a multiple of 4 (four channels per f32x4), and its
-// gradient fused with the preceding ReLU's. Pointers in bytes.
+// Max pooling and its gradient, NHWC. Pointers in bytes.
 
-/** out[b, i, j, ch] = max of a's 2×2 window. */
+/** 2×2 max pooling, stride 2, "valid", c a multiple of 4: out[b, i, j, ch] = max of a's 2×2 window. */
 export function maxPool(a: usize, batch: i32, h: i32, w: i32, c: i32, out: usize): void {
   const pixel = <usize>c * 4;
   const row = <usize>w * pixel;
@@ -23,39 +22,59 @@ export function maxPool(a: usize, batch: i32, h: i32, w: i32, c: i32, out: usize
 }
 
 /**
- * dA[the window position holding the maximum (the first one in row-major order, as TF.js and PyTorch),
- * if that maximum is > 0] = dOut: the pooling's gradient and the ReLU's before it in one pass. `out` is
- * maxPool's output. Writes every position of every window; rows or columns outside all windows (odd h
- * or w) are left as they are, so the caller zeroes dA beforehand.
+ * Max pooling's gradient for any window (fh × fw), stride and padding, NHWC: each output's gradient
+ * dy[b, oh, ow, ch] goes to the position of its window that holds the maximum (the first one in row-major
+ * order, as TF.js and PyTorch), found by comparing with the pooling's output `y`. With `relu` set, only
+ * where that maximum is > 0: the gradient of a ReLU before the pooling in the same pass. Windows that
+ * overlap (stride < window) add up, others are stored, so where every input position is in some window
+ * and windows do not overlap (2×2, stride 2, even sizes) dx need not be zeroed beforehand. Four channels
+ * at a time where c is a multiple of 4.
  */
-export function maxPoolBack(a: usize, batch: i32, h: i32, w: i32, c: i32, out: usize, dOut: usize, dA: usize): void {
+export function maxPoolGrad(x: usize, batch: i32, h: i32, w: i32, c: i32, y: usize, dy: usize, dx: usize, outH: i32, outW: i32, fh: i32, fw: i32, strideH: i32, strideW: i32, padTop: i32, padLeft: i32, relu: bool): void {
+  const overlap = strideH < fh || strideW < fw;
   const pixel = <usize>c * 4;
   const row = <usize>w * pixel;
+  const step: usize = c % 4 == 0 ? 16 : 4;
   const zero = f32x4.splat(0);
   let po: usize = 0;
   for (let b = 0; b < batch; b++) {
-    for (let ph = 0; ph < h >> 1; ph++) {
-      const top = <usize>(b * h + 2 * ph) * row;
-      for (let pw = 0; pw < w >> 1; pw++) {
-        const p0 = top + <usize>(2 * pw) * pixel;
-        for (let q: usize = 0; q < pixel; q += 16) {
-          const max = v128.load(out + po + q);
-          const g = v128.and(v128.load(dOut + po + q), f32x4.gt(max, zero));
-          let at = p0 + q;
-          let first = f32x4.eq(v128.load(a + at), max);
-          v128.store(dA + at, v128.and(g, first));
-          let taken = first;
-          at += pixel;
-          first = v128.andnot(f32x4.eq(v128.load(a + at), max), taken);
-          v128.store(dA + at, v128.and(g, first));
-          taken = v128.or(taken, first);
-          at += row - pixel;
-          first = v128.andnot(f32x4.eq(v128.load(a + at), max), taken);
-          v128.store(dA + at, v128.and(g, first));
-          taken = v128.or(taken, first);
-          at += pixel;
-          first = v128.andnot(f32x4.eq(v128.load(a + at), max), taken);
-          v128.store(dA + at, v128.and(g, first));
+    for (let oh = 0; oh < outH; oh++) {
+      const h0 = max(oh * strideH - padTop, 0);
+      const h1 = min(oh * strideH - padTop + fh, h);
+      for (let ow = 0; ow < outW; ow++) {
+        const w0 = max(ow * strideW - padLeft, 0);
+        const w1 = min(ow * strideW - padLeft + fw, w);
+        const first = <usize>(b * h + h0) * row + <usize>w0 * pixel;
+        for (let q: usize = 0; q < pixel; q += step) {
+          let taken = zero;
+          let g: v128, top: v128;
+          if (step == 16) {
+            top = v128.load(y + po + q);
+            g = v128.load(dy + po + q);
+          } else {
+            top = f32x4.splat(load<f32>(y + po + q));
+            g = f32x4.splat(load<f32>(dy + po + q));
+          }
+          if (relu) g = v128.and(g, f32x4.gt(top, zero));
+          let rowAt = first + q;
+          for (let ih = h0; ih < h1; ih++) {
+            let at = rowAt;
+            for (let iw = w0; iw < w1; iw++) {
+              const value = step == 16 ? v128.load(x + at) : f32x4.splat(load<f32>(x + at));
+              const hit = v128.andnot(f32x4.eq(value, top), taken);
+              taken = v128.or(taken, hit);
+              let share = v128.and(g, hit);
+              if (step == 16) {
+                if (overlap) share = f32x4.add(share, v128.load(dx + at));
+                v128.store(dx + at, share);
+              } else {
+                const lane = f32x4.extract_lane(share, 0);
+                store<f32>(dx + at, overlap ? lane + load<f32>(dx + at) : lane);
+              }
+              at += pixel;
+            }
+            rowAt += row;
+          }
         }
         po += pixel;
       }

@@ -115,7 +115,7 @@ describe('WASM SIMD kernels', () => {
     });
   }
 
-  it('maxPool and maxPoolBack (odd sizes, ties at zero, the first maximum takes the gradient)', () => {
+  it('maxPool and maxPoolGrad fused with the ReLU\'s (odd sizes, ties at zero, the first maximum takes the gradient)', () => {
     const [h, w, c] = [5, 7, 8];
     const [ho, wo] = [2, 3];
     fill(A, 2 * h * w * c);
@@ -124,7 +124,7 @@ describe('WASM SIMD kernels', () => {
     k.maxPool(A, 2, h, w, c, B);
     fill(C, 2 * ho * wo * c);
     heap.fill(0, BIAS >> 2, (BIAS >> 2) + 2 * h * w * c);
-    k.maxPoolBack(A, 2, h, w, c, B, C, BIAS);
+    k.maxPoolGrad(A, 2, h, w, c, B, C, BIAS, ho, wo, 2, 2, 2, 2, 0, 0, true);
     const expected = new Float32Array(2 * h * w * c);
     for (let b = 0; b < 2; b++) {
       for (let i = 0; i < ho; i++) {
