@@ -42,7 +42,12 @@ function patches(x: usize, batch: i32, h: i32, w: i32, c: i32, ks: i32, ho: i32,
 function copyRun(src: usize, dst: usize, bytes: usize): void {
   let q: usize = 0;
   for (; q + 16 <= bytes; q += 16) v128.store(dst + q, v128.load(src + q));
-  for (; q < bytes; q += 4) store<f32>(dst + q, load<f32>(src + q));
+  // The rest (up to three floats: a one-channel image's kernel row) in at most two moves.
+  if (q + 8 <= bytes) {
+    store<u64>(dst + q, load<u64>(src + q));
+    q += 8;
+  }
+  if (q < bytes) store<f32>(dst + q, load<f32>(src + q));
 }
 
 function addRun(src: usize, dst: usize, bytes: usize): void {

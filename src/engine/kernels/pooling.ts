@@ -31,6 +31,10 @@ export function maxPool(a: usize, batch: i32, h: i32, w: i32, c: i32, out: usize
  * at a time where c is a multiple of 4.
  */
 export function maxPoolGrad(x: usize, batch: i32, h: i32, w: i32, c: i32, y: usize, dy: usize, dx: usize, outH: i32, outW: i32, fh: i32, fw: i32, strideH: i32, strideW: i32, padTop: i32, padLeft: i32, relu: bool): void {
+  if (fh == 2 && fw == 2 && strideH == 2 && strideW == 2 && padTop == 0 && padLeft == 0 && c % 4 == 0 && 2 * outH <= h && 2 * outW <= w) {
+    maxPoolGrad2x2(x, batch, h, w, c, y, dy, dx, outH, outW, relu);
+    return;
+  }
   const overlap = strideH < fh || strideW < fw;
   const pixel = <usize>c * 4;
   const row = <usize>w * pixel;
@@ -75,6 +79,43 @@ export function maxPoolGrad(x: usize, batch: i32, h: i32, w: i32, c: i32, y: usi
             }
             rowAt += row;
           }
+        }
+        po += pixel;
+      }
+    }
+  }
+}
+
+/** maxPoolGrad's common case, unrolled: 2×2 windows, stride 2, no padding, c a multiple of 4. */
+function maxPoolGrad2x2(x: usize, batch: i32, h: i32, w: i32, c: i32, y: usize, dy: usize, dx: usize, outH: i32, outW: i32, relu: bool): void {
+  const pixel = <usize>c * 4;
+  const row = <usize>w * pixel;
+  const zero = f32x4.splat(0);
+  let po: usize = 0;
+  for (let b = 0; b < batch; b++) {
+    for (let oh = 0; oh < outH; oh++) {
+      const top = <usize>(b * h + 2 * oh) * row;
+      for (let ow = 0; ow < outW; ow++) {
+        const p0 = top + <usize>(2 * ow) * pixel;
+        for (let q: usize = 0; q < pixel; q += 16) {
+          const max = v128.load(y + po + q);
+          let g = v128.load(dy + po + q);
+          if (relu) g = v128.and(g, f32x4.gt(max, zero));
+          let at = p0 + q;
+          let hit = f32x4.eq(v128.load(x + at), max);
+          v128.store(dx + at, v128.and(g, hit));
+          let taken = hit;
+          at += pixel;
+          hit = v128.andnot(f32x4.eq(v128.load(x + at), max), taken);
+          v128.store(dx + at, v128.and(g, hit));
+          taken = v128.or(taken, hit);
+          at += row - pixel;
+          hit = v128.andnot(f32x4.eq(v128.load(x + at), max), taken);
+          v128.store(dx + at, v128.and(g, hit));
+          taken = v128.or(taken, hit);
+          at += pixel;
+          hit = v128.andnot(f32x4.eq(v128.load(x + at), max), taken);
+          v128.store(dx + at, v128.and(g, hit));
         }
         po += pixel;
       }
