@@ -52,7 +52,8 @@ async function compileKernels() {
   if (stale.length === 0) return;
   const { default: asc } = await import('assemblyscript/asc');
   for (const { outFile, features } of stale) {
-    const args = ['src/engine/kernels/index.ts', '--outFile', outFile, '--enable', features, '-O3', '--runtime', 'stub', '--importMemory', '--noAssert', '--use', 'abort='];
+    // --debug adds only a name section (the code is the same), so that profiles show the kernels by name.
+    const args = ['src/engine/kernels/index.ts', '--outFile', outFile, '--enable', features, '-O3', '--debug', '--runtime', 'stub', '--importMemory', '--noAssert', '--use', 'abort='];
     const { error, stderr } = await asc.main(args, { baseDir: root });
     if (error) throw new Error(`AssemblyScript failed on src/engine/kernels:\n${stderr.toString()}`);
   }

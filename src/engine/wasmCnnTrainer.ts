@@ -185,7 +185,8 @@ export class WasmCnnTrainer implements Trainer {
     k.gemm(this.pool2, 4, this.flat * 4, this.dLogits, this.unitsP * 4, this.W[4].grad, this.unitsP * 4, this.flat, this.unitsP, batch, 0, false, false);
     k.colSum(this.dLogits, this.unitsP * 4, batch, this.unitsP, this.W[5].grad);
     k.gemm(this.dLogits, this.unitsP * 4, 4, this.w3T, this.flat * 4, this.dPool2, this.flat * 4, roundUp(batch, GEMM_ROWS), this.flat, this.units, 0, false, false);
-    // conv2: through pool2 and ReLU (which writes all of dA2: its height and width are even), then the filter gradient and the patches' gradient, added back.
+    // conv2: through pool2 and ReLU (writing all of dA2, whose height and width are even), then the filter
+    // gradient and the patches' gradient, added back.
     const m2 = batch * this.h2 * this.w2;
     k.maxPoolGrad(this.a2, batch, this.h2, this.w2, C2, this.pool2, this.dPool2, this.dA2, this.h2 >> 1, this.w2 >> 1, 2, 2, 2, 2, 0, 0, true);
     this.filterGradient(this.cols2, this.k2, this.k2, this.dA2, C2, m2, this.W[2].grad);
