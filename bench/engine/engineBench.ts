@@ -14,6 +14,7 @@ import { DEFAULT_RANGE_TEST_CONFIG, DatasetSummary, RangeTestConfig } from '../.
 import { InMemoryDataset } from '../../src/data/dataset';
 import { SeededRandom } from '../../src/data/random';
 import { prepareTrainer } from '../../src/engine/prepareTrainer';
+import { fusedMultiplyAdd } from '../../src/engine/simdKernels';
 
 type Workload = 'W1' | 'W2';
 
@@ -110,7 +111,7 @@ async function engineChild(dir: string): Promise<void> {
   }
   const seconds = (performance.now() - started) / 1000;
   const cpuMsPerStep = process.cpuUsage(cpu).user / 1000 / meta.steps;
-  const result: Measurement = { stepsPerSecond: meta.steps / seconds, cpuMsPerStep, peakRssMB: process.resourceUsage().maxRSS / 1024, backend: trainer.backend, threads: 1 };
+  const result: Measurement = { stepsPerSecond: meta.steps / seconds, cpuMsPerStep, peakRssMB: process.resourceUsage().maxRSS / 1024, backend: trainer.backend === 'wasm' && fusedMultiplyAdd() ? 'wasm, relaxed-SIMD FMA' : trainer.backend, threads: 1 };
   process.stdout.write(JSON.stringify(result) + '\n');
 }
 

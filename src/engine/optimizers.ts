@@ -94,7 +94,6 @@ export class FlatOptimizer {
  * weights back to the variables.
  */
 export class TensorOptimizer {
-  private readonly k: SimdKernels;
   private readonly heap: Float32Array;
   private readonly flat: FlatOptimizer;
   /** Float index of each variable's weights in the kernels' memory; its gradient is `gradOffset` later. */
@@ -113,9 +112,9 @@ export class TensorOptimizer {
     const weights = arena.take(count);
     const grads = arena.take(count);
     const slots = FlatOptimizer.takeSlots(arena, settings, count);
-    this.k = instantiateKernels(arena.bytes);
-    this.heap = new Float32Array(this.k.memory.buffer);
-    this.flat = new FlatOptimizer(this.k, settings, weights, grads, count, slots);
+    const k = instantiateKernels(arena.bytes);
+    this.heap = new Float32Array(k.memory.buffer);
+    this.flat = new FlatOptimizer(k, settings, weights, grads, count, slots);
     let offset = weights >> 2;
     this.at = params.map((w) => {
       const at = offset;

@@ -64,12 +64,13 @@ let compiled: { module: object; fusedMultiplyAdd: boolean } | null | undefined;
 /** The compiled kernels (the relaxed-SIMD build where this runtime validates it), or null without SIMD. */
 function kernelModule(): { module: object; fusedMultiplyAdd: boolean } | null {
   if (compiled === undefined) {
-    compiled = null;
     const plain = new Uint8Array(readFileSync(findBinary('engineKernels.wasm')));
     if (wasm?.validate(plain)) {
       const relaxed = new Uint8Array(readFileSync(findBinary('engineKernels-relaxed.wasm')));
       const fusedMultiplyAdd = wasm.validate(relaxed);
       compiled = { module: new wasm.Module(fusedMultiplyAdd ? relaxed : plain), fusedMultiplyAdd };
+    } else {
+      compiled = null;
     }
   }
   return compiled;

@@ -11,7 +11,7 @@ describe('WASM SIMD kernels', () => {
   };
   const [A, B, C, BIAS] = [4096, 65536, 131072, 196608];
 
-  it('assemble and validate on this runtime', () => assert.ok(simdAvailable()));
+  it('load and validate on this runtime', () => assert.ok(simdAvailable()));
 
   for (const [m, n, kk, transposed, relu] of [
     [4, 8, 1, false, false],
