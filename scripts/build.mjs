@@ -1,6 +1,6 @@
 // Bundles the extension, the worker, the CLI (Node, CommonJS) and the webview (browser) with esbuild.
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -38,7 +38,29 @@ function copyWasmBinaries() {
   }
 }
 
+// The engine's kernels: AssemblyScript (src/engine/kernels/) compiled to WebAssembly SIMD, once without and
+// once with relaxed SIMD (fused multiply-add), which the engine picks where the runtime validates it.
+async function compileKernels() {
+  const sourceDir = join(root, 'src', 'engine', 'kernels');
+  const sources = readdirSync(sourceDir).filter((f) => f.endsWith('.ts')).map((f) => join(sourceDir, f));
+  const variants = [
+    { outFile: 'dist/engineKernels.wasm', features: 'simd' },
+    { outFile: 'dist/engineKernels-relaxed.wasm', features: 'simd,relaxed-simd' },
+  ];
+  const newestSource = Math.max(...[...sources, fileURLToPath(import.meta.url)].map((f) => statSync(f).mtimeMs));
+  const stale = variants.filter((v) => !existsSync(join(root, v.outFile)) || statSync(join(root, v.outFile)).mtimeMs < newestSource);
+  if (stale.length === 0) return;
+  const { default: asc } = await import('assemblyscript/asc');
+  for (const { outFile, features } of stale) {
+    // --debug adds only a name section (the code is the same), so that profiles show the kernels by name.
+    const args = ['src/engine/kernels/index.ts', '--outFile', outFile, '--enable', features, '-O3', '--debug', '--runtime', 'stub', '--importMemory', '--noAssert', '--use', 'abort='];
+    const { error, stderr } = await asc.main(args, { baseDir: root });
+    if (error) throw new Error(`AssemblyScript failed on src/engine/kernels:\n${stderr.toString()}`);
+  }
+}
+
 copyWasmBinaries();
+await compileKernels();
 // `clr range-test --report` inlines chart.js into its HTML file; the bundle reads it from beside itself.
 cpSync(join(dirname(require.resolve('chart.js')), 'chart.umd.min.js'), join(root, 'dist', 'chart.umd.min.js'));
 if (watch) {

@@ -2,7 +2,9 @@
 // the engine (with the backend `auto` picks) against PyTorch + OpenBLAS on the same data, architecture,
 // batch, steps, optimizer and LR sweep, one thread each, each measurement a fresh process, interleaved.
 // Reports median steps/s and user CPU time per step, the ratios to PyTorch, and peak RSS as a markdown table.
-// `--coretype-unset` adds PyTorch with OpenBLAS's own (mis)detection of the CPU.
+// `--coretype-unset` adds PyTorch with OpenBLAS's own (mis)detection of the CPU. `--baseline DIR` adds the
+// engine of another build (DIR: that checkout's compiled out/, e.g. a copy made before a change), so that a
+// before/after comparison is measured side by side in one run.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -12,6 +14,7 @@ import { DEFAULT_RANGE_TEST_CONFIG, DatasetSummary, RangeTestConfig } from '../.
 import { InMemoryDataset } from '../../src/data/dataset';
 import { SeededRandom } from '../../src/data/random';
 import { prepareTrainer } from '../../src/engine/prepareTrainer';
+import { fusedMultiplyAdd } from '../../src/engine/simdKernels';
 
 type Workload = 'W1' | 'W2';
 
@@ -108,7 +111,7 @@ async function engineChild(dir: string): Promise<void> {
   }
   const seconds = (performance.now() - started) / 1000;
   const cpuMsPerStep = process.cpuUsage(cpu).user / 1000 / meta.steps;
-  const result: Measurement = { stepsPerSecond: meta.steps / seconds, cpuMsPerStep, peakRssMB: process.resourceUsage().maxRSS / 1024, backend: trainer.backend, threads: 1 };
+  const result: Measurement = { stepsPerSecond: meta.steps / seconds, cpuMsPerStep, peakRssMB: process.resourceUsage().maxRSS / 1024, backend: trainer.backend === 'wasm' && fusedMultiplyAdd() ? 'wasm, relaxed-SIMD FMA' : trainer.backend, threads: 1 };
   process.stdout.write(JSON.stringify(result) + '\n');
 }
 
@@ -137,8 +140,10 @@ async function driver(argv: string[]): Promise<void> {
   // One thread everywhere: OpenBLAS's pthread build otherwise starts a thread per core on its own.
   const oneThread = { OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' };
   const torch = (coretype: string) => (workload: Workload, dir: string) => runChild(python, [torchScript, workload, dir, '1'], { ...oneThread, OPENBLAS_CORETYPE: coretype });
+  const baseline = flag('baseline', '');
   const runners = [
     { name: 'engine (auto backend)', run: (_: Workload, dir: string) => runChild(process.execPath, [__filename, '--child', dir]) },
+    ...(baseline ? [{ name: `engine, baseline build (${baseline})`, run: (_: Workload, dir: string) => runChild(process.execPath, [join(baseline, 'bench', 'engine', 'engineBench.js'), '--child', dir]) }] : []),
     { name: 'PyTorch + OpenBLAS, 1 thread, OPENBLAS_CORETYPE=SkylakeX', run: torch('SkylakeX') },
     ...(argv.includes('--coretype-unset') ? [{ name: 'PyTorch + OpenBLAS, 1 thread (OPENBLAS_CORETYPE unset)', run: torch('') }] : []),
   ];
@@ -173,7 +178,7 @@ async function driver(argv: string[]): Promise<void> {
       };
     });
   }
-  const torchNames = runners.slice(1).map((r) => r.name);
+  const torchNames = runners.filter((r) => r.name.startsWith('PyTorch')).map((r) => r.name);
   const best = (w: string, pick: (c: Cell) => number) => Math.max(...torchNames.map((n) => pick(table[n][w])));
   const bestCpu = (w: string) => Math.min(...torchNames.map((n) => table[n][w].cpu));
   const lines = [

@@ -5,9 +5,9 @@
 // Widths are padded to the kernels' tile with zero weights that stay zero (their gradients are zero), so
 // the results are the unpadded network's. Same model, same initial weights, same update rules as
 // LayersTrainer (checked step for step by a unit test).
-import { Arena, FlatOptimizer, lossOfLogits, roundUp } from './flatTraining';
+import { Arena, lossOfLogits, roundUp } from './flatTraining';
 import { LossSpec } from './losses';
-import { OptimizerSettings } from './optimizers';
+import { FlatOptimizer, OptimizerSettings } from './optimizers';
 import { GEMM_COLUMNS, GEMM_ROWS, instantiateKernels, SimdKernels } from './simdKernels';
 import { Trainer } from './trainer';
 
@@ -121,7 +121,7 @@ export class WasmMlpTrainer implements Trainer {
     let input = this.input;
     const last = this.layers.length - 1;
     this.layers.forEach((layer, l) => {
-      this.k.gemm(input, layer.inStride * 4, 4, layer.w, layer.outStride * 4, layer.out, layer.outStride * 4, m, layer.outStride, layer.inputs, layer.b, l < last ? 1 : 0, 0);
+      this.k.gemm(input, layer.inStride * 4, 4, layer.w, layer.outStride * 4, layer.out, layer.outStride * 4, m, layer.outStride, layer.inputs, layer.b, l < last, false);
       input = layer.out;
     });
     return this.layers[last];
@@ -143,12 +143,12 @@ export class WasmMlpTrainer implements Trainer {
       const input = l === 0 ? this.input : this.layers[l - 1].out;
       // dW = inputᵀ · grad (the input read transposed), db = Σ_rows grad. Rows past `rows` (the tile's
       // padding) hold stale values and are never summed.
-      this.k.gemm(input, 4, layer.inStride * 4, layer.grad, layer.outStride * 4, layer.dw, layer.outStride * 4, layer.inStride, layer.outStride, rows, 0, 0, 0);
+      this.k.gemm(input, 4, layer.inStride * 4, layer.grad, layer.outStride * 4, layer.dw, layer.outStride * 4, layer.inStride, layer.outStride, rows, 0, false, false);
       this.k.colSum(layer.grad, layer.outStride * 4, rows, layer.outStride, layer.db);
       if (l > 0) {
         // d(input) = grad · Wᵀ, then through the previous layer's ReLU.
         const below = this.layers[l - 1];
-        this.k.gemm(layer.grad, layer.outStride * 4, 4, layer.wT, layer.inStride * 4, below.grad, below.outStride * 4, m, layer.inStride, layer.outputs, 0, 0, 0);
+        this.k.gemm(layer.grad, layer.outStride * 4, 4, layer.wT, layer.inStride * 4, below.grad, below.outStride * 4, m, layer.inStride, layer.outputs, 0, false, false);
         this.k.reluMask(below.out, below.grad, m * below.outStride);
       }
     }

@@ -2,10 +2,12 @@
 // on the W2 benchmark's shapes: Conv2DBackpropInput 30 ms, MaxPoolGrad 15 ms per call at batch 64):
 // - the input gradient of a stride-1 convolution is a convolution of the output gradient, padded by
 //   kernel−1−pad, with the filter rotated by 180° and its in/out channels swapped; that runs on XNNPACK;
-// - the max-pool gradient routes each output gradient to the first maximum of its window, one pass in JS
-//   over WASM memory.
+// - the max-pool gradient routes each output gradient to the first maximum of its window: the engine's own
+//   kernel (kernels/pooling.ts, which the fused CNN trainer runs too) on a copy of the tensors.
 // Other cases (strides > 1 for the input gradient, NCHW) keep the stock kernels.
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { Arena } from './flatTraining';
+import { instantiateKernels, SimdKernels } from './simdKernels';
 import type { Tf } from './tf';
 
 interface WasmBackendLike {
@@ -53,90 +55,42 @@ function replaceConvInputGradient(tf: Tf): void {
   REPLACED.add('Conv2DBackpropInput');
 }
 
+let poolKernels: { k: SimdKernels; bytes: number } | undefined;
+
+/** A kernel instance with at least `bytes` bytes of memory, kept between calls. */
+function kernelsWithMemory(bytes: number): SimdKernels {
+  if (!poolKernels || poolKernels.bytes < bytes) poolKernels = { k: instantiateKernels(bytes), bytes };
+  return poolKernels.k;
+}
+
 function replaceMaxPoolGrad(tf: Tf): void {
   if (REPLACED.has('MaxPoolGrad')) return;
   const stock = tf.getKernel('MaxPoolGrad', 'wasm');
   if (!stock) return;
   const kernelFunc: KernelFunc = (args) => {
     const { inputs, backend, attrs } = args;
-    const { dy, input } = inputs as { dy: TensorInfo; input: TensorInfo };
+    const { dy, input, output } = inputs as { dy: TensorInfo; input: TensorInfo; output: TensorInfo };
     const a = attrs as unknown as { filterSize: number | [number, number]; strides: number | [number, number]; pad: never; dimRoundingMode?: 'floor' | 'round' | 'ceil' };
     const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
     const b = backend as unknown as WasmBackendLike;
-    const out = b.makeOutput(input.shape, 'float32');
+    const result = b.makeOutput(input.shape, 'float32');
     const heap = b.wasm.HEAPF32;
-    const xAt = b.dataIdMap.get(input.dataId).memoryOffset >> 2;
-    const dyAt = b.dataIdMap.get(dy.dataId).memoryOffset >> 2;
-    const dxAt = b.dataIdMap.get(out.dataId).memoryOffset >> 2;
+    const of = (t: TensorInfo) => b.dataIdMap.get(t.dataId).memoryOffset >> 2;
     const [n, h, w, c] = input.shape;
-    heap.fill(0, dxAt, dxAt + n * h * w * c);
-    const { outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth } = info;
-    const top = info.padInfo.top;
-    const left = info.padInfo.left;
-    const rowStride = w * c;
-    const inside = (outHeight - 1) * strideHeight - top + filterHeight <= h && (outWidth - 1) * strideWidth - left + filterWidth <= w;
-    if (filterHeight === 2 && filterWidth === 2 && top === 0 && left === 0 && inside) {
-      // The common 2×2 window, unrolled: about 3× faster than the general loop below.
-      for (let b0 = 0; b0 < n; b0++) {
-        const image = xAt + b0 * h * rowStride;
-        for (let oh = 0; oh < outHeight; oh++) {
-          for (let ow = 0; ow < outWidth; ow++) {
-            const g = dyAt + ((b0 * outHeight + oh) * outWidth + ow) * c;
-            const p0 = image + oh * strideHeight * rowStride + ow * strideWidth * c;
-            for (let ch = 0; ch < c; ch++) {
-              let at = p0 + ch;
-              let best = heap[at];
-              let q = at + c;
-              let v = heap[q];
-              if (v > best) {
-                best = v;
-                at = q;
-              }
-              q = p0 + rowStride + ch;
-              v = heap[q];
-              if (v > best) {
-                best = v;
-                at = q;
-              }
-              q += c;
-              if (heap[q] > best) at = q;
-              heap[dxAt - xAt + at] += heap[g + ch];
-            }
-          }
-        }
-      }
-      return out;
-    }
-    for (let b0 = 0; b0 < n; b0++) {
-      const image = b0 * h * rowStride;
-      for (let oh = 0; oh < outHeight; oh++) {
-        const h0 = Math.max(0, oh * strideHeight - top);
-        const h1 = Math.min(h, oh * strideHeight - top + filterHeight);
-        for (let ow = 0; ow < outWidth; ow++) {
-          const w0 = Math.max(0, ow * strideWidth - left);
-          const w1 = Math.min(w, ow * strideWidth - left + filterWidth);
-          const g = dyAt + ((b0 * outHeight + oh) * outWidth + ow) * c;
-          const first = image + h0 * rowStride + w0 * c;
-          for (let ch = 0; ch < c; ch++) {
-            // Strictly greater: the first maximum in row-major window order wins, as in TF.js and PyTorch.
-            let bestAt = first + ch;
-            let bestValue = heap[xAt + bestAt];
-            for (let ih = h0; ih < h1; ih++) {
-              for (let iw = ih === h0 ? w0 + 1 : w0; iw < w1; iw++) {
-                const at = image + ih * rowStride + iw * c + ch;
-                const v = heap[xAt + at];
-                if (v > bestValue) {
-                  bestValue = v;
-                  bestAt = at;
-                }
-              }
-            }
-            if (h1 > h0 && w1 > w0) heap[dxAt + bestAt] += heap[g + ch];
-          }
-        }
-      }
-    }
-    return out;
+    const [inputFloats, outputFloats] = [n * h * w * c, n * info.outHeight * info.outWidth * c];
+    // The engine's kernel (shared with the fused CNN trainer) runs on its own memory: copy in, run, copy out.
+    const arena = new Arena();
+    const [x, y, dY, dX] = [inputFloats, outputFloats, outputFloats, inputFloats].map((floats) => arena.take(floats));
+    const k = kernelsWithMemory(arena.bytes);
+    const mine = new Float32Array(k.memory.buffer);
+    mine.set(heap.subarray(of(input), of(input) + inputFloats), x >> 2);
+    mine.set(heap.subarray(of(output), of(output) + outputFloats), y >> 2);
+    mine.set(heap.subarray(of(dy), of(dy) + outputFloats), dY >> 2);
+    mine.fill(0, dX >> 2, (dX >> 2) + inputFloats);
+    const { outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth, padInfo } = info;
+    k.maxPoolGrad(x, n, h, w, c, y, dY, dX, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth, padInfo.top, padInfo.left, false);
+    b.wasm.HEAPF32.set(mine.subarray(dX >> 2, (dX >> 2) + inputFloats), of(result));
+    return result;
   };
   tf.unregisterKernel('MaxPoolGrad', 'wasm');
   tf.registerKernel({ kernelName: 'MaxPoolGrad', backendName: 'wasm', kernelFunc, setupFunc: stock.setupFunc, disposeFunc: stock.disposeFunc });

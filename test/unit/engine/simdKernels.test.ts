@@ -11,7 +11,7 @@ describe('WASM SIMD kernels', () => {
   };
   const [A, B, C, BIAS] = [4096, 65536, 131072, 196608];
 
-  it('assemble and validate on this runtime', () => assert.ok(simdAvailable()));
+  it('load and validate on this runtime', () => assert.ok(simdAvailable()));
 
   for (const [m, n, kk, transposed, relu] of [
     [4, 8, 1, false, false],
@@ -23,7 +23,7 @@ describe('WASM SIMD kernels', () => {
       fill(B, kk * n);
       fill(BIAS, n);
       const [aRow, aCol] = transposed ? [4, m * 4] : [kk * 4, 4];
-      k.gemm(A, aRow, aCol, B, n * 4, C, n * 4, m, n, kk, relu ? BIAS : 0, relu ? 1 : 0, 0);
+      k.gemm(A, aRow, aCol, B, n * 4, C, n * 4, m, n, kk, relu ? BIAS : 0, relu, false);
       for (let i = 0; i < m; i++) {
         for (let j = 0; j < n; j++) {
           let s = relu ? heap[(BIAS >> 2) + j] : 0;
@@ -36,12 +36,14 @@ describe('WASM SIMD kernels', () => {
   }
 
   it('colSum, reluMask, transpose', () => {
-    fill(A, 5 * 12);
-    k.colSum(A, 12 * 4, 5, 8, C);
-    for (let j = 0; j < 8; j++) {
-      let s = 0;
-      for (let r = 0; r < 5; r++) s += heap[(A >> 2) + r * 12 + j];
-      assert.ok(Math.abs(s - heap[(C >> 2) + j]) < 1e-6);
+    for (const n of [8, 24]) {
+      fill(A, 5 * (n + 4));
+      k.colSum(A, (n + 4) * 4, 5, n, C);
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let r = 0; r < 5; r++) s += heap[(A >> 2) + r * (n + 4) + j];
+        assert.ok(Math.abs(s - heap[(C >> 2) + j]) < 1e-6, `column ${j} of ${n}`);
+      }
     }
     fill(B, 8);
     const act = heap.slice(A >> 2, (A >> 2) + 8);
@@ -74,7 +76,7 @@ describe('WASM SIMD kernels', () => {
     fill(B, 3 * 8);
     fill(C, 4 * 8);
     const before = heap.slice(C >> 2, (C >> 2) + 32);
-    k.gemm(A, 12, 4, B, 32, C, 32, 4, 8, 3, 0, 0, 1);
+    k.gemm(A, 12, 4, B, 32, C, 32, 4, 8, 3, 0, false, true);
     for (let i = 0; i < 4; i++) {
       for (let j = 0; j < 8; j++) {
         let s = before[i * 8 + j];
@@ -84,13 +86,13 @@ describe('WASM SIMD kernels', () => {
     }
   });
 
-  for (const c of [1, 3, 8]) {
-    it(`im2col and col2im (3×3 patches of 2 images 5×6×${c})`, () => {
+  for (const [c, trimmed] of [[1, false], [2, false], [3, true], [8, false]] as const) {
+    it(`im2col and col2im (3×3 patches of 2 images 5×6×${c}${trimmed ? ', the first 2×4 outputs only' : ''})`, () => {
       const [h, w, kp] = [5, 6, 9 * c + 2];
-      const [ho, wo] = [h - 2, w - 2];
+      const [ho, wo] = trimmed ? [2, 4] : [h - 2, w - 2];
       fill(A, 2 * h * w * c);
       heap.fill(0, C >> 2, (C >> 2) + 2 * ho * wo * kp);
-      k.im2col(A, 2, h, w, c, 3, C, kp);
+      k.im2col(A, 2, h, w, c, 3, ho, wo, C, kp);
       const x = (b: number, i: number, j: number, ch: number) => (A >> 2) + ((b * h + i) * w + j) * c + ch;
       for (let b = 0; b < 2; b++) {
         for (let i = 0; i < ho; i++) {
@@ -106,14 +108,14 @@ describe('WASM SIMD kernels', () => {
       let left = 0;
       for (let i = 0; i < 2 * ho * wo * kp; i++) left += heap[(C >> 2) + i] * heap[(B >> 2) + i];
       heap.fill(0, BIAS >> 2, (BIAS >> 2) + 2 * h * w * c);
-      k.col2im(BIAS, 2, h, w, c, 3, B, kp);
+      k.col2im(BIAS, 2, h, w, c, 3, ho, wo, B, kp);
       let right = 0;
       for (let i = 0; i < 2 * h * w * c; i++) right += heap[(A >> 2) + i] * heap[(BIAS >> 2) + i];
       assert.ok(Math.abs(left - right) < 1e-4 * Math.max(1, Math.abs(left)), `${left} vs ${right}`);
     });
   }
 
-  it('maxPool and maxPoolBack (odd sizes, ties at zero, the first maximum takes the gradient)', () => {
+  it('maxPool and maxPoolGrad fused with the ReLU\'s (odd sizes, ties at zero, the first maximum takes the gradient)', () => {
     const [h, w, c] = [5, 7, 8];
     const [ho, wo] = [2, 3];
     fill(A, 2 * h * w * c);
@@ -122,7 +124,7 @@ describe('WASM SIMD kernels', () => {
     k.maxPool(A, 2, h, w, c, B);
     fill(C, 2 * ho * wo * c);
     heap.fill(0, BIAS >> 2, (BIAS >> 2) + 2 * h * w * c);
-    k.maxPoolBack(A, 2, h, w, c, B, C, BIAS);
+    k.maxPoolGrad(A, 2, h, w, c, B, C, BIAS, ho, wo, 2, 2, 2, 2, 0, 0, true);
     const expected = new Float32Array(2 * h * w * c);
     for (let b = 0; b < 2; b++) {
       for (let i = 0; i < ho; i++) {
