@@ -121,6 +121,8 @@ class PanelController implements vscode.Disposable {
       }),
       command('cyclicalLr.openPanel', (arg) => this.openPanel(arg)),
       command('cyclicalLr.runRangeTest', (arg) => this.runRangeTestCommand(arg)),
+      // The walkthrough's first step: the bundled example, read in place (datasets are never written).
+      command('cyclicalLr.runExample', () => this.runRangeTestCommand({ dataset: context.asAbsolutePath(path.join('examples', 'sensors.csv')) })),
       command('cyclicalLr.cancelRangeTest', () => this.cancel()),
       command('cyclicalLr.openRun', (arg) => this.openRunCommand(arg)),
       command('cyclicalLr.exportRun', (arg) => this.exportRunCommand(arg)),
