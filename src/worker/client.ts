@@ -8,8 +8,10 @@ import {
   cancelMessage,
   describeInvalidMessage,
   ErrorEvent,
+  isProgressBatchMessage,
   isWorkerEvent,
   startMessage,
+  WORKER_PROTOCOL_VERSION,
   WorkerEvent,
 } from '../core/workerProtocol';
 
@@ -93,6 +95,16 @@ export function startRangeTest(config: RangeTestConfig, options: StartOptions): 
 
     child.on('message', (message: unknown) => {
       if (settled) return;
+      if (isProgressBatchMessage(message)) {
+        for (const { run, point } of message.progress) {
+          try {
+            options.onEvent?.({ v: WORKER_PROTOCOL_VERSION, type: 'progress', run, point });
+          } catch {
+            // As below: a listener's bug must not stop the supervision.
+          }
+        }
+        return;
+      }
       if (!isWorkerEvent(message)) {
         finish(() => reject(new Error(`range-test worker sent an invalid message (${describeInvalidMessage(message)})`)));
         return;

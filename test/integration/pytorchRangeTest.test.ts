@@ -50,6 +50,10 @@ describe('Run Range Test on PyTorch Model (real torch)', function () {
     const state = await panelState((s) => s.status === 'done' && s.pointsPlotted === result.lrs.length, 'the finished run');
     assert.ok(state.suggestionRows.length > 0, 'the suggestions table is filled');
     assert.equal(state.error, null);
+    // The model file is the run's source, never the form's dataset (which would then fail to parse it as CSV).
+    assert.ok(!state.datasetField.endsWith('.py'), `the dataset field holds ${state.datasetField}`);
+    assert.doesNotMatch(state.datasetInfo, /model\.py|CSV|parse/i);
+    assert.match(state.statusLine, /model\.py/);
   });
 
   it("shows a clear error when the file lacks a required name", async () => {

@@ -1,0 +1,98 @@
+import * as assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import * as vscode from 'vscode';
+import type { PanelStateReport } from '../../src/core/panelProtocol';
+import type { RangeTestResult } from '../../src/core/types';
+import { activateExtension } from './support/extension';
+import { makePanelFixtures, panelState, runState, RunStateForTests, waitFor, waitForPanel } from './support/panel';
+
+// The run state a person sees must never lag or lie: on a long test with several runs, the panel's header
+// and the status bar show the same count (both render the run controller's updates), the updates are
+// coalesced (≤ ~30 a second), "finished" shows within 1 s of the worker's last event, and Cancel within
+// 1 s of the click. Times are epoch ms from the extension host and the webview, on the same machine.
+
+const STEPS = /([\d,]+) of ([\d,]+) steps/;
+const count = (text: string | null | undefined) => Number((STEPS.exec(text ?? '')?.[1] ?? 'NaN').replace(/,/g, ''));
+
+/** Samples the panel and the run controller while `running` is pending. */
+async function sample(running: Thenable<unknown>): Promise<Array<{ panel: PanelStateReport | null; run: RunStateForTests | null }>> {
+  let settled = false;
+  void Promise.resolve(running).finally(() => (settled = true));
+  const samples: Array<{ panel: PanelStateReport | null; run: RunStateForTests | null }> = [];
+  while (!settled) {
+    samples.push({ panel: await panelState(), run: await runState() });
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return samples;
+}
+
+describe('run state (panel, status bar and worker agree)', function () {
+  this.timeout(300_000);
+  let fixtures: ReturnType<typeof makePanelFixtures>;
+
+  before(async () => {
+    await activateExtension();
+    fixtures = makePanelFixtures();
+    await vscode.commands.executeCommand('cyclicalLr.openPanel');
+  });
+
+  after(() => rmSync(fixtures.dir, { recursive: true, force: true }));
+
+  it('shows a long 3-run test as it goes and "finished" within a second of the worker\'s last event', async () => {
+    // A flat learning-rate range never diverges: every run goes the full length.
+    const config = { iterations: 6000, runs: 3, startLr: 1e-6, endLr: 1e-5, diverge: 1e9, model: 'mlp', batchSize: 32 };
+    const started = Date.now();
+    const running = vscode.commands.executeCommand<RangeTestResult | undefined>('cyclicalLr.runRangeTest', { dataset: fixtures.csv, config });
+    const samples = await sample(running);
+    const result = await running;
+    assert.ok(result, 'the run finished');
+    const seconds = (Date.now() - started) / 1000;
+
+    const during = samples.filter((s) => s.panel?.status === 'running' && s.run?.progress.phase === 'running');
+    assert.ok(during.length >= 5, `the run was sampled while it ran (${during.length} samples in ${seconds.toFixed(1)} s)`);
+    let previous = 0;
+    for (const { panel, run } of during) {
+      assert.ok(panel && run);
+      // One count everywhere: the header and the status bar show the controller's steps over all 3 runs.
+      if (panel.stepsShown > 0) assert.match(panel.statusLine, /of 18,000 steps \(3 runs/);
+      assert.doesNotMatch(panel.statusLine, /run \d of \d/);
+      // The panel can only show an update the status bar already rendered (sampled in that order).
+      const statusBar = count(run.statusBar);
+      assert.ok(panel.stepsShown <= statusBar && statusBar <= run.progress.stepsDone, `panel ${panel.stepsShown} ≤ status bar ${statusBar} ≤ controller ${run.progress.stepsDone}`);
+      assert.ok(panel.stepsShown >= previous, `the header never goes back (${previous} → ${panel.stepsShown})`);
+      previous = panel.stepsShown;
+    }
+
+    const run = await waitFor(async () => ((await runState())?.progress.phase === 'done' ? runState() : undefined), 'the controller done');
+    assert.ok(run);
+    const done = await waitForPanel((s) => s.status === 'done' && s.runId === run.runId, 'the panel done');
+    const lastEvent = run.progress.lastEventAt ?? 0;
+    const lag = done.statusChangedAt - lastEvent;
+    console.log(`run state: 3 × 6000 steps in ${seconds.toFixed(1)} s; ${run.renders} updates (${(run.renders / seconds).toFixed(1)}/s); "finished" shown ${lag} ms after the worker's last event`);
+    assert.ok(lag >= 0 && lag < 1000, `"finished" shown ${lag} ms after the worker's last event`);
+    assert.ok(run.renders / seconds <= 31, `${run.renders} updates in ${seconds.toFixed(1)} s`);
+    assert.equal(done.stepsShown, 18_000);
+  });
+
+  it('shows Cancel within a second of the click on a long 3-run test, and the stop within a second of the worker', async () => {
+    const config = { iterations: 100_000, runs: 3, startLr: 1e-6, endLr: 1e-5, diverge: 1e9, model: 'mlp', batchSize: 32 };
+    const running = vscode.commands.executeCommand<RangeTestResult | undefined>('cyclicalLr.runRangeTest', { dataset: fixtures.csv, config });
+    // Let it run long enough for a backlog to build if updates were not coalesced.
+    await waitForPanel((s) => s.status === 'running' && s.stepsShown > 3000, 'steps streaming', 120_000);
+    await new Promise((r) => setTimeout(r, 3000));
+    const clicked = Date.now();
+    await vscode.commands.executeCommand('cyclicalLr._panelActionForTests', 'cancel');
+    const cancelling = await waitForPanel((s) => s.status === 'cancelling' || s.status === 'cancelled', 'Cancel shown', 10_000);
+    const shown = cancelling.statusChangedAt - clicked;
+    assert.equal(await running, undefined);
+    const run = await runState();
+    assert.ok(run && run.progress.phase === 'cancelled' && run.progress.endedAt);
+    const cancelled = await waitForPanel((s) => s.status === 'cancelled', 'the stop shown', 10_000);
+    const stopped = cancelled.statusChangedAt - run.progress.endedAt;
+    console.log(`run state: Cancel shown ${shown} ms after the click; the stop shown ${stopped} ms after the worker ended (${run.progress.stepsDone} steps)`);
+    assert.ok(shown < 1000, `Cancel shown ${shown} ms after the click`);
+    assert.ok(stopped < 1000, `the stop shown ${stopped} ms after the worker ended`);
+    assert.match(cancelled.statusLine, /cancelled/);
+    assert.equal(cancelled.stepsShown, run.progress.stepsDone, 'the header shows the steps the worker did');
+  });
+});
