@@ -82,6 +82,11 @@ describe('run state (panel, status bar and worker agree)', function () {
     await new Promise((r) => setTimeout(r, 3000));
     const clicked = Date.now();
     await vscode.commands.executeCommand('cyclicalLr._panelActionForTests', 'cancel');
+    const heard = await waitFor(async () => {
+      const phase = (await runState())?.progress.phase;
+      return phase === 'cancelling' || phase === 'cancelled' ? Date.now() : undefined;
+    }, 'the click to reach the run controller', 10_000);
+    console.log(`run state: the click reached the run controller within ${heard - clicked} ms`);
     const cancelling = await waitForPanel((s) => s.status === 'cancelling' || s.status === 'cancelled', 'Cancel shown', 10_000);
     const shown = cancelling.statusChangedAt - clicked;
     assert.equal(await running, undefined);

@@ -16,6 +16,12 @@ export const RENDER_INTERVAL_MS = 34;
  * every event made the header flip between "run 1" and "run 2" and flooded the panel with redraws.
  */
 export const FOLLOW_SILENCE_MS = 300;
+/**
+ * The live chart gets at most about this many points of the followed repeat: every point of a 100,000-step
+ * run would make each redraw of the webview slower than the updates arrive. When more come, every other
+ * point is dropped (the chart is resent thinned). The finished run's chart shows every point.
+ */
+export const LIVE_POINTS = 2000;
 
 export interface RunUpdate {
   progress: RunProgressView;
@@ -43,6 +49,9 @@ export class RunController {
   private readonly pointsByRun: CurvePoint[][];
   private readonly lastEventByRun: number[];
   private chartRun = -1;
+  /** Every `stride`-th step of the followed repeat goes to the live chart. */
+  private stride = 1;
+  private sent = 0;
   private pending: CurvePoint[] = [];
   private replace = false;
   private timer: unknown;
@@ -76,9 +85,9 @@ export class RunController {
     };
   }
 
-  /** Everything the chart shows now (for a webview recreated mid-run). */
+  /** Everything the live chart shows now (for a webview recreated mid-run). */
   get chartPoints(): CurvePoint[] {
-    return this.chartRun >= 0 ? this.pointsByRun[this.chartRun] : [];
+    return this.chartRun >= 0 ? this.pointsByRun[this.chartRun].filter((p) => p.step % this.stride === 0) : [];
   }
 
   get running(): boolean {
@@ -96,13 +105,27 @@ export class RunController {
     this.stepsByRun[run] = Math.min(this.iterations, Math.max(this.stepsByRun[run], event.point.step + 1));
     this.pointsByRun[run].push(event.point);
     this.lastEventByRun[run] = now;
-    if (run === this.chartRun) this.pending.push(event.point);
-    else if (this.chartRun < 0 || now - this.lastEventByRun[this.chartRun] >= FOLLOW_SILENCE_MS) {
+    if (run === this.chartRun) {
+      if (event.point.step % this.stride === 0) {
+        this.pending.push(event.point);
+        if (++this.sent > LIVE_POINTS) {
+          this.stride *= 2;
+          this.resendChart();
+        }
+      }
+    } else if (this.chartRun < 0 || now - this.lastEventByRun[this.chartRun] >= FOLLOW_SILENCE_MS) {
       this.chartRun = run;
-      this.pending = this.pointsByRun[run].slice();
-      this.replace = true;
+      this.stride = 1;
+      while (this.pointsByRun[run].length / this.stride > LIVE_POINTS) this.stride *= 2;
+      this.resendChart();
     }
     this.schedule();
+  }
+
+  private resendChart(): void {
+    this.pending = this.chartPoints;
+    this.sent = this.pending.length;
+    this.replace = true;
   }
 
   /** The user asked to cancel: shown at once; the run ends when the worker's last event says so. */

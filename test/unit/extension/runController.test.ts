@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { WorkerEvent } from '../../../src/core/workerProtocol';
 import { WORKER_PROTOCOL_VERSION } from '../../../src/core/workerProtocol';
-import { Clock, FOLLOW_SILENCE_MS, RENDER_INTERVAL_MS, RunController, RunUpdate } from '../../../src/extension/panel/runController';
+import { Clock, FOLLOW_SILENCE_MS, LIVE_POINTS, RENDER_INTERVAL_MS, RunController, RunUpdate } from '../../../src/extension/panel/runController';
 
 /** A clock the test moves by hand; timers fire when `advance` passes them. */
 class FakeClock implements Clock {
@@ -111,5 +111,22 @@ describe('run controller (the one source of truth about a run)', () => {
     controller.event(progress(0, 3));
     clock.advance(1000);
     assert.equal(updates[updates.length - 1], last);
+  });
+
+  it('thins the live chart of a very long run, so each redraw stays cheap, and keeps its ends', () => {
+    const { clock, updates, controller } = setup(1, 100_000);
+    for (let step = 0; step < 100_000; step++) {
+      controller.event(progress(0, step));
+      if (step % 100 === 0) clock.advance(1);
+    }
+    clock.advance(100);
+    // What the webview holds: everything since the last replace.
+    const lastReplace = updates.map((u) => u.replace).lastIndexOf(true);
+    const shown = updates.slice(lastReplace).flatMap((u) => u.points);
+    assert.ok(shown.length <= LIVE_POINTS + 1 && shown.length > LIVE_POINTS / 2, `${shown.length} points on the live chart`);
+    assert.equal(shown[0].step, 0);
+    assert.ok(shown[shown.length - 1].step > 99_000, 'up to the latest steps');
+    assert.deepEqual(shown.map((p) => p.step), [...shown.map((p) => p.step)].sort((a, b) => a - b), 'in order');
+    assert.equal(controller.progress.stepsDone, 100_000, 'the count is of every step');
   });
 });
