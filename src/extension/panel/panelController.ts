@@ -177,7 +177,7 @@ class PanelController implements vscode.Disposable {
     return {
       label: path.basename(config.dataset),
       config,
-      start: (onEvent) => startRangeTest(config, { workerPath, onEvent }),
+      start: (onEvent) => startRangeTest(config, { workerPath, onEvent, belowNormalPriority: true }),
     };
   }
 
