@@ -131,6 +131,8 @@ export type FromWebview =
   | { type: 'inspectDataset'; path: string; target?: string }
   | { type: 'run'; request: PanelRunRequest }
   | { type: 'cancel' }
+  /** The webview has drawn the last 'progress' update of this run (flow control: see RunController). */
+  | { type: 'progressShown'; runId: string }
   | {
       type: 'insert';
       framework: Framework;
@@ -404,6 +406,8 @@ export function parseFromWebview(message: unknown): FromWebview | null {
         isOptional(m.optimizer, (v): v is string => isOneOf(OPTIMIZERS, v))
         ? (m as FromWebview)
         : null;
+    case 'progressShown':
+      return isString(m.runId, 200) ? (m as FromWebview) : null;
     case 'openRun':
     case 'deleteRun':
       return isString(m.id, 200) ? (m as FromWebview) : null;

@@ -56,6 +56,7 @@ export class LossChart {
   private smoothed: XY[] = [];
   private pending: CurvePoint[] = [];
   private frame = 0;
+  private drawn: Array<() => void> = [];
   /** Running extremes for the y range, so a frame does not rescan 10,000 points. */
   private extremes = emptyLossExtremes();
   /** Frames drawn while streaming (read by the benchmark). */
@@ -124,6 +125,12 @@ export class LossChart {
     if (!this.frame) this.frame = requestAnimationFrame(() => this.drawPending());
   }
 
+  /** Calls `callback` once the points queued so far are drawn (at once when none are queued). */
+  afterDraw(callback: () => void): void {
+    if (this.frame) this.drawn.push(callback);
+    else callback();
+  }
+
   private drawPending(): void {
     this.frame = 0;
     const points = this.pending;
@@ -132,6 +139,7 @@ export class LossChart {
     this.fitY();
     this.chart.update('none');
     this.framesDrawn++;
+    for (const callback of this.drawn.splice(0)) callback();
   }
 
   private push(lr: number, loss: number | null, smoothed: number | null): void {
@@ -158,6 +166,7 @@ export class LossChart {
   showResult(result: RangeTestResult): void {
     if (this.frame) cancelAnimationFrame(this.frame);
     this.frame = 0;
+    for (const callback of this.drawn.splice(0)) callback();
     this.pending = [];
     this.raw.length = 0;
     this.smoothed.length = 0;

@@ -185,11 +185,10 @@ class Panel {
       this.post({ type: 'log', level: 'warn', message: `panel dropped a malformed message: ${describeDropped(data)}` });
       return;
     }
-    this.handle(message);
-    this.report();
+    void this.handle(message).then(() => this.report());
   }
 
-  private handle(message: ToWebview): void {
+  private async handle(message: ToWebview): Promise<void> {
     switch (message.type) {
       case 'init':
         if (!this.hadState) this.form.setValues(message.defaults);
@@ -226,15 +225,24 @@ class Panel {
       }
       case 'progress':
         if (message.runId !== this.current?.id || !(this.status === 'running' || this.status === 'cancelling')) return;
-        if (message.replace) this.chart.reset();
-        this.chart.append(message.points);
         this.progress = message.progress;
         if (message.progress.phase === 'running' || message.progress.phase === 'cancelling') this.setStatus(message.progress.phase);
         else this.setStatus(this.status);
+        if (message.replace) this.chart.reset();
+        this.chart.append(message.points);
+        // Flow control: the next update comes once this one is drawn, so updates never queue up here.
+        this.chart.afterDraw(() => this.post({ type: 'progressShown', runId: message.runId }));
         return;
       case 'runFinished':
       case 'showRun':
         if (message.type === 'showRun' && (this.status === 'running' || this.status === 'cancelling')) return;
+        if (message.type === 'runFinished' && message.run.id === this.current?.id) {
+          // The words first: the status line is painted before the (slower) redraw of the whole curve.
+          this.current = message.run;
+          this.form.setRunning(false);
+          this.setStatus('done');
+          await nextFrame();
+        }
         this.showFinished(message.run);
         if (message.type === 'runFinished') this.focusResults();
         return;
@@ -247,12 +255,13 @@ class Panel {
         return;
       case 'runCancelled':
         if (message.runId !== this.current?.id) return;
-        if (message.partial) {
-          this.current = { ...this.current, result: message.partial };
-          this.chart.showResult(message.partial);
-        }
         this.form.setRunning(false);
         this.setStatus('cancelled');
+        if (message.partial) {
+          this.current = { ...this.current, result: message.partial };
+          await nextFrame();
+          this.chart.showResult(message.partial);
+        }
         this.updateExportButtons();
         this.focusResults();
         return;
@@ -460,3 +469,8 @@ function pickRequest(c: Omit<PanelRunRequest, 'dataset'>): Omit<PanelRunRequest,
 const root = document.getElementById('app') ?? document.body;
 const panel = new Panel(root);
 (window as unknown as { cyclicalLrPanel: Panel }).cyclicalLrPanel = panel;
+
+/** Resolves after the browser has painted the current frame. */
+function nextFrame(): Promise<void> {
+  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+}

@@ -21,7 +21,7 @@ import { findDatasets, pickDataset } from './datasetPicker';
 import { configFromRequest, configFromSettings, defaultRunRequest } from './panelSettings';
 import { RangeTestPanel } from './rangeTestPanel';
 import { pngBytesFromDataUrl, runToCsv } from './runCsv';
-import { RunController } from './runController';
+import { RunController, systemClock } from './runController';
 import { newRunId, RunHistory, StoredRun } from './runHistory';
 import { RunProgress, showRunProgress } from './runProgress';
 
@@ -265,10 +265,14 @@ class PanelController implements vscode.Disposable {
     if (!config.pytorch) this.lastDataset = config.dataset;
     const run: PanelRun = { id: newRunId(), label: runner.label, config };
     const panel = this.panel();
-    const state = new RunController(run.id, config.runs, config.iterations, (update) => {
-      RangeTestPanel.instance?.post({ type: 'progress', runId: run.id, ...update });
-      active.progress?.report(update.progress);
-    });
+    const state = new RunController(
+      run.id,
+      config.runs,
+      config.iterations,
+      (update) => RangeTestPanel.instance?.post({ type: 'progress', runId: run.id, ...update }),
+      systemClock,
+      (progress) => active.progress?.report(progress),
+    );
     const active: ActiveRun = { run, state, status: 'running' };
     this.active = active;
     this.shownRunId = run.id;
@@ -427,6 +431,9 @@ class PanelController implements vscode.Disposable {
         return;
       case 'cancel':
         return this.cancel();
+      case 'progressShown':
+        if (this.active?.run.id === message.runId) this.active.state.acknowledge();
+        return;
       case 'insert':
         return this.insert(message.framework, message.spec, message.stepsPerEpoch, message.optimizer);
       case 'openRun': {

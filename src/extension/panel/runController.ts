@@ -22,6 +22,12 @@ export const FOLLOW_SILENCE_MS = 300;
  * point is dropped (the chart is resent thinned). The finished run's chart shows every point.
  */
 export const LIVE_POINTS = 2000;
+/**
+ * The panel acknowledges each update once it has drawn it, and gets the next one only then (or after this
+ * long without an answer, e.g. while it is hidden): however slow the webview, no backlog of updates can
+ * build up in front of the Cancel and the end, which are always sent at once.
+ */
+export const ACK_TIMEOUT_MS = 1000;
 
 export interface RunUpdate {
   progress: RunProgressView;
@@ -55,6 +61,7 @@ export class RunController {
   private pending: CurvePoint[] = [];
   private replace = false;
   private timer: unknown;
+  private awaitingAckSince: number | null = null;
   private lastRenderAt = -Infinity;
   private lastEventAt: number | null = null;
   private endedAt: number | null = null;
@@ -67,6 +74,8 @@ export class RunController {
     private readonly iterations: number,
     private readonly render: (update: RunUpdate) => void,
     private readonly clock: Clock = systemClock,
+    /** The status bar: every update's progress, whether or not the panel has caught up. */
+    private readonly onProgress: (progress: RunProgressView) => void = () => undefined,
   ) {
     this.stepsByRun = new Array<number>(runs).fill(0);
     this.pointsByRun = Array.from({ length: runs }, () => []);
@@ -128,11 +137,18 @@ export class RunController {
     this.replace = true;
   }
 
+  /** The panel has drawn the last update: it may have the next. */
+  acknowledge(): void {
+    if (this.awaitingAckSince === null) return;
+    this.awaitingAckSince = null;
+    if (this.pending.length || this.replace) this.schedule();
+  }
+
   /** The user asked to cancel: shown at once; the run ends when the worker's last event says so. */
   cancelRequested(): void {
     if (this.phase !== 'running') return;
     this.phase = 'cancelling';
-    this.renderNow();
+    this.renderNow(true);
   }
 
   /** The worker's result or failure arrived: the final state is rendered at once. */
@@ -140,23 +156,35 @@ export class RunController {
     if (!this.running) return;
     this.phase = phase;
     this.endedAt = this.clock.now();
-    this.renderNow();
+    this.renderNow(true);
   }
 
   private schedule(): void {
     if (this.timer !== undefined) return;
-    const wait = Math.max(0, this.lastRenderAt + RENDER_INTERVAL_MS - this.clock.now());
-    this.timer = this.clock.setTimeout(() => this.renderNow(), wait);
+    const now = this.clock.now();
+    const at = Math.max(now, this.lastRenderAt + RENDER_INTERVAL_MS);
+    this.timer = this.clock.setTimeout(() => this.renderNow(), at - now);
   }
 
-  private renderNow(): void {
+  /** `force`: a phase change, sent even while the panel has not acknowledged the last update. */
+  private renderNow(force = false): void {
     if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
     this.timer = undefined;
+    const now = this.clock.now();
+    if (!force && this.awaitingAckSince !== null && now - this.awaitingAckSince < ACK_TIMEOUT_MS) {
+      // The panel is still drawing: it gets everything since, in one update, when it answers.
+      this.onProgress(this.progress);
+      this.lastRenderAt = now;
+      this.schedule();
+      return;
+    }
     const update: RunUpdate = { progress: this.progress, points: this.pending, replace: this.replace };
     this.pending = [];
     this.replace = false;
-    this.lastRenderAt = this.clock.now();
+    this.lastRenderAt = now;
+    this.awaitingAckSince = this.running ? now : null;
     this.renders++;
+    this.onProgress(update.progress);
     this.render(update);
   }
 }

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { WorkerEvent } from '../../../src/core/workerProtocol';
 import { WORKER_PROTOCOL_VERSION } from '../../../src/core/workerProtocol';
-import { Clock, FOLLOW_SILENCE_MS, LIVE_POINTS, RENDER_INTERVAL_MS, RunController, RunUpdate } from '../../../src/extension/panel/runController';
+import { ACK_TIMEOUT_MS, Clock, FOLLOW_SILENCE_MS, LIVE_POINTS, RENDER_INTERVAL_MS, RunController, RunUpdate } from '../../../src/extension/panel/runController';
 
 /** A clock the test moves by hand; timers fire when `advance` passes them. */
 class FakeClock implements Clock {
@@ -36,11 +36,23 @@ function progress(run: number, step: number): WorkerEvent {
   return { v: WORKER_PROTOCOL_VERSION, type: 'progress', run, point: { step, lr: 1e-6 * (step + 1), loss: 1, smoothed: 1 } };
 }
 
-function setup(runs: number, iterations: number) {
+/** A controller whose panel acknowledges every update at once (`ack`), or never. */
+function setup(runs: number, iterations: number, ack = true) {
   const clock = new FakeClock();
   const updates: Array<RunUpdate & { at: number }> = [];
-  const controller = new RunController('r1', runs, iterations, (u) => updates.push({ ...u, at: clock.now() }), clock);
-  return { clock, updates, controller };
+  const statusBar: number[] = [];
+  const controller: RunController = new RunController(
+    'r1',
+    runs,
+    iterations,
+    (u) => {
+      updates.push({ ...u, at: clock.now() });
+      if (ack) controller.acknowledge();
+    },
+    clock,
+    (progress) => statusBar.push(progress.stepsDone),
+  );
+  return { clock, updates, controller, statusBar };
 }
 
 describe('run controller (the one source of truth about a run)', () => {
@@ -128,5 +140,22 @@ describe('run controller (the one source of truth about a run)', () => {
     assert.ok(shown[shown.length - 1].step > 99_000, 'up to the latest steps');
     assert.deepEqual(shown.map((p) => p.step), [...shown.map((p) => p.step)].sort((a, b) => a - b), 'in order');
     assert.equal(controller.progress.stepsDone, 100_000, 'the count is of every step');
+  });
+
+  it('sends a slow panel the next update only when it has drawn the last, while the status bar keeps up', () => {
+    const { clock, updates, controller, statusBar } = setup(1, 100_000, false);
+    for (let ms = 0; ms < 3000; ms++) {
+      controller.event(progress(0, ms));
+      clock.advance(1);
+    }
+    // No answer from the panel: one update per ACK_TIMEOUT_MS, each carrying everything since the last.
+    assert.ok(updates.length <= 3000 / ACK_TIMEOUT_MS + 1, `${updates.length} updates to a panel that never answers`);
+    assert.equal(updates.flatMap((u) => u.points).length, updates[updates.length - 1].progress.stepsDone, 'no point lost');
+    assert.ok(statusBar.length >= 3000 / RENDER_INTERVAL_MS - 2, `the status bar got ${statusBar.length} updates`);
+    // Cancel does not wait for the panel.
+    const before = updates.length;
+    controller.cancelRequested();
+    assert.equal(updates.length, before + 1);
+    assert.equal(updates[updates.length - 1].progress.phase, 'cancelling');
   });
 });
