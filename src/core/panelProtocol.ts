@@ -103,6 +103,8 @@ export interface PanelStateReport {
   statusChangedAt: number;
   /** Steps done as the header shows them (from the run controller's latest update). */
   stepsShown: number;
+  /** Epoch ms of the last click on the panel's Cancel button (null: none yet). */
+  cancelClickedAt: number | null;
 }
 
 // ---- extension → webview ----
@@ -359,7 +361,8 @@ function isPanelStateReport(value: unknown): value is PanelStateReport {
     isString(value.datasetField, 4096) &&
     isString(value.statusLine, 1000) &&
     isFiniteNumber(value.statusChangedAt) &&
-    Number.isInteger(value.stepsShown)
+    Number.isInteger(value.stepsShown) &&
+    isNullableNumber(value.cancelClickedAt)
   );
 }
 

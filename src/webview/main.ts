@@ -60,6 +60,7 @@ class Panel {
   private reportTimer = 0;
   /** The control that opened a picker (Browse…): focus returns to it when the picker closes. */
   private pickerOpener: HTMLElement | null = null;
+  private cancelClickedAt: number | null = null;
 
   private readonly statusLine = h('p', { id: 'status', role: 'status' });
   private readonly errorBox = h('div', { id: 'error', class: 'error-box', role: 'alert', hidden: true });
@@ -85,7 +86,10 @@ class Panel {
 
     this.form = new RunForm(this.state.form, {
       onRun: (request) => this.post({ type: 'run', request }),
-      onCancel: () => this.post({ type: 'cancel' }),
+      onCancel: () => {
+        this.cancelClickedAt = Date.now();
+        this.post({ type: 'cancel' });
+      },
       onBrowse: (opener) => {
         this.pickerOpener = opener;
         this.post({ type: 'pickDataset' });
@@ -226,8 +230,12 @@ class Panel {
       case 'progress':
         if (message.runId !== this.current?.id || !(this.status === 'running' || this.status === 'cancelling')) return;
         this.progress = message.progress;
-        if (message.progress.phase === 'running' || message.progress.phase === 'cancelling') this.setStatus(message.progress.phase);
-        else this.setStatus(this.status);
+        if (message.progress.phase === 'failed') this.setStatus(this.status);
+        else {
+          // 'done' and 'cancelled' show at once; the result (a larger message) follows and fills in the words.
+          this.setStatus(message.progress.phase);
+          if (message.progress.phase !== 'running' && message.progress.phase !== 'cancelling') this.form.setRunning(false);
+        }
         if (message.replace) this.chart.reset();
         this.chart.append(message.points);
         // Flow control: the next update comes once this one is drawn, so updates never queue up here.
@@ -399,7 +407,7 @@ class Panel {
         text = `Cancelling the run on ${source} (${steps} done)…`;
         break;
       case 'done':
-        text = result ? `${run?.label}: ${describeRunEnd(result)}.` : 'Done.';
+        text = result ? `${run?.label}: ${describeRunEnd(result)}.` : `Finished on ${source}: ${steps}; drawing the results…`;
         break;
       case 'failed':
         text = `The run on ${source || 'the dataset'} failed (details below).`;
@@ -452,6 +460,7 @@ class Panel {
       statusLine: this.statusLine.textContent ?? '',
       statusChangedAt: this.statusChangedAt,
       stepsShown: this.progress?.stepsDone ?? 0,
+      cancelClickedAt: this.cancelClickedAt,
     };
     this.post({ type: 'state', state });
   }
