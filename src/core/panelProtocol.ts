@@ -105,6 +105,8 @@ export interface PanelStateReport {
   stepsShown: number;
   /** Epoch ms of the last click on the panel's Cancel button (null: none yet). */
   cancelClickedAt: number | null;
+  /** How late the webview ran a 100-ms timer lately (90th percentile, ms): its own share of any lag. */
+  timerDelay: number;
 }
 
 // ---- extension → webview ----
@@ -362,7 +364,8 @@ function isPanelStateReport(value: unknown): value is PanelStateReport {
     isString(value.statusLine, 1000) &&
     isFiniteNumber(value.statusChangedAt) &&
     Number.isInteger(value.stepsShown) &&
-    isNullableNumber(value.cancelClickedAt)
+    isNullableNumber(value.cancelClickedAt) &&
+    isFiniteNumber(value.timerDelay)
   );
 }
 

@@ -61,6 +61,8 @@ class Panel {
   /** The control that opened a picker (Browse…): focus returns to it when the picker closes. */
   private pickerOpener: HTMLElement | null = null;
   private cancelClickedAt: number | null = null;
+  /** Recent delays of a 100-ms timer (ms), newest last. */
+  private timerDelays: number[] = [];
 
   private readonly statusLine = h('p', { id: 'status', role: 'status' });
   private readonly errorBox = h('div', { id: 'error', class: 'error-box', role: 'alert', hidden: true });
@@ -170,6 +172,12 @@ class Panel {
     // A picker that closed without a choice gives the focus back to the webview: return it to its opener.
     window.addEventListener('focus', () => this.returnFocusFromPicker());
     window.addEventListener('error', (event) => this.post({ type: 'log', level: 'error', message: `${event.message} (${event.filename}:${event.lineno})` }));
+    let expected = Date.now() + 100;
+    window.setInterval(() => {
+      this.timerDelays.push(Math.max(0, Date.now() - expected));
+      if (this.timerDelays.length > 30) this.timerDelays.shift();
+      expected = Date.now() + 100;
+    }, 100);
     this.setStatus('idle');
     this.post({ type: 'ready', shownRunId: this.state.shownRunId, overlayRunId: this.state.overlayRunId });
   }
@@ -461,6 +469,7 @@ class Panel {
       statusChangedAt: this.statusChangedAt,
       stepsShown: this.progress?.stepsDone ?? 0,
       cancelClickedAt: this.cancelClickedAt,
+      timerDelay: [...this.timerDelays].sort((a, b) => a - b)[Math.floor(this.timerDelays.length * 0.9)] ?? 0,
     };
     this.post({ type: 'state', state });
   }

@@ -182,6 +182,9 @@ describe('range-test panel', function () {
   });
 
   it('restores what it showed after being hidden (its webview is recreated)', async () => {
+    await waitForPanel((s) => s.status === 'cancelled' || s.status === 'done', 'a settled panel');
+    // The status is reported at once, the last points once drawn: read the state when all is on screen.
+    await new Promise((r) => setTimeout(r, 1500));
     const before = await waitForPanel((s) => s.status === 'cancelled' || s.status === 'done', 'a settled panel');
     const tab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview);
     assert.ok(tab, 'the panel is open');

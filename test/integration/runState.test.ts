@@ -15,9 +15,10 @@ const STEPS = /([\d,]+) of ([\d,]+) steps/;
 const SECOND = 1000;
 
 /**
- * How late this extension host runs a 50-ms timer, at the 90th percentile, while `measure` runs. On an
- * overloaded machine every process (the host, code-server, the browser) waits for the CPU: the lags the
- * tests assert are then allowed that much more, and the log says so.
+ * How late this extension host runs a 50-ms timer, at the 90th percentile, while `measure` runs (the webview
+ * reports the same of itself as `timerDelay`). On an overloaded machine every process (the host,
+ * code-server, the browser) waits for the CPU: the 1-s bounds are then allowed the larger of the two delays
+ * on top, and the log prints them. On an idle machine both are a few milliseconds.
  */
 async function withHostDelay<T>(measure: () => Promise<T>): Promise<{ value: T; delay: number }> {
   const delays: number[] = [];
@@ -80,6 +81,7 @@ describe('run state (panel, status bar and worker agree)', function () {
       assert.doesNotMatch(panel.statusLine, /run \d of \d/);
       // The panel can only show an update the status bar already rendered (sampled in that order).
       const statusBar = count(run.statusBar);
+      if (Number.isNaN(statusBar)) continue; // before the first update: "LR range test", no count yet
       assert.ok(panel.stepsShown <= statusBar && statusBar <= run.progress.stepsDone, `panel ${panel.stepsShown} ≤ status bar ${statusBar} ≤ controller ${run.progress.stepsDone}`);
       assert.ok(panel.stepsShown >= previous, `the header never goes back (${previous} → ${panel.stepsShown})`);
       previous = panel.stepsShown;
@@ -90,8 +92,9 @@ describe('run state (panel, status bar and worker agree)', function () {
     const done = await waitForPanel((s) => s.status === 'done' && s.runId === run.runId, 'the panel done');
     const lastEvent = run.progress.lastEventAt ?? 0;
     const lag = done.statusChangedAt - lastEvent;
-    console.log(`run state: 3 × 6000 steps in ${seconds.toFixed(1)} s; ${run.renders} updates (${(run.renders / seconds).toFixed(1)}/s); "finished" shown ${lag} ms after the worker's last event; host timer delay p90 ${delay} ms`);
-    assert.ok(lag >= 0 && lag < SECOND + delay, `"finished" shown ${lag} ms after the worker's last event (allowed ${SECOND} + ${delay} ms host delay)`);
+    const allowed = SECOND + Math.max(delay, done.timerDelay);
+    console.log(`run state: 3 × 6000 steps in ${seconds.toFixed(1)} s; ${run.renders} updates (${(run.renders / seconds).toFixed(1)}/s); "finished" shown ${lag} ms after the worker's last event; host/webview timer delay p90 ${delay}/${done.timerDelay} ms`);
+    assert.ok(lag >= 0 && lag < allowed, `"finished" shown ${lag} ms after the worker's last event (allowed ${allowed} ms)`);
     assert.ok(run.renders / seconds <= 31, `${run.renders} updates in ${seconds.toFixed(1)} s`);
     assert.equal(done.stepsShown, 18_000);
   });
@@ -115,14 +118,15 @@ describe('run state (panel, status bar and worker agree)', function () {
     // From the click in the webview (its clock; the same machine's) to "Cancelling" on screen.
     assert.ok(cancelling.cancelClickedAt !== null && cancelling.cancelClickedAt >= clicked, 'the click was recorded');
     const shown = cancelling.statusChangedAt - cancelling.cancelClickedAt;
+    const allowed = SECOND + Math.max(delay, cancelling.timerDelay);
     assert.equal(await running, undefined);
     const run = await runState();
     assert.ok(run && run.progress.phase === 'cancelled' && run.progress.endedAt);
     const cancelled = await waitForPanel((s) => s.status === 'cancelled', 'the stop shown', 10_000);
     const stopped = cancelled.statusChangedAt - run.progress.endedAt;
-    console.log(`run state: Cancel shown ${shown} ms after the click; the stop shown ${stopped} ms after the worker ended (${run.progress.stepsDone} steps); host timer delay p90 ${delay} ms`);
-    assert.ok(shown < SECOND + delay, `Cancel shown ${shown} ms after the click (allowed ${SECOND} + ${delay} ms host delay)`);
-    assert.ok(stopped < SECOND + delay, `the stop shown ${stopped} ms after the worker ended (allowed ${SECOND} + ${delay} ms host delay)`);
+    console.log(`run state: Cancel shown ${shown} ms after the click; the stop shown ${stopped} ms after the worker ended (${run.progress.stepsDone} steps); host/webview timer delay p90 ${delay}/${cancelling.timerDelay} ms`);
+    assert.ok(shown < allowed, `Cancel shown ${shown} ms after the click (allowed ${allowed} ms)`);
+    assert.ok(stopped < allowed, `the stop shown ${stopped} ms after the worker ended (allowed ${allowed} ms)`);
     assert.match(cancelled.statusLine, /cancelled/);
     assert.equal(cancelled.stepsShown, run.progress.stepsDone, 'the header shows the steps the worker did');
   });

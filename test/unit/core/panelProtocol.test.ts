@@ -25,7 +25,7 @@ describe('panel protocol', () => {
       { type: 'log', level: 'warn', message: 'x' },
       {
         type: 'state',
-        state: { status: 'done', runId: 'r1', pointsPlotted: 50, overlayRunId: null, overlayPoints: 0, suggestionRows: [['a', '1']], diagnostics: [], bounds: { baseLr: 1, maxLr: 2 }, policy: 'sgdr', schedulePoints: 10, error: null, theme: 'dark', historyIds: ['r1'], datasetInfo: '', datasetField: '/d.csv', statusLine: 'done', statusChangedAt: 1767000000000, stepsShown: 50, cancelClickedAt: null },
+        state: { status: 'done', runId: 'r1', pointsPlotted: 50, overlayRunId: null, overlayPoints: 0, suggestionRows: [['a', '1']], diagnostics: [], bounds: { baseLr: 1, maxLr: 2 }, policy: 'sgdr', schedulePoints: 10, error: null, theme: 'dark', historyIds: ['r1'], datasetInfo: '', datasetField: '/d.csv', statusLine: 'done', statusChangedAt: 1767000000000, stepsShown: 50, cancelClickedAt: null, timerDelay: 3 },
       },
     ];
     for (const m of messages) assert.deepEqual(parseFromWebview(m), m, JSON.stringify(m));
