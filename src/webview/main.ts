@@ -361,23 +361,24 @@ class Panel {
   /** PNG for any run that has ended with a curve (finished or stopped); CSV and JSON for runs in the history. */
   private updateExportButtons(): void {
     const ended = this.status === 'done' || this.status === 'cancelled' || this.status === 'failed';
-    const png = ended && this.current?.result !== undefined && this.chart.pointsPlotted > 0;
+    const png = ended && this.current !== null && this.chart.pointsPlotted > 0;
     const saved = this.current !== null && this.savedRunIds.has(this.current.id);
     this.exportButtons.forEach((b, i) => (b.disabled = i === 0 ? !png : !saved));
   }
 
   private export(format: 'png' | 'csv' | 'json'): void {
     const run = this.current;
-    if (!run?.result) return;
+    if (!run) return;
     if (format === 'png') this.post({ type: 'exportPng', id: run.id, dataUrl: this.chart.toPng(this.chartTitle()) });
-    else this.post({ type: 'export', id: run.id, format });
+    else if (run.result) this.post({ type: 'export', id: run.id, format });
   }
 
   /** The exported image's title: what ran, on what, and how it ended. */
   private chartTitle(): string {
     const run = this.current;
-    if (!run?.result) return 'Loss vs learning rate';
-    return `${run.label}: loss vs learning rate — ${describeRunEnd(run.result)}`;
+    if (!run) return 'Loss vs learning rate';
+    if (run.result) return `${run.label}: loss vs learning rate — ${describeRunEnd(run.result)}`;
+    return `${run.label}: loss vs learning rate — ${this.status === 'cancelled' ? `stopped: cancelled after ${(this.progress?.stepsDone ?? 0).toLocaleString('en-US')} steps` : 'stopped'}`;
   }
 
   private showError(failure: { message: string; hint?: string; location?: string } | null): void {

@@ -211,7 +211,7 @@ describe('range-test panel (e2e screenshots)', function () {
     try {
       window.showSaveDialog = async () => vscode.Uri.file(target);
       await driveBrowser({ action: 'webviewClick', selector: '[data-test-id="export-png"]' });
-      await waitFor(() => (existsSync(target) ? true : undefined), 'the PNG of the stopped run');
+      await waitFor(() => (existsSync(target) && statSync(target).size > 0 ? true : undefined), 'the PNG of the stopped run');
     } finally {
       window.showSaveDialog = original;
     }

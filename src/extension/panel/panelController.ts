@@ -366,8 +366,17 @@ class PanelController implements vscode.Disposable {
   }
 
   private async exportRun(run: StoredRun, format: ExportFormat, dataUrl?: string): Promise<void> {
+    let bytes: Uint8Array;
+    if (format === 'png') bytes = pngBytesFromDataUrl(dataUrl ?? '');
+    else if (format === 'csv') bytes = Buffer.from(runToCsv(run.result), 'utf8');
+    else bytes = Buffer.from(JSON.stringify(run.result, null, 2) + '\n', 'utf8');
+    await this.exportFile(run.id, format, bytes);
+  }
+
+  /** Asks where to save (in the workspace by default) and writes the file. */
+  private async exportFile(runId: string, format: ExportFormat, bytes: Uint8Array): Promise<void> {
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-    const name = `lr-range-test-${run.id}.${format}`;
+    const name = `lr-range-test-${runId}.${format}`;
     const filters: Record<ExportFormat, Record<string, string[]>> = {
       png: { 'PNG image': ['png'] },
       csv: { CSV: ['csv'] },
@@ -379,19 +388,8 @@ class PanelController implements vscode.Disposable {
       filters: filters[format],
     });
     if (!target) return;
-    let bytes: Uint8Array;
-    if (format === 'png') bytes = pngBytesFromDataUrl(dataUrl ?? '');
-    else if (format === 'csv') bytes = Buffer.from(runToCsv(run.result), 'utf8');
-    else bytes = Buffer.from(JSON.stringify(run.result, null, 2) + '\n', 'utf8');
     await vscode.workspace.fs.writeFile(target, bytes);
     void vscode.window.showInformationMessage(`Exported ${path.basename(target.fsPath)}.`);
-  }
-
-  /** A stopped (cancelled) run with a partial curve, by id: it is not in the history, but its PNG can be exported. */
-  private stoppedRun(id: string): StoredRun | undefined {
-    const active = this.active;
-    if (active?.run.id !== id || !active.partial) return undefined;
-    return { id, label: active.run.label, createdAt: new Date().toISOString(), result: active.partial };
   }
 
   /** Shows a run from the history (ignored by the webview while a run streams). */
@@ -456,14 +454,22 @@ class PanelController implements vscode.Disposable {
         if (answer === 'Delete') await this.deleteRun(message.id);
         return;
       }
-      case 'export':
-      case 'exportPng': {
-        const run = (await this.history.load(message.id)) ?? this.stoppedRun(message.id);
-        if (!run || (message.type === 'export' && run.result.stopReason === 'cancelled')) {
+      case 'export': {
+        const run = await this.history.load(message.id);
+        if (!run) {
           void vscode.window.showWarningMessage('That run is not in the history (it may still be running, or was deleted).');
           return;
         }
-        return message.type === 'export' ? this.exportRun(run, message.format) : this.exportRun(run, 'png', message.dataUrl);
+        return this.exportRun(run, message.format);
+      }
+      case 'exportPng': {
+        // The image is the panel's own drawing: any run it shows that has ended, kept or stopped.
+        const ended = this.active?.run.id === message.id && this.active.status !== 'running';
+        if (!ended && !(await this.history.load(message.id))) {
+          void vscode.window.showWarningMessage('That run is still running, or was deleted.');
+          return;
+        }
+        return this.exportFile(message.id, 'png', pngBytesFromDataUrl(message.dataUrl));
       }
       case 'png':
         this.pngRequests.get(message.requestId)?.(message.dataUrl);
