@@ -232,7 +232,7 @@ class Panel {
         this.updateExportButtons();
         this.setStatus('running');
         // A run started from the Explorer or a command: bring the chart into view.
-        if (!message.replay) document.getElementById('chart')?.scrollIntoView({ block: 'start' });
+        if (!message.replay) document.getElementById('chart')?.scrollIntoView({ block: 'nearest' });
         return;
       }
       case 'progress':
