@@ -90,7 +90,8 @@ async function stream(page: Page, mode: 'raf' | 'per-message', points: number, b
         for (let j = i; j < Math.min(i + burst, result.lrs.length); j++) {
           pts.push({ step: j, lr: result.lrs[j], loss: result.losses[j], smoothed: result.smoothed[j] });
         }
-        window.postMessage({ type: 'points', runId: run.id, run: 0, points: pts }, '*');
+        const progress = { phase: 'running', stepsDone: i + pts.length, stepsTotal: result.lrs.length, runs: 1, chartRun: 0, lastEventAt: Date.now(), endedAt: null };
+        window.postMessage({ type: 'progress', runId: run.id, progress, points: pts, replace: false }, '*');
         await new Promise((r) => setTimeout(r, intervalMs));
       }
       await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));

@@ -37,3 +37,16 @@ export function lossAxisRange(e: LossExtremes): { min: number; max: number } | u
   // Losses are never negative: a padded axis starting below zero would only waste room.
   return { min: bottom >= 0 ? Math.max(0, bottom - pad) : bottom - pad, max: top + pad };
 }
+
+/**
+ * Labels for the loss axis's ticks with the fewest decimals that keep every label distinct: a narrow range
+ * (1.0885 … 1.0905) would otherwise read "1.09" five times. Very small or large values use exponents.
+ */
+export function distinctTickLabels(values: readonly number[]): string[] {
+  const exponential = values.some((v) => v !== 0 && (Math.abs(v) >= 1e4 || Math.abs(v) < 1e-3));
+  for (let digits = exponential ? 1 : 0; digits <= 10; digits++) {
+    const labels = values.map((v) => (v === 0 ? '0' : exponential ? v.toExponential(digits) : v.toFixed(digits)));
+    if (new Set(labels).size === labels.length) return labels;
+  }
+  return values.map((v) => String(v));
+}

@@ -53,7 +53,25 @@ export interface PanelRun {
   result?: RangeTestResult;
 }
 
-export type RunStatus = 'idle' | 'running' | 'done' | 'failed' | 'cancelled';
+export type RunStatus = 'idle' | 'running' | 'cancelling' | 'done' | 'failed' | 'cancelled';
+export const RUN_STATUSES: readonly RunStatus[] = ['idle', 'running', 'cancelling', 'done', 'failed', 'cancelled'];
+
+/**
+ * The run in progress as the extension's run controller sees it (the one source of truth): the panel and
+ * the status bar both render from it.
+ */
+export interface RunProgressView {
+  phase: 'running' | 'cancelling' | 'done' | 'failed' | 'cancelled';
+  /** Steps done over all repeats. */
+  stepsDone: number;
+  stepsTotal: number;
+  runs: number;
+  /** The repeat (0-based) whose curve the chart follows. */
+  chartRun: number;
+  /** Epoch ms of the worker's latest event, and of the run's end (null while it runs). */
+  lastEventAt: number | null;
+  endedAt: number | null;
+}
 
 /**
  * What the webview reports about what it shows (debounced). The extension keeps the last one: the
@@ -78,6 +96,17 @@ export interface PanelStateReport {
   historyIds: string[];
   /** The dataset line under the form's dataset field (its inspection, or the problem with it). */
   datasetInfo: string;
+  /** The value of the form's dataset field. */
+  datasetField: string;
+  /** The header's status line as shown, and the epoch ms at which `status` last changed. */
+  statusLine: string;
+  statusChangedAt: number;
+  /** Steps done as the header shows them (from the run controller's latest update). */
+  stepsShown: number;
+  /** Epoch ms of the last click on the panel's Cancel button (null: none yet). */
+  cancelClickedAt: number | null;
+  /** How late the webview ran a 100-ms timer lately (90th percentile, ms): its own share of any lag. */
+  timerDelay: number;
 }
 
 // ---- extension → webview ----
@@ -86,11 +115,11 @@ export type ToWebview =
   | { type: 'init'; defaults: PanelRunRequest; datasets: string[]; history: HistoryEntry[] }
   | { type: 'datasets'; datasets: string[]; selected?: string }
   | { type: 'datasetInfo'; path: string; summary: DatasetSummary | null; error?: string }
-  | { type: 'runStarted'; run: PanelRun; stepsExpected: number }
-  | { type: 'points'; runId: string; run: number; points: CurvePoint[] }
+  | { type: 'runStarted'; run: PanelRun; stepsExpected: number; /** A recreated webview catching up, not a new run. */ replay?: boolean }
+  | { type: 'progress'; runId: string; progress: RunProgressView; points: CurvePoint[]; replace: boolean }
   | { type: 'runFinished'; run: PanelRun & { result: RangeTestResult } }
   | { type: 'runFailed'; runId: string; message: string; hint?: string; location?: string }
-  | { type: 'runCancelled'; runId: string }
+  | { type: 'runCancelled'; runId: string; /** The curve up to the cancel, when the worker sent it. */ partial?: RangeTestResult }
   | { type: 'showRun'; run: PanelRun & { result: RangeTestResult } }
   | { type: 'overlay'; run: (PanelRun & { result: RangeTestResult }) | null }
   | { type: 'history'; history: HistoryEntry[] }
@@ -106,6 +135,8 @@ export type FromWebview =
   | { type: 'inspectDataset'; path: string; target?: string }
   | { type: 'run'; request: PanelRunRequest }
   | { type: 'cancel' }
+  /** The webview has drawn the last 'progress' update of this run (flow control: see RunController). */
+  | { type: 'progressShown'; runId: string }
   | {
       type: 'insert';
       framework: Framework;
@@ -315,7 +346,7 @@ function isFinishedRun(value: unknown): value is PanelRun & { result: RangeTestR
 function isPanelStateReport(value: unknown): value is PanelStateReport {
   return (
     isObject(value) &&
-    isOneOf(['idle', 'running', 'done', 'failed', 'cancelled'], value.status) &&
+    isOneOf(RUN_STATUSES, value.status) &&
     (value.runId === null || isString(value.runId, 200)) &&
     Number.isInteger(value.pointsPlotted) &&
     (value.overlayRunId === null || isString(value.overlayRunId, 200)) &&
@@ -328,7 +359,26 @@ function isPanelStateReport(value: unknown): value is PanelStateReport {
     (value.error === null || isString(value.error)) &&
     isString(value.theme, 100) &&
     isArrayOf(value.historyIds, (id) => isString(id, 200)) &&
-    isString(value.datasetInfo)
+    isString(value.datasetInfo) &&
+    isString(value.datasetField, 4096) &&
+    isString(value.statusLine, 1000) &&
+    isFiniteNumber(value.statusChangedAt) &&
+    Number.isInteger(value.stepsShown) &&
+    isNullableNumber(value.cancelClickedAt) &&
+    isFiniteNumber(value.timerDelay)
+  );
+}
+
+function isRunProgressView(value: unknown): value is RunProgressView {
+  return (
+    isObject(value) &&
+    isOneOf(['running', 'cancelling', 'done', 'failed', 'cancelled'], value.phase) &&
+    Number.isInteger(value.stepsDone) &&
+    Number.isInteger(value.stepsTotal) &&
+    isPositiveInteger(value.runs) &&
+    Number.isInteger(value.chartRun) &&
+    isNullableNumber(value.lastEventAt) &&
+    isNullableNumber(value.endedAt)
   );
 }
 
@@ -362,6 +412,8 @@ export function parseFromWebview(message: unknown): FromWebview | null {
         isOptional(m.optimizer, (v): v is string => isOneOf(OPTIMIZERS, v))
         ? (m as FromWebview)
         : null;
+    case 'progressShown':
+      return isString(m.runId, 200) ? (m as FromWebview) : null;
     case 'openRun':
     case 'deleteRun':
       return isString(m.id, 200) ? (m as FromWebview) : null;
@@ -400,9 +452,11 @@ export function parseToWebview(message: unknown): ToWebview | null {
         ? (m as ToWebview)
         : null;
     case 'runStarted':
-      return isPanelRun(m.run) && Number.isInteger(m.stepsExpected) ? (m as ToWebview) : null;
-    case 'points':
-      return isString(m.runId, 200) && Number.isInteger(m.run) && isArrayOf(m.points, isCurvePoint) ? (m as ToWebview) : null;
+      return isPanelRun(m.run) && Number.isInteger(m.stepsExpected) && isOptional(m.replay, (v): v is boolean => typeof v === 'boolean') ? (m as ToWebview) : null;
+    case 'progress':
+      return isString(m.runId, 200) && isRunProgressView(m.progress) && isArrayOf(m.points, isCurvePoint) && typeof m.replace === 'boolean'
+        ? (m as ToWebview)
+        : null;
     case 'runFinished':
     case 'showRun':
       return isFinishedRun(m.run) ? (m as ToWebview) : null;
@@ -416,7 +470,7 @@ export function parseToWebview(message: unknown): ToWebview | null {
         ? (m as ToWebview)
         : null;
     case 'runCancelled':
-      return isString(m.runId, 200) ? (m as ToWebview) : null;
+      return isString(m.runId, 200) && (m.partial === undefined || isRangeTestResult(m.partial)) ? (m as ToWebview) : null;
     case 'history':
       return isArrayOf(m.history, isHistoryEntry) ? (m as ToWebview) : null;
     case 'setSchedule':

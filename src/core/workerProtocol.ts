@@ -80,6 +80,27 @@ export interface LogEvent {
 
 export type WorkerEvent = StartedEvent | ProgressEvent | ResultEvent | ErrorEvent | LogEvent;
 
+/**
+ * Worker → parent, on the wire only: the progress events of the last few milliseconds in one message. One
+ * IPC message per step (thousands a second with several runs in parallel) kept the receiving extension host
+ * so busy that its backlog delayed Cancel and the end of a run by minutes; the client unpacks a batch into
+ * the ProgressEvents it holds, in order, so listeners see the same events as before.
+ */
+export interface ProgressBatchMessage {
+  v: typeof WORKER_PROTOCOL_VERSION;
+  type: 'progressBatch';
+  progress: Array<{ run: number; point: CurvePoint }>;
+}
+
+export function isProgressBatchMessage(v: unknown): v is ProgressBatchMessage {
+  return (
+    isVersioned(v) &&
+    v.type === 'progressBatch' &&
+    Array.isArray(v.progress) &&
+    v.progress.every((p: unknown) => isObject(p) && isNumber(p.run) && isCurvePoint(p.point))
+  );
+}
+
 export function startMessage(config: RangeTestConfig): StartMessage {
   return { v: WORKER_PROTOCOL_VERSION, type: 'start', config };
 }

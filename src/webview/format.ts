@@ -1,13 +1,6 @@
 // Number formatting for learning rates and losses, in the short forms people type (3e-4, 0.01).
 
-export function formatLr(value: number | null | undefined): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
-  if (value === 0) return '0';
-  const abs = Math.abs(value);
-  if (abs >= 1e-3 && abs < 1e4) return String(Number(value.toPrecision(3)));
-  const [mantissa, exponent] = value.toExponential(2).split('e');
-  return `${Number(mantissa)}e${Number(exponent)}`;
-}
+export { formatLr } from '../core/runOutcome';
 
 export function formatLoss(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';

@@ -6,13 +6,16 @@ import {
   LineElement,
   LogarithmicScale,
   PointElement,
+  Title,
   Tooltip,
   type ChartDataset,
+  type ChartOptions,
+  type Plugin,
   type TooltipItem,
 } from 'chart.js';
-import { addToLossExtremes, emptyLossExtremes, lossAxisRange } from '../core/lossAxis';
+import { addToLossExtremes, distinctTickLabels, emptyLossExtremes, lossAxisRange } from '../core/lossAxis';
 import type { CurvePoint, LrBounds, RangeTestResult } from '../core/types';
-import { attachBoundsDrag, BoundsOverlay, createBoundsPlugin } from './boundsPlugin';
+import { attachBoundsDrag, BOUND_LABELS_HEIGHT, BoundsOverlay, createBoundKeys, createBoundsPlugin } from './boundsPlugin';
 import { formatLoss, formatLr } from './format';
 import type { ThemeColors } from './theme';
 
@@ -20,7 +23,10 @@ import type { ThemeColors } from './theme';
 // drawn once per animation frame, so the chart redraws at most at the display's rate however fast the
 // engine streams (chart.js is told not to animate, parse or re-sort anything).
 
-Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, Legend);
+Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, Legend, Title);
+
+/** The exported PNG has twice the pixels of the chart on screen (sharp in documents and on HiDPI screens). */
+const EXPORT_SCALE = 2;
 
 interface XY {
   x: number;
@@ -35,10 +41,6 @@ function y(value: number | null | undefined): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : NaN;
 }
 
-function formatTick(value: number): string {
-  return Math.abs(value) >= 1e4 || (value !== 0 && Math.abs(value) < 1e-3) ? value.toExponential(1) : String(Number(value.toPrecision(3)));
-}
-
 function isPowerOfTen(value: number): boolean {
   const exponent = Math.log10(value);
   return Math.abs(exponent - Math.round(exponent)) < 1e-9;
@@ -47,10 +49,14 @@ function isPowerOfTen(value: number): boolean {
 export class LossChart {
   readonly chart: Chart<'line', XY[]>;
   private readonly overlay: BoundsOverlay;
+  /** Keyboard handles for the two bounds, shown under the chart (arrow keys move a focused bound). */
+  readonly boundControls: HTMLElement;
+  private readonly updateBoundKeys: () => void;
   private raw: XY[] = [];
   private smoothed: XY[] = [];
   private pending: CurvePoint[] = [];
   private frame = 0;
+  private drawn: Array<() => void> = [];
   /** Running extremes for the y range, so a frame does not rescan 10,000 points. */
   private extremes = emptyLossExtremes();
   /** Frames drawn while streaming (read by the benchmark). */
@@ -71,37 +77,19 @@ export class LossChart {
           { ...this.dataset('overlay (smoothed)', [], colors.overlay, 2), borderDash: [6, 4], hidden: true },
         ],
       },
-      options: {
-        animation: false,
-        parsing: false,
-        normalized: true,
-        responsive: true,
-        maintainAspectRatio: false,
-        spanGaps: false,
-        interaction: { mode: 'nearest', axis: 'x', intersect: false },
-        scales: {
-          x: {
-            type: 'logarithmic',
-            title: { display: true, text: 'learning rate (log scale)' },
-            ticks: { autoSkip: true, maxRotation: 0, callback: (value) => (isPowerOfTen(Number(value)) ? formatLr(Number(value)) : '') },
-          },
-          // Bounds are set by fitY(); they are rarely round numbers, so they get no tick of their own.
-          y: { type: 'linear', title: { display: true, text: 'loss' }, ticks: { includeBounds: false, callback: (value) => formatTick(Number(value)) } },
-        },
-        plugins: {
-          legend: { position: 'top', align: 'end', labels: { boxWidth: 14, boxHeight: 2, filter: (item, data) => (data.datasets[item.datasetIndex ?? 0]?.data.length ?? 0) > 0 } },
-          tooltip: {
-            callbacks: {
-              title: (items: TooltipItem<'line'>[]) => (items[0] ? `lr ${formatLr(items[0].parsed.x)}` : ''),
-              label: (item: TooltipItem<'line'>) => `${item.dataset.label ?? ''}: ${formatLoss(item.parsed.y)}`,
-            },
-          },
-        },
-      },
+      options: chartOptions(colors),
       plugins: [createBoundsPlugin(this.overlay)],
     });
+    // Dragging and the keys both keep the handles' values (and what a screen reader reads) current.
+    const changed = (bounds: LrBounds, done: boolean) => {
+      this.updateBoundKeys();
+      onBoundsDragged(bounds, done);
+    };
+    attachBoundsDrag(this.chart as unknown as Chart, this.overlay, changed);
+    const keys = createBoundKeys(this.chart as unknown as Chart, this.overlay, changed);
+    this.boundControls = keys.element;
+    this.updateBoundKeys = keys.update;
     this.applyColors(colors);
-    attachBoundsDrag(this.chart as unknown as Chart, this.overlay, onBoundsDragged);
   }
 
   private dataset(label: string, data: XY[], color: string, width: number): ChartDataset<'line', XY[]> {
@@ -137,6 +125,12 @@ export class LossChart {
     if (!this.frame) this.frame = requestAnimationFrame(() => this.drawPending());
   }
 
+  /** Calls `callback` once the points queued so far are drawn (at once when none are queued). */
+  afterDraw(callback: () => void): void {
+    if (this.frame) this.drawn.push(callback);
+    else callback();
+  }
+
   private drawPending(): void {
     this.frame = 0;
     const points = this.pending;
@@ -145,6 +139,7 @@ export class LossChart {
     this.fitY();
     this.chart.update('none');
     this.framesDrawn++;
+    for (const callback of this.drawn.splice(0)) callback();
   }
 
   private push(lr: number, loss: number | null, smoothed: number | null): void {
@@ -171,6 +166,7 @@ export class LossChart {
   showResult(result: RangeTestResult): void {
     if (this.frame) cancelAnimationFrame(this.frame);
     this.frame = 0;
+    for (const callback of this.drawn.splice(0)) callback();
     this.pending = [];
     this.raw.length = 0;
     this.smoothed.length = 0;
@@ -193,8 +189,11 @@ export class LossChart {
     this.chart.update('none');
   }
 
+  /** The bound lines (null: none, e.g. while a new run plots, so the previous run's bounds are not read as its own). */
   setBounds(bounds: LrBounds | null): void {
     this.overlay.bounds = bounds ? { ...bounds } : null;
+    this.overlay.active = null;
+    this.updateBoundKeys();
     this.chart.draw();
   }
 
@@ -204,31 +203,95 @@ export class LossChart {
     raw.borderColor = raw.backgroundColor = colors.loss;
     smoothed.borderColor = smoothed.backgroundColor = colors.smoothed;
     overlay.borderColor = overlay.backgroundColor = colors.overlay;
-    const options = this.chart.options;
-    options.color = colors.foreground;
-    options.font = { family: colors.font };
-    for (const axis of ['x', 'y'] as const) {
-      const scale = options.scales?.[axis];
-      if (!scale) continue;
-      scale.grid = { color: colors.grid };
-      scale.border = { color: colors.grid };
-      scale.ticks = { ...scale.ticks, color: colors.muted };
-      if ('title' in scale && scale.title) scale.title.color = colors.muted;
-    }
+    this.chart.options = chartOptions(colors);
+    this.fitY();
     this.chart.update('none');
   }
 
-  /** The chart as a PNG data URL, on the theme's background (a bare canvas is transparent). */
-  toPng(): string {
-    const source = this.chart.canvas;
+  /**
+   * The chart as a PNG data URL at twice its size on screen, with a title, the legend and the bounds, on the
+   * theme's background (a bare canvas is transparent). It is drawn afresh on a canvas of its own, so the
+   * image does not depend on the panel's width or the screen's pixel ratio.
+   */
+  toPng(title: string): string {
+    const width = Math.max(320, this.chart.width);
+    const height = Math.max(240, this.chart.height) + 28;
     const canvas = document.createElement('canvas');
-    canvas.width = source.width;
-    canvas.height = source.height;
-    const ctx = canvas.getContext('2d');
-    if (!ctx) return source.toDataURL('image/png');
-    ctx.fillStyle = this.overlay.colors.background;
-    ctx.fillRect(0, 0, canvas.width, canvas.height);
-    ctx.drawImage(source, 0, 0);
-    return canvas.toDataURL('image/png');
+    canvas.width = width;
+    canvas.height = height;
+    const colors = this.overlay.colors;
+    const options = chartOptions(colors);
+    options.responsive = false;
+    options.devicePixelRatio = EXPORT_SCALE;
+    options.events = [];
+    const range = lossAxisRange(this.extremes);
+    const y = options.scales?.y;
+    if (y && range) Object.assign(y, range);
+    options.plugins = {
+      ...options.plugins,
+      title: { display: true, text: title, color: colors.foreground, font: { family: colors.font, size: 13, weight: 'bold' }, align: 'start' },
+    };
+    const background: Plugin<'line'> = {
+      id: 'exportBackground',
+      beforeDraw(chart) {
+        chart.ctx.save();
+        chart.ctx.fillStyle = colors.background;
+        chart.ctx.fillRect(0, 0, chart.width, chart.height);
+        chart.ctx.restore();
+      },
+    };
+    const copy = new Chart<'line', XY[]>(canvas, {
+      type: 'line',
+      data: { datasets: this.chart.data.datasets.map((d) => ({ ...d, data: d.data.slice() })) },
+      options,
+      plugins: [background, createBoundsPlugin({ ...this.overlay, active: null })],
+    });
+    try {
+      return canvas.toDataURL('image/png');
+    } finally {
+      copy.destroy();
+    }
   }
+}
+
+/** The chart's options in the theme's colours (rebuilt when the theme changes). */
+function chartOptions(colors: ThemeColors): ChartOptions<'line'> {
+  const axisColors = { grid: { color: colors.grid }, border: { color: colors.grid } };
+  return {
+    animation: false,
+    parsing: false,
+    normalized: true,
+    responsive: true,
+    maintainAspectRatio: false,
+    spanGaps: false,
+    color: colors.foreground,
+    font: { family: colors.font },
+    // Room above the plot for the bound labels: they never sit on the curve or the lines.
+    layout: { padding: { top: BOUND_LABELS_HEIGHT } },
+    interaction: { mode: 'nearest', axis: 'x', intersect: false },
+    scales: {
+      x: {
+        type: 'logarithmic',
+        ...axisColors,
+        title: { display: true, text: 'learning rate (log scale)', color: colors.muted },
+        ticks: { color: colors.muted, autoSkip: true, maxRotation: 0, callback: (value) => (isPowerOfTen(Number(value)) ? formatLr(Number(value)) : '') },
+      },
+      // Bounds are set by fitY(); they are rarely round numbers, so they get no tick of their own.
+      y: {
+        type: 'linear',
+        ...axisColors,
+        title: { display: true, text: 'loss', color: colors.muted },
+        ticks: { color: colors.muted, includeBounds: false, callback: (value, index, ticks) => distinctTickLabels(ticks.map((t) => t.value))[index] ?? String(value) },
+      },
+    },
+    plugins: {
+      legend: { position: 'bottom', align: 'center', labels: { color: colors.foreground, boxWidth: 14, boxHeight: 2, filter: (item, data) => (data.datasets[item.datasetIndex ?? 0]?.data.length ?? 0) > 0 } },
+      tooltip: {
+        callbacks: {
+          title: (items: TooltipItem<'line'>[]) => (items[0] ? `lr ${formatLr(items[0].parsed.x)}` : ''),
+          label: (item: TooltipItem<'line'>) => `${item.dataset.label ?? ''}: ${formatLoss(item.parsed.y)}`,
+        },
+      },
+    },
+  };
 }

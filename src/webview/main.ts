@@ -5,14 +5,15 @@
 import {
   describeDropped,
   FromWebview,
-  HistoryEntry,
   PanelRun,
   PanelRunRequest,
   PanelStateReport,
   parseToWebview,
+  RunProgressView,
   RunStatus,
   ToWebview,
 } from '../core/panelProtocol';
+import { describeRunEnd } from '../core/runOutcome';
 import { DEFAULT_RANGE_TEST_CONFIG, type LrBounds, type RangeTestResult } from '../core/types';
 import { button, h } from './dom';
 import { HistoryView } from './historyView';
@@ -52,11 +53,16 @@ class Panel {
   private colors = readThemeColors();
   private status: RunStatus = 'idle';
   private current: PanelRun | null = null;
-  private stepsExpected = 0;
-  private streamed = 0;
-  private streamRun = 0;
+  /** The run controller's latest update: the header renders it, never a count of its own. */
+  private progress: RunProgressView | null = null;
+  private statusChangedAt = Date.now();
   private error: string | null = null;
   private reportTimer = 0;
+  /** The control that opened a picker (Browse…): focus returns to it when the picker closes. */
+  private pickerOpener: HTMLElement | null = null;
+  private cancelClickedAt: number | null = null;
+  /** Recent delays of a 100-ms timer (ms), newest last. */
+  private timerDelays: number[] = [];
 
   private readonly statusLine = h('p', { id: 'status', role: 'status' });
   private readonly errorBox = h('div', { id: 'error', class: 'error-box', role: 'alert', hidden: true });
@@ -66,6 +72,7 @@ class Panel {
   private readonly suggestions: SuggestionsView;
   private readonly schedule: ScheduleSection;
   private readonly history: HistoryView;
+  private savedRunIds = new Set<string>();
 
   constructor(root: HTMLElement) {
     const saved = loadState(this.api);
@@ -81,13 +88,19 @@ class Panel {
 
     this.form = new RunForm(this.state.form, {
       onRun: (request) => this.post({ type: 'run', request }),
-      onCancel: () => this.post({ type: 'cancel' }),
-      onBrowse: () => this.post({ type: 'pickDataset' }),
+      onCancel: () => {
+        this.cancelClickedAt = Date.now();
+        this.post({ type: 'cancel' });
+      },
+      onBrowse: (opener) => {
+        this.pickerOpener = opener;
+        this.post({ type: 'pickDataset' });
+      },
       onDataset: (path, target) => this.post({ type: 'inspectDataset', path, ...(target ? { target } : {}) }),
       onChange: (request) => this.save({ form: request }),
     });
 
-    const canvas = h('canvas', { id: 'loss-chart', role: 'img', 'aria-label': 'Loss against learning rate; the suggested bounds are the two vertical lines, which can be dragged' });
+    const canvas = h('canvas', { id: 'loss-chart', role: 'img', 'aria-label': 'Loss against learning rate. The suggested bounds are the two vertical lines; drag them, or focus a bound below the chart and use the arrow keys.' });
     this.chart = new LossChart(canvas, this.colors, (bounds, done) => {
       this.schedule.setBounds(bounds);
       if (done) {
@@ -96,7 +109,7 @@ class Panel {
       }
     });
     this.exportButtons = (['png', 'csv', 'json'] as const).map((format) => {
-      const b = button(format.toUpperCase(), { 'data-test-id': `export-${format}`, title: `Export this run as ${format.toUpperCase()}`, 'aria-label': `Export run as ${format.toUpperCase()}`, disabled: true });
+      const b = button(format.toUpperCase(), { 'data-test-id': `export-${format}`, title: `Export this run as ${format.toUpperCase()}`, 'aria-label': `Export the run as ${format.toUpperCase()}`, disabled: true });
       b.addEventListener('click', () => this.export(format));
       return b;
     });
@@ -132,10 +145,16 @@ class Panel {
       h(
         'section',
         { id: 'chart', 'aria-labelledby': 'chart-heading' },
-        h('div', { class: 'section-head' }, h('h2', { id: 'chart-heading' }, 'Loss vs learning rate'), h('div', { class: 'button-row compact', role: 'group', 'aria-label': 'Export' }, h('span', { class: 'hint' }, 'Export'), ...this.exportButtons)),
+        h('div', { class: 'section-head' }, h('h2', { id: 'chart-heading', tabindex: -1 }, 'Loss vs learning rate'), h('div', { class: 'button-row compact', role: 'group', 'aria-label': 'Export' }, h('span', { class: 'hint', 'aria-hidden': 'true' }, 'Export'), ...this.exportButtons)),
         this.errorBox,
         h('div', { class: 'chart-box' }, canvas),
-        h('p', { class: 'hint' }, 'Faint: raw loss. Bold: smoothed. Drag the green lines to adjust the bounds.'),
+        this.chart.boundControls,
+        h(
+          'details',
+          { class: 'explain' },
+          h('summary', {}, 'How to read this chart'),
+          h('p', { class: 'hint' }, 'Faint line: the loss at each step. Bold line: the smoothed loss. The shaded band between the two green lines is the suggested range for a cyclical schedule (base_lr to max_lr); drag a line, or focus its handle below the chart and use the arrow keys (Shift for bigger steps). The loss blowing up at the right end is expected: a range test raises the learning rate until it does.'),
+        ),
       ),
       this.suggestions.element,
       this.schedule.element,
@@ -150,7 +169,15 @@ class Panel {
       this.report();
     });
     window.addEventListener('message', (event: MessageEvent<unknown>) => this.receive(event.data));
+    // A picker that closed without a choice gives the focus back to the webview: return it to its opener.
+    window.addEventListener('focus', () => this.returnFocusFromPicker());
     window.addEventListener('error', (event) => this.post({ type: 'log', level: 'error', message: `${event.message} (${event.filename}:${event.lineno})` }));
+    let expected = Date.now() + 100;
+    window.setInterval(() => {
+      this.timerDelays.push(Math.max(0, Date.now() - expected));
+      if (this.timerDelays.length > 30) this.timerDelays.shift();
+      expected = Date.now() + 100;
+    }, 100);
     this.setStatus('idle');
     this.post({ type: 'ready', shownRunId: this.state.shownRunId, overlayRunId: this.state.overlayRunId });
   }
@@ -170,60 +197,89 @@ class Panel {
       this.post({ type: 'log', level: 'warn', message: `panel dropped a malformed message: ${describeDropped(data)}` });
       return;
     }
-    this.handle(message);
-    this.report();
+    void this.handle(message).then(() => this.report());
   }
 
-  private handle(message: ToWebview): void {
+  private async handle(message: ToWebview): Promise<void> {
     switch (message.type) {
       case 'init':
         if (!this.hadState) this.form.setValues(message.defaults);
         this.history.set(message.history);
+        this.savedRunIds = new Set(message.history.map((e) => e.id));
         return;
       case 'datasets':
         this.form.setDatasets(message.datasets, message.selected);
+        if (message.selected) this.returnFocusFromPicker();
         return;
       case 'datasetInfo':
         this.form.setDatasetInfo(message.path, message.summary, message.error);
         return;
-      case 'runStarted':
-        this.current = message.run;
-        this.stepsExpected = message.stepsExpected;
-        this.streamed = 0;
-        this.streamRun = 0;
+      case 'runStarted': {
+        const run = message.run;
+        this.current = run;
+        this.progress = null;
         this.chart.reset();
+        // The previous run's bounds would read as this run's: they come back with this run's suggestion.
+        this.chart.setBounds(null);
         this.suggestions.show(null);
-        this.form.setValues({ ...pickRequest(message.run.config), dataset: message.run.config.dataset, target: message.run.config.target });
-        this.form.setRunning(true);
-        this.form.ensureInspected();
-        this.showError(null);
-        this.setStatus('running');
-        return;
-      case 'points':
-        if (message.runId !== this.current?.id || this.status !== 'running') return;
-        if (message.run !== this.streamRun) {
-          this.streamRun = message.run;
-          this.chart.reset();
+        // The dataset field only ever holds datasets; a PyTorch model's file is shown as the run's source.
+        if (!run.config.pytorch) {
+          this.form.setValues({ ...pickRequest(run.config), dataset: run.config.dataset, target: run.config.target });
+          this.form.ensureInspected();
         }
-        this.streamed += message.points.length;
-        this.chart.append(message.points);
+        this.form.setRunning(true);
+        this.showError(null);
+        this.updateExportButtons();
         this.setStatus('running');
+        // A run started from the Explorer or a command: bring the chart into view.
+        if (!message.replay) document.getElementById('chart')?.scrollIntoView({ block: 'nearest' });
+        return;
+      }
+      case 'progress':
+        if (message.runId !== this.current?.id || !(this.status === 'running' || this.status === 'cancelling')) return;
+        this.progress = message.progress;
+        if (message.progress.phase === 'failed') this.setStatus(this.status);
+        else {
+          // 'done' and 'cancelled' show at once; the result (a larger message) follows and fills in the words.
+          this.setStatus(message.progress.phase);
+          if (message.progress.phase !== 'running' && message.progress.phase !== 'cancelling') this.form.setRunning(false);
+        }
+        if (message.replace) this.chart.reset();
+        this.chart.append(message.points);
+        // Flow control: the next update comes once this one is drawn, so updates never queue up here.
+        this.chart.afterDraw(() => this.post({ type: 'progressShown', runId: message.runId }));
         return;
       case 'runFinished':
       case 'showRun':
-        if (message.type === 'showRun' && this.status === 'running') return;
+        if (message.type === 'showRun' && (this.status === 'running' || this.status === 'cancelling')) return;
+        if (message.type === 'runFinished' && message.run.id === this.current?.id) {
+          // The words first: the status line is painted before the (slower) redraw of the whole curve.
+          this.current = message.run;
+          this.form.setRunning(false);
+          this.setStatus('done');
+          await nextFrame();
+        }
         this.showFinished(message.run);
+        if (message.type === 'runFinished') this.focusResults();
         return;
       case 'runFailed':
         if (message.runId !== this.current?.id) return;
         this.form.setRunning(false);
         this.showError(message);
         this.setStatus('failed');
+        this.focusResults();
         return;
       case 'runCancelled':
         if (message.runId !== this.current?.id) return;
         this.form.setRunning(false);
         this.setStatus('cancelled');
+        if (message.partial) {
+          this.current = { ...this.current, result: message.partial };
+          await nextFrame();
+          this.chart.showResult(message.partial);
+        }
+        this.updateExportButtons();
+        this.focusResults();
         return;
       case 'overlay':
         this.chart.setOverlay(message.run?.result ?? null, message.run?.label ?? '');
@@ -232,7 +288,8 @@ class Panel {
         return;
       case 'history':
         this.history.set(message.history);
-        this.updateExportButtons(message.history);
+        this.savedRunIds = new Set(message.history.map((e) => e.id));
+        this.updateExportButtons();
         if (this.state.overlayRunId && !message.history.some((e) => e.id === this.state.overlayRunId)) {
           this.chart.setOverlay(null, '');
           this.save({ overlayRunId: null });
@@ -244,7 +301,7 @@ class Panel {
         document.getElementById('schedule')?.scrollIntoView({ block: 'nearest' });
         return;
       case 'requestPng':
-        this.post({ type: 'png', requestId: message.requestId, dataUrl: this.chart.pointsPlotted ? this.chart.toPng() : null });
+        this.post({ type: 'png', requestId: message.requestId, dataUrl: this.chart.pointsPlotted ? this.chart.toPng(this.chartTitle()) : null });
         return;
       case 'testAction': {
         const target = document.querySelector<HTMLElement>(`[data-test-id="${CSS.escape(message.target)}"]`);
@@ -270,8 +327,26 @@ class Panel {
       this.save({ overlayRunId: null });
     }
     this.history.mark(run.id, this.state.overlayRunId);
-    this.exportButtons.forEach((b) => (b.disabled = false));
     this.setStatus('done');
+    this.updateExportButtons();
+  }
+
+  /**
+   * When a run ends, the keyboard focus moves to its results (the first suggestion's button, else the chart's
+   * heading) if it was in the panel: it would otherwise fall to the page when the Cancel button it was on
+   * is disabled. Focus in the editor is left alone.
+   */
+  private focusResults(): void {
+    const active = document.activeElement;
+    if (!document.hasFocus() || (active && active !== document.body && !(active instanceof HTMLButtonElement && active.disabled) && active.id !== 'cancel-button')) return;
+    const target = document.querySelector<HTMLElement>('[data-test-id="use-bounds"]') ?? document.getElementById('chart-heading');
+    target?.focus();
+  }
+
+  private returnFocusFromPicker(): void {
+    const opener = this.pickerOpener;
+    this.pickerOpener = null;
+    opener?.focus();
   }
 
   private useBounds(bounds: LrBounds): void {
@@ -283,16 +358,27 @@ class Panel {
     document.getElementById('schedule')?.scrollIntoView({ block: 'nearest' });
   }
 
-  private updateExportButtons(history: HistoryEntry[]): void {
-    const saved = this.current !== null && history.some((e) => e.id === this.current?.id);
-    this.exportButtons.forEach((b) => (b.disabled = !saved));
+  /** PNG for any run that has ended with a curve (finished or stopped); CSV and JSON for runs in the history. */
+  private updateExportButtons(): void {
+    const ended = this.status === 'done' || this.status === 'cancelled' || this.status === 'failed';
+    const png = ended && this.current !== null && this.chart.pointsPlotted > 0;
+    const saved = this.current !== null && this.savedRunIds.has(this.current.id);
+    this.exportButtons.forEach((b, i) => (b.disabled = i === 0 ? !png : !saved));
   }
 
   private export(format: 'png' | 'csv' | 'json'): void {
-    const id = this.current?.id;
-    if (!id || !this.current?.result) return;
-    if (format === 'png') this.post({ type: 'exportPng', id, dataUrl: this.chart.toPng() });
-    else this.post({ type: 'export', id, format });
+    const run = this.current;
+    if (!run) return;
+    if (format === 'png') this.post({ type: 'exportPng', id: run.id, dataUrl: this.chart.toPng(this.chartTitle()) });
+    else if (run.result) this.post({ type: 'export', id: run.id, format });
+  }
+
+  /** The exported image's title: what ran, on what, and how it ended. */
+  private chartTitle(): string {
+    const run = this.current;
+    if (!run) return 'Loss vs learning rate';
+    if (run.result) return `${run.label}: loss vs learning rate — ${describeRunEnd(run.result)}`;
+    return `${run.label}: loss vs learning rate — ${this.status === 'cancelled' ? `stopped: cancelled after ${(this.progress?.stepsDone ?? 0).toLocaleString('en-US')} steps` : 'stopped'}`;
   }
 
   private showError(failure: { message: string; hint?: string; location?: string } | null): void {
@@ -310,56 +396,83 @@ class Panel {
   }
 
   private setStatus(status: RunStatus): void {
+    const changed = status !== this.status;
     this.status = status;
     const run = this.current;
     const result = run?.result;
+    const source = run ? (run.config.pytorch ? `the PyTorch model in ${run.label}` : run.label) : '';
+    const progress = this.progress;
+    const steps = progress ? `${progress.stepsDone.toLocaleString('en-US')} of ${progress.stepsTotal.toLocaleString('en-US')} steps` : 'starting';
+    const repeats = progress && progress.runs > 1 ? ` (${progress.runs} runs, averaged at the end)` : '';
     let text: string;
     switch (status) {
       case 'idle':
         text = 'Choose a dataset and run a range test to find learning-rate bounds.';
         break;
-      case 'running': {
-        const runs = run?.config.runs ?? 1;
-        text = `Running on ${run?.label ?? ''} — ${runs > 1 ? `run ${this.streamRun + 1} of ${runs}, ` : ''}${this.streamed} of ${this.stepsExpected} steps`;
+      case 'running':
+        text = `Running on ${source}: ${steps}${repeats}`;
         break;
-      }
+      case 'cancelling':
+        text = `Cancelling the run on ${source} (${steps} done)…`;
+        break;
       case 'done':
-        text = result ? `${run?.label}: ${result.stopReason}, ${result.lrs.length} steps on ${result.backend}` : 'Done';
+        text = result ? `${run?.label}: ${describeRunEnd(result)}.` : `Finished on ${source}: ${steps}; drawing the results…`;
         break;
       case 'failed':
-        text = `${run?.label ?? 'The run'} failed.`;
+        text = `The run on ${source || 'the dataset'} failed (details below).`;
         break;
       case 'cancelled':
-        text = `${run?.label ?? 'The run'} was cancelled after ${this.chart.pointsPlotted} steps.`;
+        text = `Stopped: you cancelled the run on ${source} after ${(progress?.stepsDone ?? this.chart.pointsPlotted).toLocaleString('en-US')} steps.`;
         break;
     }
-    this.statusLine.textContent = text;
+    if (this.statusLine.textContent !== text) this.statusLine.textContent = text;
     document.body.dataset.status = status;
+    if (changed) {
+      this.statusChangedAt = Date.now();
+      // The integration test measures when a change became visible: it is reported at once, not debounced.
+      this.report(true);
+    }
   }
 
-  /** Tells the extension what is on screen (debounced); the integration tests read it. */
-  private report(): void {
+  /** Tells the extension what is on screen (debounced unless `now`); the integration tests read it. */
+  private report(now = false): void {
+    if (now) {
+      window.clearTimeout(this.reportTimer);
+      this.reportTimer = 0;
+      this.sendReport();
+      return;
+    }
     if (this.reportTimer) return;
     this.reportTimer = window.setTimeout(() => {
       this.reportTimer = 0;
-      const state: PanelStateReport = {
-        status: this.status,
-        runId: this.current?.id ?? null,
-        pointsPlotted: this.chart.pointsPlotted,
-        overlayRunId: this.state.overlayRunId,
-        overlayPoints: this.chart.overlayPoints,
-        suggestionRows: this.suggestions.rows,
-        diagnostics: this.suggestions.diagnostics,
-        bounds: this.chart.bounds,
-        policy: this.schedule.policy,
-        schedulePoints: this.schedule.schedulePoints,
-        error: this.error,
-        theme: themeKind(),
-        historyIds: this.history.ids,
-        datasetInfo: this.form.datasetText,
-      };
-      this.post({ type: 'state', state });
+      this.sendReport();
     }, 150);
+  }
+
+  private sendReport(): void {
+    const state: PanelStateReport = {
+      status: this.status,
+      runId: this.current?.id ?? null,
+      pointsPlotted: this.chart.pointsPlotted,
+      overlayRunId: this.state.overlayRunId,
+      overlayPoints: this.chart.overlayPoints,
+      suggestionRows: this.suggestions.rows,
+      diagnostics: this.suggestions.diagnostics,
+      bounds: this.chart.bounds,
+      policy: this.schedule.policy,
+      schedulePoints: this.schedule.schedulePoints,
+      error: this.error,
+      theme: themeKind(),
+      historyIds: this.history.ids,
+      datasetInfo: this.form.datasetText,
+      datasetField: this.form.datasetValue,
+      statusLine: this.statusLine.textContent ?? '',
+      statusChangedAt: this.statusChangedAt,
+      stepsShown: this.progress?.stepsDone ?? 0,
+      cancelClickedAt: this.cancelClickedAt,
+      timerDelay: [...this.timerDelays].sort((a, b) => a - b)[Math.floor(this.timerDelays.length * 0.9)] ?? 0,
+    };
+    this.post({ type: 'state', state });
   }
 
   /** For the benchmark: frames the loss chart drew and points it holds. */
@@ -375,3 +488,8 @@ function pickRequest(c: Omit<PanelRunRequest, 'dataset'>): Omit<PanelRunRequest,
 const root = document.getElementById('app') ?? document.body;
 const panel = new Panel(root);
 (window as unknown as { cyclicalLrPanel: Panel }).cyclicalLrPanel = panel;
+
+/** Resolves after the browser has painted the current frame. */
+function nextFrame(): Promise<void> {
+  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+}

@@ -9,7 +9,8 @@ import { formatLr, parsePositive, parsePositiveInt } from './format';
 export interface RunFormEvents {
   onRun(request: PanelRunRequest): void;
   onCancel(): void;
-  onBrowse(): void;
+  /** Browse… was pressed on `opener` (focus returns there when the picker closes). */
+  onBrowse(opener: HTMLElement): void;
   /** The dataset (or the target) changed: inspect it. */
   onDataset(path: string, target?: string): void;
   /** Any edit: persist the form. */
@@ -39,7 +40,7 @@ export class RunForm {
 
   constructor(initial: PanelRunRequest & { target?: string }, private readonly events: RunFormEvents) {
     const browse = button('Browse…', { id: 'run-browse', title: 'Pick a dataset from the workspace or the disk' });
-    browse.addEventListener('click', () => events.onBrowse());
+    browse.addEventListener('click', () => events.onBrowse(browse));
     this.runButton.addEventListener('click', () => this.submit());
     this.cancelButton.addEventListener('click', () => events.onCancel());
     this.element = h(
@@ -117,6 +118,10 @@ export class RunForm {
     const columns = [...new Set([summary.target, ...summary.featureNames.filter((n) => !n.includes('='))])];
     setOptions(this.target, [['', `automatic (${summary.target})`], ...columns.map((c) => [c, c] as const)], current);
     this.target.disabled = !tabular;
+  }
+
+  get datasetValue(): string {
+    return this.dataset.value;
   }
 
   /** The text shown about the dataset (its inspection, or the problem with it). */

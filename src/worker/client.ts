@@ -2,14 +2,17 @@
 // and turns every way the child can end into a settled promise. Must not import TensorFlow.js: the
 // extension host loads this file.
 import { ChildProcess, fork } from 'node:child_process';
+import { constants as osConstants, setPriority } from 'node:os';
 import { UserError } from '../core/errors';
 import { RangeTestConfig, RangeTestResult } from '../core/types';
 import {
   cancelMessage,
   describeInvalidMessage,
   ErrorEvent,
+  isProgressBatchMessage,
   isWorkerEvent,
   startMessage,
+  WORKER_PROTOCOL_VERSION,
   WorkerEvent,
 } from '../core/workerProtocol';
 
@@ -37,6 +40,11 @@ export interface StartOptions {
   execArgv?: string[];
   /** Extra environment for the child. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Run the worker below normal priority (the editor's UI uses it): its training threads, created later,
+   * inherit it, so a multi-run test on a small machine cannot starve the extension host and the window.
+   */
+  belowNormalPriority?: boolean;
 }
 
 export interface RangeTestHandle {
@@ -63,6 +71,14 @@ export function startRangeTest(config: RangeTestConfig, options: StartOptions): 
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return { result: Promise.reject(new Error(`could not start the range-test worker: ${message}`)), cancel: () => undefined };
+  }
+
+  if (options.belowNormalPriority && child.pid !== undefined) {
+    try {
+      setPriority(child.pid, osConstants.priority.PRIORITY_BELOW_NORMAL);
+    } catch {
+      // Not permitted here (some containers): the worker runs at normal priority.
+    }
   }
 
   // The last lines the child wrote, to explain a crash.
@@ -93,6 +109,16 @@ export function startRangeTest(config: RangeTestConfig, options: StartOptions): 
 
     child.on('message', (message: unknown) => {
       if (settled) return;
+      if (isProgressBatchMessage(message)) {
+        for (const { run, point } of message.progress) {
+          try {
+            options.onEvent?.({ v: WORKER_PROTOCOL_VERSION, type: 'progress', run, point });
+          } catch {
+            // As below: a listener's bug must not stop the supervision.
+          }
+        }
+        return;
+      }
       if (!isWorkerEvent(message)) {
         finish(() => reject(new Error(`range-test worker sent an invalid message (${describeInvalidMessage(message)})`)));
         return;

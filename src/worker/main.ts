@@ -3,16 +3,44 @@
 // 'error', then exits. A 'cancel' message ends the test at the next step with a partial result.
 import { isMainThread } from 'node:worker_threads';
 import { isUserError } from '../core/errors';
-import { describeInvalidMessage, isParentMessage, WORKER_PROTOCOL_VERSION, WorkerEvent } from '../core/workerProtocol';
+import { describeInvalidMessage, isParentMessage, ProgressBatchMessage, WORKER_PROTOCOL_VERSION, WorkerEvent } from '../core/workerProtocol';
 import { runRangeTest } from '../engine/runRangeTest';
 import { CRASH_ENV } from './testHooks';
 
 
-function send(event: WorkerEvent): Promise<void> {
+/** Progress is sent in batches at most this often (see ProgressBatchMessage). */
+const BATCH_MS = 25;
+let batch: ProgressBatchMessage['progress'] = [];
+let batchStartedAt = 0;
+let batchTimer: NodeJS.Timeout | undefined;
+
+function post(message: WorkerEvent | ProgressBatchMessage): Promise<void> {
   return new Promise((resolve) => {
     if (!process.send || !process.connected) return resolve();
-    process.send(event, undefined, {}, () => resolve());
+    process.send(message, undefined, {}, () => resolve());
   });
+}
+
+function flushProgress(): Promise<void> {
+  if (batchTimer) clearTimeout(batchTimer);
+  batchTimer = undefined;
+  if (!batch.length) return Promise.resolve();
+  const progress = batch;
+  batch = [];
+  return post({ v: WORKER_PROTOCOL_VERSION, type: 'progressBatch', progress });
+}
+
+/** Sends an event; progress waits (at most BATCH_MS) to travel with its neighbours, anything else flushes it first. */
+function send(event: WorkerEvent): Promise<void> {
+  if (event.type === 'progress') {
+    if (!batch.length) batchStartedAt = Date.now();
+    batch.push({ run: event.run, point: event.point });
+    if (Date.now() - batchStartedAt >= BATCH_MS) return flushProgress();
+    batchTimer ??= setTimeout(() => void flushProgress(), BATCH_MS);
+    return Promise.resolve();
+  }
+  void flushProgress();
+  return post(event);
 }
 
 async function finish(event: WorkerEvent): Promise<void> {
@@ -50,7 +78,10 @@ function workerMain(): void {
       isCancelled: () => cancelled,
       onEvent: (event) => {
         void send(event);
-        if (crashAfterFirstPoint && event.type === 'progress') process.kill(process.pid, 'SIGKILL');
+        if (crashAfterFirstPoint && event.type === 'progress') {
+          void flushProgress();
+          process.kill(process.pid, 'SIGKILL');
+        }
       },
     }).then(
       (result) => finish({ v: WORKER_PROTOCOL_VERSION, type: 'result', result }),

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { copyFileSync, existsSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { RangeTestResult } from '../../src/core/types';
@@ -7,13 +7,44 @@ import { driveBrowser, hasBrowserDriver } from '../integration/support/driver';
 import { activateExtension } from '../integration/support/extension';
 import { makePanelFixtures, waitFor, waitForPanel } from '../integration/support/panel';
 
-// End to end, through the browser that renders VS Code: after a completed run, the panel is captured as PNG
-// in a light, a dark and a high-contrast theme (test-results/panel-light.png, panel-dark.png,
-// panel-high-contrast.png), with the bound lines dragged
-// by the pointer and the schedule following them. Runs inside the integration suite's VS Code.
+// End to end, through the browser that renders VS Code: the panel is captured (test-results/*.png) during a
+// long run, after a cancel, after a completed run in a light, a dark and a high-contrast theme, and in a
+// 400-px-wide column in all three themes; axe-core checks each of those for accessibility (0 serious or
+// critical violations); the bound lines are dragged by the pointer and moved with the keyboard, and the
+// schedule follows them. Runs inside the integration suite's VS Code.
 
 const root = process.env.CLR_REPO_ROOT ?? join(__dirname, '..', '..', '..');
 const results = join(root, 'test-results');
+
+const THEMES = [
+  ['Default Light Modern', 'vscode-light', 'light'],
+  ['Default Dark Modern', 'vscode-dark', 'dark'],
+  ['Default High Contrast', 'vscode-high-contrast', 'high-contrast'],
+] as const;
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: string[];
+}
+
+/** axe-core on the webview: fails on any serious or critical violation, naming each with its nodes. */
+async function assertAccessible(where: string): Promise<void> {
+  const violations = (await driveBrowser({ action: 'axe' })) as AxeViolation[];
+  const grave = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const minor = violations.filter((v) => !grave.includes(v)).map((v) => `${v.id} (${v.impact})`);
+  if (minor.length) console.log(`axe, ${where}: minor: ${minor.join(', ')}`);
+  assert.deepEqual(grave.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.join(' | ')}`), [], `axe, ${where}`);
+}
+
+async function capture(file: string): Promise<string> {
+  const path = join(results, file);
+  rmSync(path, { force: true });
+  await driveBrowser({ action: 'screenshotWebview', path });
+  assert.ok(existsSync(path) && statSync(path).size > 10_000, `${file} written`);
+  return path;
+}
 
 async function setTheme(theme: string, bodyClass: string): Promise<void> {
   await vscode.workspace.getConfiguration('workbench').update('colorTheme', theme, vscode.ConfigurationTarget.Global);
@@ -70,22 +101,60 @@ describe('range-test panel (e2e screenshots)', function () {
     assert.equal(inlineRan, false, 'an inline script is blocked by the CSP');
 
     const shots: string[] = [];
-    for (const [theme, bodyClass, file] of [
-      ['Default Light Modern', 'vscode-light', 'panel-light.png'],
-      ['Default Dark Modern', 'vscode-dark', 'panel-dark.png'],
-      ['Default High Contrast', 'vscode-high-contrast', 'panel-high-contrast.png'],
-    ] as const) {
+    for (const [theme, bodyClass, name] of THEMES) {
       await setTheme(theme, bodyClass);
       const state = await waitForPanel((s) => s.theme === bodyClass.replace('vscode-', ''), `the panel in ${theme}`);
       assert.equal(state.pointsPlotted, result.lrs.length);
       await driveBrowser({ action: 'webviewEval', expression: 'window.scrollTo(0, 0)' });
-      const path = join(results, file);
-      rmSync(path, { force: true });
-      await driveBrowser({ action: 'screenshotWebview', path });
-      assert.ok(existsSync(path) && statSync(path).size > 10_000, `${file} written`);
-      shots.push(path);
+      shots.push(await capture(`panel-${name}.png`));
+      await assertAccessible(`after a run, ${theme}`);
     }
     console.log(`panel screenshots: ${shots.join(', ')}`);
+  });
+
+  it('captures a 400-px-wide column in all three themes: the chart first, the explanations behind a disclosure', async () => {
+    // A 450-px window (the activity bar included): the panel's column is about 400 px wide.
+    await driveBrowser({ action: 'viewport', width: 450, height: 1000 });
+    try {
+      const width = await waitFor(async () => {
+        const w = Number(await driveBrowser({ action: 'webviewEval', expression: 'window.innerWidth' }));
+        return w < 600 ? w : undefined;
+      }, 'the narrow panel');
+      assert.ok(width > 300 && width < 600, `the panel is ${width} px wide`);
+      const layout = (await driveBrowser({
+        action: 'webviewEval',
+        expression: `(() => {
+          const top = (id) => document.getElementById(id).getBoundingClientRect().top;
+          const source = document.querySelector('table.suggestions td.hint');
+          return { chartFirst: top('chart') < top('run'), sourceHidden: !source || getComputedStyle(source).display === 'none', disclosure: !!document.querySelector('#chart details summary') };
+        })()`,
+      })) as { chartFirst: boolean; sourceHidden: boolean; disclosure: boolean };
+      assert.deepEqual(layout, { chartFirst: true, sourceHidden: true, disclosure: true });
+      for (const [theme, bodyClass, name] of THEMES) {
+        await setTheme(theme, bodyClass);
+        await driveBrowser({ action: 'webviewEval', expression: 'window.scrollTo(0, 0)' });
+        await capture(`panel-narrow-${name}.png`);
+        await assertAccessible(`400 px column, ${theme}`);
+      }
+    } finally {
+      await driveBrowser({ action: 'viewport', width: 1400, height: 900 });
+      await setTheme('Default Light Modern', 'vscode-light');
+    }
+  });
+
+  it('moves a bound with the arrow keys on its focused handle, which reads its value', async () => {
+    const before = await waitForPanel((s) => s.bounds !== null, 'bounds on the chart');
+    assert.ok(before.bounds);
+    await driveBrowser({ action: 'webviewClick', selector: '[data-test-id="bound-baseLr"]' });
+    const focused = String(await driveBrowser({ action: 'webviewEval', expression: `document.activeElement?.getAttribute('aria-valuetext') ?? ''` }));
+    assert.match(focused, /^base_lr \S+$/);
+    await driveBrowser({ action: 'press', keys: 'ArrowRight' });
+    const after = await waitForPanel((s) => s.bounds !== null && s.bounds.baseLr > (before.bounds?.baseLr ?? Infinity), 'the bound moved by the key');
+    assert.ok(after.bounds && Math.abs(after.bounds.baseLr / before.bounds.baseLr - 10 ** (1 / 20)) < 1e-9, `one step of a twentieth of a decade: ${before.bounds.baseLr} → ${after.bounds?.baseLr}`);
+    const read = String(await driveBrowser({ action: 'webviewEval', expression: `document.activeElement?.getAttribute('aria-valuetext') ?? ''` }));
+    assert.notEqual(read, focused, 'the handle reads the new value');
+    await driveBrowser({ action: 'press', keys: 'ArrowLeft' });
+    await waitForPanel((s) => s.bounds !== null && Math.abs(s.bounds.baseLr - (before.bounds?.baseLr ?? 0)) < 1e-12, 'the bound back');
   });
 
   it('drags the max bound line and the schedule follows', async () => {
@@ -113,4 +182,48 @@ describe('range-test panel (e2e screenshots)', function () {
     assert.equal(after.bounds.baseLr, before.bounds.baseLr);
     assert.ok(typeof moved === 'string');
   });
+
+  it('captures the panel during a long run and after a cancel, and exports the stopped run as a 2× PNG', async () => {
+    await setTheme('Default Light Modern', 'vscode-light');
+    const running = vscode.commands.executeCommand<RangeTestResult | undefined>('cyclicalLr.runRangeTest', {
+      dataset: join(fixtures.dir, 'sensors.csv'),
+      config: { iterations: 20_000, runs: 3, model: 'mlp', batchSize: 64, startLr: 1e-4, endLr: 1e-2, diverge: 1e9 },
+    });
+    await waitForPanel((s) => s.status === 'running' && s.pointsPlotted > 300, 'a long run plotting', 120_000);
+    const during = await waitForPanel((s) => s.status === 'running', 'running');
+    assert.equal(during.bounds, null, "the previous run's bounds are hidden while a new run plots");
+    await driveBrowser({ action: 'webviewEval', expression: 'window.scrollTo(0, 0)' });
+    await capture('panel-running-light.png');
+    await assertAccessible('during a run');
+    // A DOM click: the pointer click's wait for a still frame can time out while the chart redraws.
+    await driveBrowser({ action: 'webviewEval', expression: `document.querySelector('[data-test-id="cancel"]').click()` });
+    assert.equal(await running, undefined);
+    const cancelled = await waitForPanel((s) => s.status === 'cancelled', 'the cancel shown');
+    assert.match(cancelled.statusLine, /cancelled/);
+    await driveBrowser({ action: 'webviewEval', expression: 'window.scrollTo(0, 0)' });
+    await capture('panel-cancelled-light.png');
+    await assertAccessible('after a cancel');
+    // The focus went to the results (not to the page) when the run ended.
+    const focusedTag = String(await driveBrowser({ action: 'webviewEval', expression: 'document.activeElement?.tagName' }));
+    assert.notEqual(focusedTag, 'BODY');
+
+    const window = vscode.window as { showSaveDialog: typeof vscode.window.showSaveDialog };
+    const original = window.showSaveDialog;
+    const target = join(fixtures.dir, 'stopped.png');
+    try {
+      window.showSaveDialog = async () => vscode.Uri.file(target);
+      await driveBrowser({ action: 'webviewClick', selector: '[data-test-id="export-png"]' });
+      await waitFor(() => (existsSync(target) && statSync(target).size > 0 ? true : undefined), 'the PNG of the stopped run');
+    } finally {
+      window.showSaveDialog = original;
+    }
+    const png = readFileSync(target);
+    const [width, height] = [png.readUInt32BE(16), png.readUInt32BE(20)];
+    const canvas = (await driveBrowser({ action: 'webviewEval', expression: `(() => { const c = window.cyclicalLrPanel.chart.chart; return [c.width, c.height]; })()` })) as [number, number];
+    // The chart's size may be fractional (CSS pixels); the image's is whole.
+    assert.ok(Math.abs(width - 2 * canvas[0]) <= 2, `the PNG is ${width} px wide, the chart ${canvas[0]} px`);
+    assert.ok(height >= 2 * Math.floor(canvas[1]), `the PNG is ${height} px high (title included), the chart ${canvas[1]} px`);
+    copyFileSync(target, join(results, 'export-stopped.png'));
+  });
+
 });

@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 
@@ -14,7 +14,9 @@ export type DriverRequest =
   | { id: string; action: 'screenshotPage'; path: string }
   | { id: string; action: 'webviewEval'; expression: string }
   | { id: string; action: 'webviewClick'; selector: string }
-  | { id: string; action: 'press'; keys: string };
+  | { id: string; action: 'press'; keys: string }
+  | { id: string; action: 'axe' }
+  | { id: string; action: 'viewport'; width: number; height: number };
 
 export interface DriverReply {
   ok: boolean;
@@ -50,7 +52,23 @@ async function perform(page: Page, request: DriverRequest): Promise<unknown> {
     case 'press':
       await page.keyboard.press(request.keys);
       return true;
+    case 'axe':
+      return runAxe(await webviewFrame(page));
+    case 'viewport':
+      await page.setViewportSize({ width: request.width, height: request.height });
+      return true;
   }
+}
+
+/**
+ * axe-core's accessibility check of the webview's page: its violations, each with the selectors of (up to
+ * five of) the offending nodes. Evaluated through the DevTools protocol, which the page's CSP does not block.
+ */
+async function runAxe(frame: Frame): Promise<unknown> {
+  await frame.evaluate(readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'));
+  return frame.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({
+    id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ') + ': ' + (n.failureSummary || '').split('\\n').slice(1, 2).join('')),
+  })))`);
 }
 
 /** Handles one console line if it is a driver request; answers into `replyDir`. */

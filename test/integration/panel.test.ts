@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { RangeTestResult } from '../../src/core/types';
@@ -99,7 +99,8 @@ describe('range-test panel', function () {
         // Stands in for the user choosing a file in the save dialog.
         window.showSaveDialog = async () => vscode.Uri.file(target);
         await vscode.commands.executeCommand('cyclicalLr._panelActionForTests', `export-${format}`);
-        await waitFor(() => (existsSync(target) ? true : undefined), `export.${format}`);
+        // The file appears before its bytes are written: wait for them.
+        await waitFor(() => (existsSync(target) && statSync(target).size > 0 ? true : undefined), `export.${format}`);
         const bytes = readFileSync(target);
         if (format === 'csv') {
           const lines = bytes.toString('utf8').trimEnd().split('\n');
@@ -182,6 +183,9 @@ describe('range-test panel', function () {
   });
 
   it('restores what it showed after being hidden (its webview is recreated)', async () => {
+    await waitForPanel((s) => s.status === 'cancelled' || s.status === 'done', 'a settled panel');
+    // The status is reported at once, the last points once drawn: read the state when all is on screen.
+    await new Promise((r) => setTimeout(r, 1500));
     const before = await waitForPanel((s) => s.status === 'cancelled' || s.status === 'done', 'a settled panel');
     const tab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview);
     assert.ok(tab, 'the panel is open');

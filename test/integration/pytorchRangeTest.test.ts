@@ -47,9 +47,13 @@ describe('Run Range Test on PyTorch Model (real torch)', function () {
     assert.ok(['completed', 'diverged'].includes(result.stopReason), result.stopReason);
     assert.ok(result.lrs.length >= 20, `${result.lrs.length} points`);
     assert.ok(result.suggestion.clr.baseLr < result.suggestion.clr.maxLr);
-    const state = await panelState((s) => s.status === 'done' && s.pointsPlotted === result.lrs.length, 'the finished run');
-    assert.ok(state.suggestionRows.length > 0, 'the suggestions table is filled');
+    // "Finished" shows at once, the suggestions once the result has arrived and is drawn.
+    const state = await panelState((s) => s.status === 'done' && s.pointsPlotted === result.lrs.length && s.suggestionRows.length > 0, 'the finished run with its suggestions');
     assert.equal(state.error, null);
+    // The model file is the run's source, never the form's dataset (which would then fail to parse it as CSV).
+    assert.ok(!state.datasetField.endsWith('.py'), `the dataset field holds ${state.datasetField}`);
+    assert.doesNotMatch(state.datasetInfo, /model\.py/);
+    assert.match(state.statusLine, /model\.py/);
   });
 
   it("shows a clear error when the file lacks a required name", async () => {

@@ -10,7 +10,8 @@ import {
   PanelStateReport,
 } from '../../core/panelProtocol';
 import type { ScheduleSpec } from '../../core/schedules';
-import type { CurvePoint, RangeTestConfig, RangeTestResult } from '../../core/types';
+import { describeRunEnd } from '../../core/runOutcome';
+import type { RangeTestConfig, RangeTestResult } from '../../core/types';
 import type { WorkerEvent } from '../../core/workerProtocol';
 import { isRangeTestCancelled, startRangeTest } from '../../worker/client';
 import { LAST_RESULT_STATE_KEY } from '../lastResult';
@@ -20,6 +21,7 @@ import { findDatasets, pickDataset } from './datasetPicker';
 import { configFromRequest, configFromSettings, defaultRunRequest } from './panelSettings';
 import { RangeTestPanel } from './rangeTestPanel';
 import { pngBytesFromDataUrl, runToCsv } from './runCsv';
+import { RunController, systemClock } from './runController';
 import { newRunId, RunHistory, StoredRun } from './runHistory';
 import { RunProgress, showRunProgress } from './runProgress';
 
@@ -39,19 +41,15 @@ export interface RangeTestRunner {
 
 interface ActiveRun {
   run: PanelRun;
-  runIndex: number;
-  /** Points of run `runIndex` so far: replayed to a webview that was recreated mid-run. */
-  points: CurvePoint[];
-  pending: CurvePoint[];
-  flushTimer?: NodeJS.Timeout;
+  /** What the panel and the status bar show of this run: both render from its updates only. */
+  state: RunController;
   status: 'running' | 'done' | 'failed' | 'cancelled';
   failure?: { message: string; hint?: string; location?: string };
+  /** The partial curve of a cancelled run (shown, and exportable as PNG, though not kept in the history). */
+  partial?: RangeTestResult;
   cancel?: () => void;
   progress?: RunProgress;
 }
-
-/** Points are forwarded to the webview at most this often; it batches further per animation frame. */
-const FLUSH_MS = 50;
 
 let controller: PanelController | undefined;
 
@@ -104,6 +102,18 @@ class PanelController implements vscode.Disposable {
     // A hidden or closed panel shows nothing: forget its last report until the new webview sends one.
     RangeTestPanel.onHidden = () => (this.lastState = null);
     const command = (id: string, run: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, run);
+    // What the tests need to see inside the webview and the run; registered in test mode only, never listed.
+    if (context.extensionMode === vscode.ExtensionMode.Test) {
+      this.disposables.push(
+        command('cyclicalLr._panelStateForTests', () => this.lastState),
+        command('cyclicalLr._runStateForTests', () =>
+          this.active ? { runId: this.active.run.id, progress: this.active.state.progress, renders: this.active.state.renders, statusBar: this.active.progress?.text ?? null } : null,
+        ),
+        command('cyclicalLr._panelActionForTests', (target) => {
+          if (typeof target === 'string') this.panel().post({ type: 'testAction', action: 'click', target });
+        }),
+      );
+    }
     this.disposables.push(
       outputChannel(),
       vscode.window.onDidChangeActiveTextEditor((editor) => {
@@ -116,14 +126,12 @@ class PanelController implements vscode.Disposable {
       }),
       command('cyclicalLr.openPanel', (arg) => this.openPanel(arg)),
       command('cyclicalLr.runRangeTest', (arg) => this.runRangeTestCommand(arg)),
+      // The walkthrough's first step: the bundled example, read in place (datasets are never written).
+      command('cyclicalLr.runExample', () => this.runRangeTestCommand({ dataset: context.asAbsolutePath(path.join('examples', 'sensors.csv')) })),
       command('cyclicalLr.cancelRangeTest', () => this.cancel()),
       command('cyclicalLr.openRun', (arg) => this.openRunCommand(arg)),
       command('cyclicalLr.exportRun', (arg) => this.exportRunCommand(arg)),
       command('cyclicalLr.deleteRun', (arg) => this.deleteRunCommand(arg)),
-      command('cyclicalLr._panelStateForTests', () => this.lastState),
-      command('cyclicalLr._panelActionForTests', (target) => {
-        if (typeof target === 'string') this.panel().post({ type: 'testAction', action: 'click', target });
-      }),
     );
   }
 
@@ -139,15 +147,16 @@ class PanelController implements vscode.Disposable {
     if (controller === this) controller = undefined;
   }
 
-  private panel(): RangeTestPanel {
-    return RangeTestPanel.show(this.context.extensionUri, (m) => this.handle(m));
+  /** The panel, created or revealed; `focus` moves the keyboard focus into it (the user asked for it). */
+  private panel(focus = false): RangeTestPanel {
+    return RangeTestPanel.show(this.context.extensionUri, (m) => this.handle(m), focus);
   }
 
   // ---- commands ----
 
   /** `cyclicalLr.openPanel`, optionally with `{ schedule }` (the CodeLens) to preview that schedule. */
   private openPanel(arg: unknown): void {
-    const panel = this.panel();
+    const panel = this.panel(true);
     const schedule = (arg as { schedule?: unknown } | undefined)?.schedule;
     if (schedule !== undefined) {
       if (isScheduleSpec(schedule)) panel.post({ type: 'setSchedule', spec: schedule });
@@ -177,7 +186,7 @@ class PanelController implements vscode.Disposable {
     return {
       label: path.basename(config.dataset),
       config,
-      start: (onEvent) => startRangeTest(config, { workerPath, onEvent }),
+      start: (onEvent) => startRangeTest(config, { workerPath, onEvent, belowNormalPriority: true }),
     };
   }
 
@@ -250,7 +259,7 @@ class PanelController implements vscode.Disposable {
     const active = this.active;
     if (!active || active.status !== 'running' || !active.cancel) return;
     logLine(`run ${active.run.id}: cancel requested`);
-    active.progress?.cancelling();
+    active.state.cancelRequested();
     active.cancel();
   }
 
@@ -261,20 +270,28 @@ class PanelController implements vscode.Disposable {
       return undefined;
     }
     const config = runner.config;
-    this.lastDataset = config.dataset;
+    // The form's dataset field only ever holds datasets: a PyTorch model's file is the run's source instead.
+    if (!config.pytorch) this.lastDataset = config.dataset;
     const run: PanelRun = { id: newRunId(), label: runner.label, config };
-    const active: ActiveRun = { run, runIndex: 0, points: [], pending: [], status: 'running' };
-    this.active = active;
-    const total = config.iterations * config.runs;
     const panel = this.panel();
+    const state = new RunController(
+      run.id,
+      config.runs,
+      config.iterations,
+      (update) => RangeTestPanel.instance?.post({ type: 'progress', runId: run.id, ...update }),
+      systemClock,
+      (progress) => active.progress?.report(progress),
+    );
+    const active: ActiveRun = { run, state, status: 'running' };
+    this.active = active;
     this.shownRunId = run.id;
-    panel.post({ type: 'runStarted', run, stepsExpected: total });
-    logLine(`run ${run.id}: range test on ${config.dataset} (${config.iterations} steps × ${config.runs} runs, ${config.model}, ${config.optimizer})`);
+    panel.post({ type: 'runStarted', run, stepsExpected: config.iterations * config.runs });
+    logLine(`run ${run.id}: range test on ${describeSetup(config)}`);
 
     active.progress = showRunProgress(runner.label, () => this.cancel());
     let handle: { result: Promise<RangeTestResult>; cancel(): void };
     try {
-      handle = runner.start((event) => this.onWorkerEvent(active, event, total));
+      handle = runner.start((event) => this.onWorkerEvent(active, event));
     } catch (error) {
       this.fail(active, error);
       active.progress.done();
@@ -284,13 +301,16 @@ class PanelController implements vscode.Disposable {
 
     try {
       const result = await handle.result;
-      this.flush(active);
       if (result.stopReason === 'cancelled') {
-        this.cancelled(active);
+        this.cancelled(active, result);
         return undefined;
       }
       active.status = 'done';
       run.result = result;
+      state.end('done');
+      // The panel shows the result first; saving it (a file write) must not delay what the user waits for.
+      RangeTestPanel.instance?.post({ type: 'runFinished', run: { ...run, result } });
+      logLine(`run ${run.id}: ${describeRunEnd(result)} (${result.stepsPerSecond.toFixed(1)} steps/s, ${result.backend})`);
       const stored: StoredRun = { id: run.id, label: run.label, createdAt: new Date().toISOString(), result };
       await this.context.workspaceState.update(LAST_RESULT_STATE_KEY, result);
       try {
@@ -298,57 +318,34 @@ class PanelController implements vscode.Disposable {
       } catch (error) {
         logLine(`run ${run.id}: could not save to history: ${String(error)}`);
       }
-      RangeTestPanel.instance?.post({ type: 'runFinished', run: { ...run, result } });
       await this.postHistory();
-      logLine(`run ${run.id}: ${result.stopReason} after ${result.lrs.length} steps (${result.stepsPerSecond.toFixed(1)} steps/s, ${result.backend})`);
       return result;
     } catch (error) {
-      this.flush(active);
       if (isRangeTestCancelled(error)) this.cancelled(active);
       else this.fail(active, error);
       return undefined;
     } finally {
-      if (active.flushTimer) clearTimeout(active.flushTimer);
       active.cancel = undefined;
       active.progress.done();
     }
   }
 
-  private onWorkerEvent(active: ActiveRun, event: WorkerEvent, total: number): void {
-    if (event.type === 'log') {
-      logLine(`worker: ${event.message}`);
-      return;
-    }
-    if (event.type !== 'progress') return;
-    if (event.run !== active.runIndex) {
-      // Each repeat restarts the sweep; the chart follows the latest one until the averaged result arrives.
-      this.flush(active);
-      active.runIndex = event.run;
-      active.points = [];
-    }
-    active.points.push(event.point);
-    active.pending.push(event.point);
-    active.progress?.report(event.run * active.run.config.iterations + event.point.step + 1, total);
-    active.flushTimer ??= setTimeout(() => this.flush(active), FLUSH_MS);
+  private onWorkerEvent(active: ActiveRun, event: WorkerEvent): void {
+    if (event.type === 'log') logLine(`worker: ${event.message}`);
+    active.state.event(event);
   }
 
-  private flush(active: ActiveRun): void {
-    if (active.flushTimer) clearTimeout(active.flushTimer);
-    active.flushTimer = undefined;
-    if (!active.pending.length) return;
-    const points = active.pending;
-    active.pending = [];
-    RangeTestPanel.instance?.post({ type: 'points', runId: active.run.id, run: active.runIndex, points });
-  }
-
-  private cancelled(active: ActiveRun): void {
+  private cancelled(active: ActiveRun, partial?: RangeTestResult): void {
     active.status = 'cancelled';
-    RangeTestPanel.instance?.post({ type: 'runCancelled', runId: active.run.id });
-    logLine(`run ${active.run.id}: cancelled`);
+    active.partial = partial && partial.lrs.length ? partial : undefined;
+    active.state.end('cancelled');
+    RangeTestPanel.instance?.post({ type: 'runCancelled', runId: active.run.id, ...(active.partial ? { partial: active.partial } : {}) });
+    logLine(`run ${active.run.id}: cancelled after ${active.state.progress.stepsDone} steps`);
   }
 
   private fail(active: ActiveRun, error: unknown): void {
     active.status = 'failed';
+    active.state.end('failed');
     let failure: NonNullable<ActiveRun['failure']>;
     if (isUserError(error)) {
       const { file, line, column } = error.location;
@@ -359,7 +356,8 @@ class PanelController implements vscode.Disposable {
       failure = { message: `The range test stopped unexpectedly: ${message}`, hint: 'Details are in the "Cyclical LR" output channel.' };
     }
     active.failure = failure;
-    logLine(`run ${active.run.id}: failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    // A problem the user can fix is logged as the message they see; a stack trace is only for our bugs.
+    logLine(`run ${active.run.id}: failed: ${isUserError(error) ? [failure.location, failure.message].filter(Boolean).join(': ') : describeBug(error)}`);
     RangeTestPanel.instance?.post({ type: 'runFailed', runId: active.run.id, ...failure });
     const text = [failure.location, failure.message].filter(Boolean).join(': ') + (failure.hint ? ` — ${failure.hint}` : '');
     void vscode.window.showErrorMessage(`Range test failed: ${text}`, 'Show Log').then((choice) => {
@@ -377,8 +375,17 @@ class PanelController implements vscode.Disposable {
   }
 
   private async exportRun(run: StoredRun, format: ExportFormat, dataUrl?: string): Promise<void> {
+    let bytes: Uint8Array;
+    if (format === 'png') bytes = pngBytesFromDataUrl(dataUrl ?? '');
+    else if (format === 'csv') bytes = Buffer.from(runToCsv(run.result), 'utf8');
+    else bytes = Buffer.from(JSON.stringify(run.result, null, 2) + '\n', 'utf8');
+    await this.exportFile(run.id, format, bytes);
+  }
+
+  /** Asks where to save (in the workspace by default) and writes the file. */
+  private async exportFile(runId: string, format: ExportFormat, bytes: Uint8Array): Promise<void> {
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-    const name = `lr-range-test-${run.id}.${format}`;
+    const name = `lr-range-test-${runId}.${format}`;
     const filters: Record<ExportFormat, Record<string, string[]>> = {
       png: { 'PNG image': ['png'] },
       csv: { CSV: ['csv'] },
@@ -390,10 +397,6 @@ class PanelController implements vscode.Disposable {
       filters: filters[format],
     });
     if (!target) return;
-    let bytes: Uint8Array;
-    if (format === 'png') bytes = pngBytesFromDataUrl(dataUrl ?? '');
-    else if (format === 'csv') bytes = Buffer.from(runToCsv(run.result), 'utf8');
-    else bytes = Buffer.from(JSON.stringify(run.result, null, 2) + '\n', 'utf8');
     await vscode.workspace.fs.writeFile(target, bytes);
     void vscode.window.showInformationMessage(`Exported ${path.basename(target.fsPath)}.`);
   }
@@ -408,7 +411,7 @@ class PanelController implements vscode.Disposable {
 
   private handle(message: FromWebview): void {
     this.dispatch(message).catch((error: unknown) => {
-      logLine(`panel: handling '${message.type}' failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      logLine(`panel: handling '${message.type}' failed: ${isUserError(error) ? error.message : describeBug(error)}`);
       void vscode.window.showErrorMessage(`Cyclical LR: ${error instanceof Error ? error.message : String(error)}`);
     });
   }
@@ -435,6 +438,9 @@ class PanelController implements vscode.Disposable {
         return;
       case 'cancel':
         return this.cancel();
+      case 'progressShown':
+        if (this.active?.run.id === message.runId) this.active.state.acknowledge();
+        return;
       case 'insert':
         return this.insert(message.framework, message.spec, message.stepsPerEpoch, message.optimizer);
       case 'openRun': {
@@ -457,14 +463,22 @@ class PanelController implements vscode.Disposable {
         if (answer === 'Delete') await this.deleteRun(message.id);
         return;
       }
-      case 'export':
-      case 'exportPng': {
+      case 'export': {
         const run = await this.history.load(message.id);
         if (!run) {
           void vscode.window.showWarningMessage('That run is not in the history (it may still be running, or was deleted).');
           return;
         }
-        return message.type === 'export' ? this.exportRun(run, message.format) : this.exportRun(run, 'png', message.dataUrl);
+        return this.exportRun(run, message.format);
+      }
+      case 'exportPng': {
+        // The image is the panel's own drawing: any run it shows that has ended, kept or stopped.
+        const ended = this.active?.run.id === message.id && this.active.status !== 'running';
+        if (!ended && !(await this.history.load(message.id))) {
+          void vscode.window.showWarningMessage('That run is still running, or was deleted.');
+          return;
+        }
+        return this.exportFile(message.id, 'png', pngBytesFromDataUrl(message.dataUrl));
       }
       case 'png':
         this.pngRequests.get(message.requestId)?.(message.dataUrl);
@@ -484,12 +498,12 @@ class PanelController implements vscode.Disposable {
     const active = this.active;
     const shownRunId = this.shownRunId ?? savedRunId;
     if (active && (active.status === 'running' || active.run.id === shownRunId)) {
-      panel.post({ type: 'runStarted', run: active.run, stepsExpected: active.run.config.iterations * active.run.config.runs });
-      if (active.points.length) panel.post({ type: 'points', runId: active.run.id, run: active.runIndex, points: active.points });
+      panel.post({ type: 'runStarted', run: active.run, stepsExpected: active.run.config.iterations * active.run.config.runs, replay: true });
+      panel.post({ type: 'progress', runId: active.run.id, progress: active.state.progress, points: active.state.chartPoints, replace: true });
       const result = active.run.result;
       if (active.status === 'done' && result) panel.post({ type: 'runFinished', run: { ...active.run, result } });
       if (active.status === 'failed' && active.failure) panel.post({ type: 'runFailed', runId: active.run.id, ...active.failure });
-      if (active.status === 'cancelled') panel.post({ type: 'runCancelled', runId: active.run.id });
+      if (active.status === 'cancelled') panel.post({ type: 'runCancelled', runId: active.run.id, ...(active.partial ? { partial: active.partial } : {}) });
     } else if (shownRunId) {
       const run = await this.history.load(shownRunId);
       if (run) this.show(panel, run);
@@ -532,4 +546,16 @@ class PanelController implements vscode.Disposable {
 
 function panelRunOf(run: StoredRun): PanelRun & { result: RangeTestResult } {
   return { id: run.id, label: run.label, config: run.result.config, result: run.result };
+}
+
+/** The run's setup for the log: the dataset and built-in model, or the user's PyTorch model file. */
+function describeSetup(config: RangeTestConfig): string {
+  const sweep = `${config.iterations} steps × ${config.runs} run${config.runs === 1 ? '' : 's'}, lr ${config.startLr}–${config.endLr}`;
+  if (config.pytorch) return `the PyTorch model in ${config.dataset} (${sweep}, device ${config.pytorch.device})`;
+  return `${config.dataset} (${sweep}, model ${config.model}, optimizer ${config.optimizer})`;
+}
+
+/** An unexpected error (a bug) for the log, with its stack. */
+function describeBug(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }

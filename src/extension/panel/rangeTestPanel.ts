@@ -16,7 +16,7 @@ import { panelHtml } from './panelHtml';
 const SNAPSHOT_TYPES = new Set<ToWebview['type']>([
   'init',
   'runStarted',
-  'points',
+  'progress',
   'runFinished',
   'runFailed',
   'runCancelled',
@@ -52,16 +52,19 @@ export class RangeTestPanel {
     };
   }
 
-  /** Shows the panel (creating it when needed) beside the active editor, so that editor stays visible. */
-  static show(extensionUri: vscode.Uri, onMessage: (m: FromWebview) => void): RangeTestPanel {
+  /**
+   * Shows the panel (creating it when needed) beside the active editor, so that editor stays visible. The
+   * keyboard focus moves into it only when `focus` (the user opened the panel), not when a run shows itself.
+   */
+  static show(extensionUri: vscode.Uri, onMessage: (m: FromWebview) => void, focus = false): RangeTestPanel {
     if (RangeTestPanel.current) {
-      RangeTestPanel.current.panel.reveal(undefined, true);
+      RangeTestPanel.current.panel.reveal(undefined, !focus);
       return RangeTestPanel.current;
     }
     const panel = vscode.window.createWebviewPanel(
       PANEL_VIEW_TYPE,
       'LR Range Test',
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: !focus },
       RangeTestPanel.options(extensionUri),
     );
     return new RangeTestPanel(panel, extensionUri, onMessage);

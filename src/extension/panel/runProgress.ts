@@ -1,13 +1,20 @@
 import * as vscode from 'vscode';
+import type { RunProgressView } from '../../core/panelProtocol';
 
 // While a range test runs: a status-bar item (click to cancel) and a cancellable progress notification.
-// Both end when `done()` is called; Cancel in either place calls `onCancel` once.
+// Both render the run controller's updates (the same ones the panel renders), so they never disagree with
+// it. Both end when `done()` is called; Cancel in either place calls `onCancel` once.
 
 export interface RunProgress {
-  /** Step `step` (1-based) of `total` steps over all runs. */
-  report(step: number, total: number): void;
-  cancelling(): void;
+  report(view: RunProgressView): void;
+  /** The status bar's text as shown (the integration test compares it with the panel). */
+  readonly text: string;
   done(): void;
+}
+
+/** "12,345 of 60,000 steps": the same words the panel's header uses. */
+export function stepsText(view: RunProgressView): string {
+  return `${view.stepsDone.toLocaleString('en-US')} of ${view.stepsTotal.toLocaleString('en-US')} steps`;
 }
 
 export function showRunProgress(label: string, onCancel: () => void): RunProgress {
@@ -41,17 +48,23 @@ export function showRunProgress(label: string, onCancel: () => void): RunProgres
   );
 
   return {
-    report(step, total) {
-      const percent = total > 0 ? Math.min(100, (100 * step) / total) : 0;
-      item.text = `$(sync~spin) LR range test ${step}/${total}`;
-      // Notifications take increments; reporting only changes keeps the message traffic low.
+    report(view) {
+      if (view.phase === 'cancelling') {
+        item.text = `$(loading~spin) Cancelling range test (${stepsText(view)})`;
+        reporter?.report({ message: 'cancelling…' });
+        return;
+      }
+      if (view.phase !== 'running') return;
+      item.text = `$(sync~spin) LR range test: ${stepsText(view)}`;
+      const percent = view.stepsTotal > 0 ? Math.min(100, (100 * view.stepsDone) / view.stepsTotal) : 0;
+      // Notifications take increments; reporting only whole-percent changes keeps the message traffic low.
       if (reporter && percent - lastPercent >= 1) {
-        reporter.report({ increment: percent - lastPercent, message: `step ${step} of ${total}` });
+        reporter.report({ increment: percent - lastPercent, message: stepsText(view) });
         lastPercent = percent;
       }
     },
-    cancelling() {
-      item.text = '$(loading~spin) Cancelling range test…';
+    get text() {
+      return item.text;
     },
     done() {
       finish();

@@ -10,7 +10,9 @@ export type DriverAction =
   | { action: 'screenshotPage'; path: string }
   | { action: 'webviewEval'; expression: string }
   | { action: 'webviewClick'; selector: string }
-  | { action: 'press'; keys: string };
+  | { action: 'press'; keys: string }
+  | { action: 'axe' }
+  | { action: 'viewport'; width: number; height: number };
 
 /** True when the suite runs under the offline harness, which can drive the browser for us. */
 export function hasBrowserDriver(): boolean {

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { PanelStateReport } from '../../../src/core/panelProtocol';
+import type { PanelStateReport, RunProgressView } from '../../../src/core/panelProtocol';
 import { mulberry32 } from '../../support/seededRandom';
 
 // Helpers for the panel's integration and e2e tests: fixture files in a temp folder, and polling of what
@@ -61,4 +61,16 @@ export async function waitFor<T>(probe: () => T | undefined | Promise<T | undefi
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+/** The extension's run controller as the tests see it (test mode only): the one source of truth of a run. */
+export interface RunStateForTests {
+  runId: string;
+  progress: RunProgressView;
+  renders: number;
+  statusBar: string | null;
+}
+
+export async function runState(): Promise<RunStateForTests | null> {
+  return (await vscode.commands.executeCommand<RunStateForTests | null>('cyclicalLr._runStateForTests')) ?? null;
 }

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { addToLossExtremes, emptyLossExtremes, lossAxisRange } from '../../../src/core/lossAxis';
+import { addToLossExtremes, distinctTickLabels, emptyLossExtremes, lossAxisRange } from '../../../src/core/lossAxis';
 
 function rangeOf(raw: number[], smoothed: number[]) {
   const e = emptyLossExtremes();
@@ -32,5 +32,13 @@ describe('loss axis framing', () => {
     // A fall to near zero: 5% padding below the minimum would cross zero.
     const range = rangeOf([1, 0.01], [1, 0.02])!;
     assert.equal(range.min, 0);
+  });
+
+  it('labels a narrow loss range with distinct ticks', () => {
+    // A flat curve: chart.js picks ticks 0.0005 apart, which three significant digits turned into "1.09" five times.
+    assert.deepEqual(distinctTickLabels([1.0885, 1.089, 1.0895, 1.09, 1.0905]), ['1.0885', '1.0890', '1.0895', '1.0900', '1.0905']);
+    assert.deepEqual(distinctTickLabels([0, 0.5, 1, 1.5, 2]), ['0', '0.5', '1.0', '1.5', '2.0']);
+    assert.deepEqual(distinctTickLabels([1, 2, 3]), ['1', '2', '3']);
+    assert.deepEqual(distinctTickLabels([20000, 40000]), ['2.0e+4', '4.0e+4']);
   });
 });

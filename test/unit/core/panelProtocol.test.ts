@@ -25,7 +25,7 @@ describe('panel protocol', () => {
       { type: 'log', level: 'warn', message: 'x' },
       {
         type: 'state',
-        state: { status: 'done', runId: 'r1', pointsPlotted: 50, overlayRunId: null, overlayPoints: 0, suggestionRows: [['a', '1']], diagnostics: [], bounds: { baseLr: 1, maxLr: 2 }, policy: 'sgdr', schedulePoints: 10, error: null, theme: 'dark', historyIds: ['r1'], datasetInfo: '' },
+        state: { status: 'done', runId: 'r1', pointsPlotted: 50, overlayRunId: null, overlayPoints: 0, suggestionRows: [['a', '1']], diagnostics: [], bounds: { baseLr: 1, maxLr: 2 }, policy: 'sgdr', schedulePoints: 10, error: null, theme: 'dark', historyIds: ['r1'], datasetInfo: '', datasetField: '/d.csv', statusLine: 'done', statusChangedAt: 1767000000000, stepsShown: 50, cancelClickedAt: null, timerDelay: 3 },
       },
     ];
     for (const m of messages) assert.deepEqual(parseFromWebview(m), m, JSON.stringify(m));
@@ -61,7 +61,7 @@ describe('panel protocol', () => {
   it('accepts well-formed messages to the webview and drops malformed ones', () => {
     const good: unknown[] = [
       { type: 'runStarted', run: { id: 'r1', label: 'x', config: result.config }, stepsExpected: 100 },
-      { type: 'points', runId: 'r1', run: 0, points: [{ step: 0, lr: 1e-7, loss: 2.3, smoothed: 2.3 }, { step: 1, lr: 2e-7, loss: null, smoothed: null }] },
+      { type: 'progress', runId: 'r1', progress: { phase: 'running', stepsDone: 2, stepsTotal: 100, runs: 1, chartRun: 0, lastEventAt: 1767000000000, endedAt: null }, replace: false, points: [{ step: 0, lr: 1e-7, loss: 2.3, smoothed: 2.3 }, { step: 1, lr: 2e-7, loss: null, smoothed: null }] },
       { type: 'runFinished', run },
       { type: 'showRun', run },
       { type: 'overlay', run: null },
@@ -73,7 +73,8 @@ describe('panel protocol', () => {
     ];
     for (const m of good) assert.ok(parseToWebview(m), JSON.stringify(m).slice(0, 100));
     const bad: unknown[] = [
-      { type: 'points', runId: 'r1', run: 0, points: [{ step: 0, lr: 'x', loss: 1, smoothed: 1 }] },
+      { type: 'progress', runId: 'r1', progress: { phase: 'running', stepsDone: 2, stepsTotal: 100, runs: 1, chartRun: 0, lastEventAt: 1767000000000, endedAt: null }, replace: false, points: [{ step: 0, lr: 'x', loss: 1, smoothed: 1 }] },
+      { type: 'progress', runId: 'r1', progress: { phase: 'lying', stepsDone: 2, stepsTotal: 100, runs: 1, chartRun: 0, lastEventAt: null, endedAt: null }, replace: false, points: [] },
       { type: 'runFinished', run: { ...run, result: { ...result, losses: result.losses.slice(1) } } },
       { type: 'runFinished', run: { id: 'r1', label: 'x', config: result.config } },
       { type: 'setSchedule', spec: { policy: 'cyclic' } },

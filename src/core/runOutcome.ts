@@ -1,0 +1,37 @@
+import type { RangeTestResult } from './types';
+
+// How a run ended, in the words a person reads in the panel's header, the notification and the log. A
+// range test is meant to push the learning rate until the loss blows up, so stopping there is the
+// expected end, not a failure, and the words say so.
+
+/** A learning rate as people write it: 3 significant digits, 3e-4 style below 0.001 and from 10,000 up. */
+export function formatLr(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  if (value === 0) return '0';
+  const abs = Math.abs(value);
+  if (abs >= 1e-3 && abs < 1e4) return String(Number(value.toPrecision(3)));
+  const [mantissa, exponent] = value.toExponential(2).split('e');
+  return `${Number(mantissa)}e${Number(exponent)}`;
+}
+
+function steps(n: number): string {
+  return `${n.toLocaleString('en-US')} step${n === 1 ? '' : 's'}`;
+}
+
+/** One line about how the run ended, e.g. "stopped early: the loss blew up at lr 2.4 — as expected …". */
+export function describeRunEnd(
+  result: Pick<RangeTestResult, 'stopReason' | 'stoppedAt' | 'lrs'> & { config: Pick<RangeTestResult['config'], 'startLr' | 'endLr'> },
+): string {
+  const last = Math.max(0, Math.min(result.stoppedAt, result.lrs.length - 1));
+  const lr = formatLr(result.lrs[last]);
+  switch (result.stopReason) {
+    case 'completed':
+      return `finished: swept the learning rate from ${formatLr(result.config.startLr)} to ${formatLr(result.config.endLr)} in ${steps(result.lrs.length)}`;
+    case 'diverged':
+      return `stopped early: the loss blew up at lr ${lr} — as expected at the end of a range test`;
+    case 'non-finite':
+      return `stopped early: the loss became infinite at lr ${lr} — as expected at the end of a range test`;
+    case 'cancelled':
+      return `stopped: cancelled after ${steps(result.lrs.length)}`;
+  }
+}

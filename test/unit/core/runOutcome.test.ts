@@ -1,0 +1,21 @@
+import * as assert from 'node:assert/strict';
+import { describeRunEnd } from '../../../src/core/runOutcome';
+import { DEFAULT_RANGE_TEST_CONFIG } from '../../../src/core/types';
+
+describe('how a run ended, in plain words', () => {
+  const config = { ...DEFAULT_RANGE_TEST_CONFIG, startLr: 1e-7, endLr: 10 };
+  const lrs = [1e-7, 1e-3, 0.1, 2.4];
+
+  it('says a run that blew up stopped early as expected, at which learning rate', () => {
+    assert.equal(
+      describeRunEnd({ stopReason: 'diverged', stoppedAt: 3, lrs, config }),
+      'stopped early: the loss blew up at lr 2.4 — as expected at the end of a range test',
+    );
+  });
+
+  it('names the sweep of a completed run and the steps of a cancelled one, without backend jargon', () => {
+    assert.equal(describeRunEnd({ stopReason: 'completed', stoppedAt: 3, lrs, config }), 'finished: swept the learning rate from 1e-7 to 10 in 4 steps');
+    assert.equal(describeRunEnd({ stopReason: 'cancelled', stoppedAt: 1, lrs: lrs.slice(0, 2), config }), 'stopped: cancelled after 2 steps');
+    assert.match(describeRunEnd({ stopReason: 'non-finite', stoppedAt: 3, lrs, config }), /infinite at lr 2\.4/);
+  });
+});
