@@ -8,6 +8,10 @@
 import { OptimizerName, OPTIMIZERS, RangeTestResult } from './types';
 import { CYCLIC_DEFAULTS, CyclicSpec, nativeScaleMode, ONE_CYCLE_DEFAULTS, OneCycleSpec, ScheduleSpec, SgdrSpec } from './schedules';
 import { UserError } from './errors';
+import { MomentumPlan, momentumPlan } from './momentum';
+import { formatFloat, formatNumber } from './pythonNumbers';
+
+export { formatNumber } from './pythonNumbers';
 
 export type SnippetFramework = 'pytorch' | 'lightning' | 'keras' | 'tfjs' | 'fastai';
 export const SNIPPET_FRAMEWORKS: readonly SnippetFramework[] = ['pytorch', 'lightning', 'keras', 'tfjs', 'fastai'];
@@ -29,8 +33,7 @@ export const POLICY_LABELS: Record<SnippetPolicy, string> = {
   sgdr: 'SGDR (cosine annealing with warm restarts)',
 };
 
-/** The first torch release whose CyclicLR cycles Adam's beta1 instead of raising (pytorch/pytorch#113548). */
-export const TORCH_CYCLIC_BETA1_VERSION = '2.3';
+export { TORCH_CYCLIC_BETA1_VERSION } from './momentum';
 
 /** Smith's rule: a half-cycle of 2-10 epochs; 4 is the default here. */
 export const DEFAULT_EPOCHS_PER_HALF_CYCLE = 4;
@@ -108,12 +111,6 @@ class Numbers {
   }
 }
 
-/** Shortest text that reads back as the same double in Python and JavaScript. */
-export function formatNumber(value: number): string {
-  if (!Number.isFinite(value)) throw new UserError(`cannot write ${value} into code`);
-  return String(value);
-}
-
 /** Escapes text for VS Code snippet syntax: `$`, `}` and `\` are literal only when backslash-escaped. */
 export function escapeSnippet(text: string): string {
   return text.replace(/[\\$}]/g, (c) => `\\${c}`);
@@ -121,16 +118,6 @@ export function escapeSnippet(text: string): string {
 
 function isIdentifier(name: string): boolean {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name);
-}
-
-function versionAtLeast(version: string | undefined, minimum: string): boolean {
-  if (!version) return false;
-  const a = version.split(/[.+a-z-]/i).map((p) => parseInt(p, 10) || 0);
-  const b = minimum.split('.').map((p) => parseInt(p, 10) || 0);
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
-  }
-  return true;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -168,40 +155,6 @@ export function defaultSnippetSpec(policy: SnippetPolicy, input: SnippetDefaults
         : { policy, maxLr, totalSteps: (input.epochs ?? DEFAULT_EPOCHS) * 1000 };
     case 'sgdr':
       return { policy, maxLr, t0: DEFAULT_SGDR.t0, tMult: DEFAULT_SGDR.tMult, etaMin: baseLr, ...(spe ? { stepsPerEpoch: spe } : {}) };
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Momentum traps.
-
-interface MomentumPlan {
-  cycle: boolean;
-  /** Why, as a short comment (empty when nothing needs saying). */
-  note: string;
-}
-
-function momentumPlan(kind: 'cyclic' | 'onecycle', requested: boolean, optimizer: OptimizerName | undefined, torchVersion: string | undefined): MomentumPlan {
-  if (!requested) return { cycle: false, note: '' };
-  switch (optimizer) {
-    case 'adam':
-    case 'adamw':
-      if (kind === 'onecycle') return { cycle: true, note: "cycles Adam's beta1 (betas[0]) inversely to the rate" };
-      if (versionAtLeast(torchVersion, TORCH_CYCLIC_BETA1_VERSION)) return { cycle: true, note: `torch ${torchVersion}: cycles Adam's beta1 (betas[0])` };
-      return { cycle: false, note: `Adam has no \`momentum\`: CyclicLR raises with cycle_momentum=True before torch ${TORCH_CYCLIC_BETA1_VERSION}` };
-    case 'rmsprop':
-      return { cycle: false, note: "RMSprop's `momentum` (default 0) is another knob: cycling would switch it on" };
-    case 'sgd':
-      return { cycle: false, note: 'SGD built with momentum=0: cycling would silently turn momentum on' };
-    case 'momentum':
-    case 'nesterov':
-      return { cycle: true, note: 'momentum moves opposite to the rate' };
-    case undefined:
-      return {
-        cycle: true,
-        note: kind === 'cyclic'
-          ? `needs SGD(momentum>0); use False for plain SGD, RMSprop, or Adam on torch < ${TORCH_CYCLIC_BETA1_VERSION}`
-          : 'needs SGD(momentum>0) or Adam (beta1); use False for plain SGD or RMSprop',
-      };
   }
 }
 
@@ -399,11 +352,6 @@ function torchScheduler(ctx: Context, lightning: boolean): TorchScheduler {
   }
 }
 
-function formatFloat(value: number): string {
-  // PyTorch checks isinstance(pct_start, float): 0 and 1 must be written 0.0 and 1.0.
-  const text = formatNumber(value);
-  return /[.e]/.test(text) ? text : `${text}.0`;
-}
 
 function pytorchSnippet(ctx: Context): { template: string; schedule: ScheduleSpec } {
   const t = torchScheduler(ctx, false);
