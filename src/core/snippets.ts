@@ -6,8 +6,20 @@
 // (`${1:0.001}`, repeated numbers share a stop) and every other `$`, `}` and `\` is escaped.
 
 import { OptimizerName, OPTIMIZERS, RangeTestResult } from './types';
-import { CYCLIC_DEFAULTS, CyclicSpec, nativeScaleMode, ONE_CYCLE_DEFAULTS, OneCycleSpec, ScheduleSpec, SgdrSpec } from './schedules';
+import {
+  CYCLIC_DEFAULTS,
+  CyclicSpec,
+  defaultWarmupSpec,
+  nativeScaleMode,
+  ONE_CYCLE_DEFAULTS,
+  OneCycleSpec,
+  ScheduleSpec,
+  SgdrSpec,
+  WARMUP_POLICIES,
+  WarmupPolicy,
+} from './schedules';
 import { UserError } from './errors';
+import { torchSchedulerCode } from './insertion/torchSchedulerCode';
 import { MomentumPlan, momentumPlan } from './momentum';
 import { formatFloat, formatNumber } from './pythonNumbers';
 
@@ -15,8 +27,8 @@ export { formatNumber } from './pythonNumbers';
 
 export type SnippetFramework = 'pytorch' | 'lightning' | 'keras' | 'tfjs' | 'fastai';
 export const SNIPPET_FRAMEWORKS: readonly SnippetFramework[] = ['pytorch', 'lightning', 'keras', 'tfjs', 'fastai'];
-export type SnippetPolicy = 'triangular' | 'triangular2' | 'exp_range' | 'one-cycle' | 'sgdr';
-export const SNIPPET_POLICIES: readonly SnippetPolicy[] = ['triangular', 'triangular2', 'exp_range', 'one-cycle', 'sgdr'];
+export type SnippetPolicy = 'triangular' | 'triangular2' | 'exp_range' | 'one-cycle' | 'sgdr' | WarmupPolicy;
+export const SNIPPET_POLICIES: readonly SnippetPolicy[] = ['triangular', 'triangular2', 'exp_range', 'one-cycle', 'sgdr', ...WARMUP_POLICIES];
 
 export const FRAMEWORK_LABELS: Record<SnippetFramework, string> = {
   pytorch: 'PyTorch',
@@ -31,6 +43,9 @@ export const POLICY_LABELS: Record<SnippetPolicy, string> = {
   exp_range: 'CyclicLR exp_range (amplitude × gamma per step)',
   'one-cycle': 'One-cycle (OneCycleLR)',
   sgdr: 'SGDR (cosine annealing with warm restarts)',
+  'warmup-cosine': 'Linear warm-up + cosine decay (LinearLR → CosineAnnealingLR)',
+  wsd: 'Warmup-stable-decay (WSD)',
+  'linear-decay': 'Linear decay to zero (LinearLR)',
 };
 
 export { TORCH_CYCLIC_BETA1_VERSION } from './momentum';
@@ -129,6 +144,8 @@ export interface SnippetDefaultsInput {
   stepsPerEpoch?: number;
   epochs?: number;
   epochsPerHalfCycle?: number;
+  /** Warm-up schedules: the run's length in optimizer steps (default epochs × steps per epoch). */
+  totalSteps?: number;
 }
 
 /** A complete spec for `policy` from range-test bounds and the dataset's iterations per epoch, where known. */
@@ -155,6 +172,10 @@ export function defaultSnippetSpec(policy: SnippetPolicy, input: SnippetDefaults
         : { policy, maxLr, totalSteps: (input.epochs ?? DEFAULT_EPOCHS) * 1000 };
     case 'sgdr':
       return { policy, maxLr, t0: DEFAULT_SGDR.t0, tMult: DEFAULT_SGDR.tMult, etaMin: baseLr, ...(spe ? { stepsPerEpoch: spe } : {}) };
+    case 'warmup-cosine':
+    case 'wsd':
+    case 'linear-decay':
+      return defaultWarmupSpec(policy, maxLr, input.totalSteps ?? (input.epochs ?? DEFAULT_EPOCHS) * (spe ?? 1000), spe);
   }
 }
 
@@ -347,6 +368,20 @@ function torchScheduler(ctx: Context, lightning: boolean): TorchScheduler {
         schedule,
       };
     }
+    case 'warmup-cosine':
+    case 'wsd':
+    case 'linear-decay': {
+      const code = torchSchedulerCode({ spec, optimizerVar: ctx.optimizerVar, schedulerVar: sched, stepsPerEpoch: ctx.spe, qualified: lightning });
+      const math = code.needsMath ? ['import math'] : [];
+      return {
+        imports: lightning ? math : [...math, `from torch.optim.lr_scheduler import ${code.imports.join(', ')}`],
+        before: lightning ? [...math, ...code.before.slice(3)] : code.before,
+        construct: (opt) => constructCall(lightning, code.className, opt, code.args.map((a) => `${a.name}=${a.value},${a.comment ? `  # ${a.comment}` : ''}`)),
+        stepCall: code.stepCall,
+        needsIters: false,
+        schedule: code.schedule,
+      };
+    }
     default:
       throw new UserError(`no ${FRAMEWORK_LABELS[opts.framework]} snippet for policy '${spec.policy}'`, { hint: `expected one of ${SNIPPET_POLICIES.join(', ')}` });
   }
@@ -382,6 +417,7 @@ function lightningSnippet(ctx: Context): { template: string; schedule: ScheduleS
     boundsComment(ctx, '#'),
     speComment(ctx, '#'),
     `${opt} = ${torchOptimizerExpr(ctx, ctx.opts.optimizer, 'self.parameters()', lr)}`,
+    ...t.before,
     `${ctx.schedulerVar} = ${t.construct(opt)}`,
     '# "interval": "step" makes Lightning call scheduler.step() after every batch, not once per epoch.',
     `return {"optimizer": ${opt}, "lr_scheduler": {"scheduler": ${ctx.schedulerVar}, "interval": "step", "frequency": 1}}`,

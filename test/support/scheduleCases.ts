@@ -1,6 +1,7 @@
 // Random and hand-picked schedule configurations, shared by the PyTorch oracle test and the device check
 // (bench/device), with the comparison both apply.
 
+import { SCHEDULE_FLAG_FIELDS } from '../../src/cli/scheduleFlags';
 import { computeSchedule, ScheduleSpec, ScheduleValues } from '../../src/core/schedules';
 import { mulberry32 } from './seededRandom';
 
@@ -163,4 +164,15 @@ export function mismatch(ours: { lr: number[]; momentum: number[] | null } | Err
     }
   }
   return undefined;
+}
+
+/** `clr schedule` arguments for a spec and a number of steps. */
+export function scheduleCliArgs(specValue: ScheduleSpec, steps: number): string[] {
+  const args = ['schedule', '--policy', specValue.policy, '--steps', String(steps)];
+  const spec = specValue as unknown as Record<string, unknown>;
+  for (const [flag, { field, policies }] of Object.entries(SCHEDULE_FLAG_FIELDS)) {
+    // The CLI refuses flags a policy ignores (PyTorch ignores gamma outside exp_range): leave those out.
+    if (spec[field] !== undefined && policies.includes(specValue.policy)) args.push(`--${flag}=${String(spec[field])}`);
+  }
+  return args;
 }

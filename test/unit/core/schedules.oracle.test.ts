@@ -4,19 +4,12 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { SCHEDULE_FLAG_FIELDS } from '../../../src/cli/scheduleFlags';
 import { SCHEDULE_POLICIES, WARMUP_POLICIES } from '../../../src/core/schedules';
 import { REPO_ROOT, runPythonJson } from '../../support/pythonOracle';
-import { Case, OracleResult, REL_TOL, makeCases, mismatch, relErr, tryCompute } from '../../support/scheduleCases';
+import { Case, OracleResult, REL_TOL, makeCases, mismatch, relErr, scheduleCliArgs, tryCompute } from '../../support/scheduleCases';
 
 function cliFlags(c: Case): string[] {
-  const args = ['schedule', '--policy', c.spec.policy, '--steps', String(c.steps)];
-  const spec = c.spec as unknown as Record<string, unknown>;
-  for (const [flag, { field, policies }] of Object.entries(SCHEDULE_FLAG_FIELDS)) {
-    // The CLI refuses flags a policy ignores (PyTorch ignores gamma outside exp_range): leave those out.
-    if (spec[field] !== undefined && policies.includes(c.spec.policy)) args.push(`--${flag}=${String(spec[field])}`);
-  }
-  return args;
+  return scheduleCliArgs(c.spec, c.steps);
 }
 
 describe('schedules: identical to torch.optim.lr_scheduler', function () {
