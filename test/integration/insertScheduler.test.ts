@@ -56,7 +56,7 @@ describe('Insert Scheduler', () => {
     await vscode.commands.executeCommand('cyclicalLr.insertScheduler', {
       framework: 'pytorch',
       policy: 'triangular2',
-      spec: { policy: 'triangular2', baseLr: 0.00031838362592602344, maxLr: 0.02, stepSizeUp: 400 },
+      spec: { policy: 'triangular2', baseLr: 0.0003183836259260234, maxLr: 0.02, stepSizeUp: 400 },
       stepsPerEpoch: 100,
       optimizer: 'momentum',
     });
