@@ -30,6 +30,11 @@ export const SNIPPET_FRAMEWORKS: readonly SnippetFramework[] = ['pytorch', 'ligh
 export type SnippetPolicy = 'triangular' | 'triangular2' | 'exp_range' | 'one-cycle' | 'sgdr' | WarmupPolicy;
 export const SNIPPET_POLICIES: readonly SnippetPolicy[] = ['triangular', 'triangular2', 'exp_range', 'one-cycle', 'sgdr', ...WARMUP_POLICIES];
 
+/** The policies a framework has code for: the warm-up schedules are written with PyTorch's own schedulers only. */
+export function policiesFor(framework: SnippetFramework): readonly SnippetPolicy[] {
+  return framework === 'pytorch' || framework === 'lightning' ? SNIPPET_POLICIES : SNIPPET_POLICIES.filter((p) => !(WARMUP_POLICIES as readonly string[]).includes(p));
+}
+
 export const FRAMEWORK_LABELS: Record<SnippetFramework, string> = {
   pytorch: 'PyTorch',
   lightning: 'PyTorch Lightning',
@@ -951,6 +956,11 @@ export function generateSnippet(opts: SnippetOptions): GeneratedSnippet {
   }
   if (!(SNIPPET_POLICIES as readonly string[]).includes(opts.spec.policy)) {
     throw new UserError(`no snippet for policy '${opts.spec.policy}'`, { hint: `expected one of ${SNIPPET_POLICIES.join(', ')}` });
+  }
+  if (!(policiesFor(opts.framework) as readonly string[]).includes(opts.spec.policy)) {
+    throw new UserError(`no ${FRAMEWORK_LABELS[opts.framework]} code for policy '${opts.spec.policy}'`, {
+      hint: `${FRAMEWORK_LABELS[opts.framework]} has ${policiesFor(opts.framework).join(', ')}; the warm-up schedules are written for PyTorch and Lightning`,
+    });
   }
   if (opts.optimizer !== undefined && !OPTIMIZERS.includes(opts.optimizer)) {
     throw new UserError(`unknown optimizer '${opts.optimizer}'`, { hint: `expected one of ${OPTIMIZERS.join(', ')}` });
