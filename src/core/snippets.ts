@@ -1020,7 +1020,8 @@ export function snippetForRequest(request: SnippetRequest, last: RangeTestResult
     request.spec ??
     defaultSnippetSpec(request.policy, {
       baseLr: last?.suggestion.clr.baseLr,
-      maxLr: request.policy === 'one-cycle' ? last?.suggestion.oneCycle.maxLr : last?.suggestion.clr.maxLr,
+      // Warm-up schedules peak like one-cycle: at the range test's one-cycle peak.
+      maxLr: request.policy === 'one-cycle' || (WARMUP_POLICIES as readonly string[]).includes(request.policy) ? last?.suggestion.oneCycle.maxLr : last?.suggestion.clr.maxLr,
       stepsPerEpoch,
     });
   return generateSnippet({

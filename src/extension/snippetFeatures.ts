@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { isUserError } from '../core/errors';
 import { detectFramework, providesOwnModel } from '../core/frameworkDetection';
 import { parseSchedulerCalls } from '../core/schedulerCallParser';
-import { ScheduleSpec, validateScheduleSpec } from '../core/schedules';
+import { ScheduleSpec, validateScheduleSpec, WARMUP_POLICIES } from '../core/schedules';
 import {
   FRAMEWORK_LABELS,
   GeneratedSnippet,
@@ -72,7 +72,7 @@ async function pickPolicy(last: RangeTestResult | undefined): Promise<SnippetPol
   const picked = await vscode.window.showQuickPick(
     SNIPPET_POLICIES.map((policy) => ({
       label: POLICY_LABELS[policy],
-      description: policy === 'one-cycle' && last ? `max ${last.suggestion.oneCycle.maxLr.toPrecision(2)} from the last range test` : bounds,
+      description: (policy === 'one-cycle' || (WARMUP_POLICIES as readonly string[]).includes(policy)) && last ? `peak ${last.suggestion.oneCycle.maxLr.toPrecision(2)} from the last range test` : bounds,
       policy,
     })),
     { title: 'Insert Scheduler (2/2): schedule', placeHolder: 'Which schedule?' },

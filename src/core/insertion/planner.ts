@@ -197,7 +197,11 @@ function importEdits(src: PythonSource, names: string[], needsMath: boolean): Te
 }
 
 function indentBlock(lines: string[], indent: string): string {
-  return lines.map((l) => (l ? indent + l : l)).join('\n');
+  return lines
+    .join('\n')
+    .split('\n')
+    .map((l) => (l ? indent + l : l))
+    .join('\n');
 }
 
 interface Placement {
@@ -209,6 +213,11 @@ interface Placement {
 
 /** Plans the insertion or update; throws UserError when the file gives nothing to attach the scheduler to. */
 export function planInsertion(req: InsertionRequest): InsertionPlan {
+  for (const [what, name] of [['scheduler', req.schedulerVar], ['optimizer', req.optimizerVar]]) {
+    if (name !== undefined && !/^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$/.test(name)) {
+      throw new UserError(`the ${what} variable '${name}' is not a Python name`, { hint: 'use letters, digits and _ (self.name is fine), not starting with a digit' });
+    }
+  }
   const requested = validateScheduleSpec(req.round === false ? req.spec : roundScheduleRates(validateScheduleSpec(req.spec)));
   const src = new PythonSource(req.source);
   const messages: string[] = [];
@@ -229,7 +238,9 @@ export function planInsertion(req: InsertionRequest): InsertionPlan {
     messages.push(`This file creates ${optimizers.length} optimizers (${optimizers.map((o) => o.variable).join(', ')}); the scheduler drives ${optimizer?.variable}.`);
   }
   const optVar = optimizer?.variable ?? optimizerVar ?? 'optimizer';
-  const schedulerVar = existing ? (existingTarget(src, existing) ?? req.schedulerVar ?? 'scheduler') : (req.schedulerVar ?? 'scheduler');
+  // An optimizer kept on an object (self.optimizer) gets its scheduler beside it, where the loop can reach it.
+  const defaultVar = optVar.startsWith('self.') ? 'self.scheduler' : 'scheduler';
+  const schedulerVar = existing ? (existingTarget(src, existing) ?? req.schedulerVar ?? defaultVar) : (req.schedulerVar ?? defaultVar);
   const createdLine = existing ? existing.line : (optimizer as OptimizerAssignment).endLine;
   const loop = findLoop(src, optVar, createdLine);
   const site = loop.sites[0];
