@@ -7,6 +7,7 @@ import { runRangeTestCommand } from './commands/rangeTest';
 import { runDemo } from './commands/demo';
 import { isMainThread } from 'node:worker_threads';
 import { runInspect } from './commands/inspect';
+import { runInsert } from './commands/insert';
 
 /** Exit codes: 0 success, 1 a bug of ours, 2 a problem with the user's input (one `error:` line). */
 export const EXIT_USAGE = 2;
@@ -24,6 +25,7 @@ const commands: Record<string, Command> = {
   suggest: { summary: 'CLR, 1cycle and other finders\' learning rates from a range-test curve (CSV or JSON)', run: runSuggest },
   schedule: { summary: 'learning rate (and momentum) per step, exactly as PyTorch schedules it', run: runSchedule },
   snippet: { summary: 'scheduler code for PyTorch, Lightning, Keras, TensorFlow.js or fastai, with your bounds', run: runSnippet },
+  insert: { summary: "put a scheduler into a PyTorch training script: after the optimizer, stepped in the script's loop", run: runInsert },
 };
 
 function usage(): string {

@@ -3,6 +3,8 @@
 import { UserError } from '../core/errors';
 import {
   ANNEAL_STRATEGIES,
+  COOLDOWN_SHAPES,
+  WARMUP_POLICIES,
   SCALE_MODES,
   SCHEDULE_POLICIES,
   ScheduleSpec,
@@ -14,6 +16,7 @@ import { FlagSpecs, ParsedArgs } from './args';
 
 const CLR: readonly SchedulePolicy[] = ['triangular', 'triangular2', 'exp_range'];
 const ALL = SCHEDULE_POLICIES;
+const WARMUP = WARMUP_POLICIES;
 
 interface ScheduleFlag {
   /** The ScheduleSpec field it sets. */
@@ -33,7 +36,11 @@ export const SCHEDULE_FLAG_FIELDS: Record<string, ScheduleFlag> = {
   'cycle-momentum': { field: 'cycleMomentum', policies: [...CLR, 'one-cycle'] },
   'base-momentum': { field: 'baseMomentum', policies: [...CLR, 'one-cycle'] },
   'max-momentum': { field: 'maxMomentum', policies: [...CLR, 'one-cycle'] },
-  'total-steps': { field: 'totalSteps', policies: ['one-cycle'] },
+  'total-steps': { field: 'totalSteps', policies: ['one-cycle', ...WARMUP] },
+  'warmup-steps': { field: 'warmupSteps', policies: WARMUP },
+  'warmup-start-factor': { field: 'warmupStartFactor', policies: WARMUP },
+  'decay-steps': { field: 'decaySteps', policies: ['wsd'] },
+  cooldown: { field: 'cooldown', policies: ['wsd'] },
   epochs: { field: 'epochs', policies: ['one-cycle'] },
   'pct-start': { field: 'pctStart', policies: ['one-cycle'] },
   'anneal-strategy': { field: 'annealStrategy', policies: ['one-cycle'] },
@@ -42,7 +49,7 @@ export const SCHEDULE_FLAG_FIELDS: Record<string, ScheduleFlag> = {
   'three-phase': { field: 'threePhase', policies: ['one-cycle'] },
   t0: { field: 't0', policies: ['sgdr'] },
   't-mult': { field: 'tMult', policies: ['sgdr'] },
-  'eta-min': { field: 'etaMin', policies: ['sgdr', 'cosine'] },
+  'eta-min': { field: 'etaMin', policies: ['sgdr', 'cosine', 'warmup-cosine'] },
   't-max': { field: 'tMax', policies: ['cosine'] },
   'steps-per-epoch': { field: 'stepsPerEpoch', policies: ALL },
 };
@@ -53,7 +60,7 @@ export function scheduleFlagSpecs(policies: readonly SchedulePolicy[] = SCHEDULE
     'base-lr': { kind: { type: 'number', min: 0 }, description: 'CLR lower bound (PyTorch base_lr; required for CLR)' },
     'max-lr': {
       kind: { type: 'number', min: 0 },
-      description: "CLR upper bound; one-cycle's peak; sgdr/cosine: the optimizer's rate where each cosine starts (required)",
+      description: "CLR upper bound; one-cycle's peak; sgdr/cosine/warmup-cosine/wsd/linear-decay: the optimizer's rate, the peak (required)",
     },
     'step-size-up': { kind: { type: 'number', min: 0, exclusiveMin: true }, description: 'CLR iterations in the rising half-cycle (PyTorch default 2000)' },
     'step-size-down': { kind: { type: 'number', min: 0 }, description: 'CLR iterations in the falling half-cycle (default: step size up)' },
@@ -65,7 +72,17 @@ export function scheduleFlagSpecs(policies: readonly SchedulePolicy[] = SCHEDULE
     'cycle-momentum': { kind: { type: 'boolean' }, description: 'cycle momentum (beta1 for Adam) inversely to the rate (PyTorch default true)' },
     'base-momentum': { kind: { type: 'number', min: 0, max: 1 }, description: 'momentum at the peak rate (default CLR 0.8, one-cycle 0.85)' },
     'max-momentum': { kind: { type: 'number', min: 0, max: 1 }, description: 'momentum at the lowest rate (default CLR 0.9, one-cycle 0.95)' },
-    'total-steps': { kind: { type: 'int', min: 1 }, description: 'one-cycle length in steps (default: --epochs × --steps-per-epoch, else --steps)' },
+    'total-steps': {
+      kind: { type: 'int', min: 1 },
+      description: 'one-cycle length in steps (default: --epochs × --steps-per-epoch, else --steps); warmup-cosine/wsd/linear-decay: steps to decay over (required)',
+    },
+    'warmup-steps': { kind: { type: 'int', min: 0 }, description: 'warmup-cosine/wsd/linear-decay: steps of linear warm-up (LinearLR; default 0)' },
+    'warmup-start-factor': {
+      kind: { type: 'number', min: 0, exclusiveMin: true, max: 1 },
+      description: 'warm-up starts at this fraction of the peak (LinearLR start_factor; default 0.01)',
+    },
+    'decay-steps': { kind: { type: 'int', min: 1 }, description: 'wsd: steps of the final cool-down to 0 (required for wsd)' },
+    cooldown: { kind: { type: 'enum', values: COOLDOWN_SHAPES }, description: "wsd cool-down shape: linear (LinearLR) or 1-sqrt (LambdaLR) (default linear)" },
     epochs: { kind: { type: 'int', min: 1 }, description: 'one-cycle epochs, with --steps-per-epoch, when --total-steps is not given' },
     'pct-start': { kind: { type: 'number', min: 0, max: 1 }, description: 'one-cycle fraction of steps spent warming up (default 0.3)' },
     'anneal-strategy': { kind: { type: 'enum', values: ANNEAL_STRATEGIES }, description: 'one-cycle annealing shape (default cos)' },
@@ -74,7 +91,7 @@ export function scheduleFlagSpecs(policies: readonly SchedulePolicy[] = SCHEDULE
     'three-phase': { kind: { type: 'boolean' }, description: "one-cycle: the paper's three phases instead of fastai's two (default false)" },
     t0: { kind: { type: 'int', min: 1 }, description: 'sgdr epochs until the first restart (PyTorch T_0; required for sgdr)' },
     't-mult': { kind: { type: 'int', min: 1 }, description: 'sgdr period growth factor after each restart (PyTorch T_mult, default 1)' },
-    'eta-min': { kind: { type: 'number', min: 0 }, description: 'sgdr/cosine floor rate (default 0)' },
+    'eta-min': { kind: { type: 'number', min: 0 }, description: 'sgdr/cosine/warmup-cosine floor rate (default 0)' },
     't-max': { kind: { type: 'int', min: 1 }, description: 'cosine half-period in steps (PyTorch T_max; required for cosine)' },
     'steps-per-epoch': {
       kind: { type: 'int', min: 1 },
@@ -146,6 +163,13 @@ export function scheduleSpecFromArgs(args: ParsedArgs, fallbackTotalSteps?: numb
     case 'cosine':
       need(args, 'max-lr', p, "a number > 0, the starting rate (the optimizer's lr)");
       need(args, 't-max', p, 'an integer ≥ 1 (PyTorch T_max)');
+      break;
+    case 'warmup-cosine':
+    case 'wsd':
+    case 'linear-decay':
+      need(args, 'max-lr', p, "a number > 0, the peak rate (the optimizer's lr)");
+      need(args, 'total-steps', p, 'an integer ≥ 1, the optimizer steps of the whole run');
+      if (p === 'wsd') need(args, 'decay-steps', p, 'an integer ≥ 1, the steps of the final cool-down');
       break;
   }
   try {

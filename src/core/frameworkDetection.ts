@@ -16,3 +16,12 @@ export function detectFramework(source: string, languageId: string): SnippetFram
   if (/\btorch\b/.test(imports)) return 'pytorch';
   return undefined;
 }
+
+/**
+ * Whether the range test can train the file's own model: the PyTorch bridge needs `setup()` returning them, or
+ * `model`, `train_loader` and `criterion` defined at module level.
+ */
+export function providesOwnModel(source: string): boolean {
+  if (/^def\s+setup\s*\(/m.test(source)) return true;
+  return ['model', 'train_loader', 'criterion'].every((name) => new RegExp(`^${name}\\s*=[^=]`, 'm').test(source));
+}

@@ -61,7 +61,7 @@ export function blankCommentsAndStrings(source: string, keepStrings = false): st
 }
 
 /** Top-level comma-separated arguments of the call whose '(' is at `open`; undefined when unbalanced. */
-function splitArguments(source: string, blank: string, open: number): Array<{ text: string; start: number }> | undefined {
+export function splitArguments(source: string, blank: string, open: number): Array<{ text: string; start: number }> | undefined {
   const args: Array<{ text: string; start: number }> = [];
   let depth = 0;
   let start = open + 1;

@@ -8,8 +8,23 @@
 
 import { UserError } from './errors';
 
-export type SchedulePolicy = 'triangular' | 'triangular2' | 'exp_range' | 'one-cycle' | 'sgdr' | 'cosine';
-export const SCHEDULE_POLICIES: readonly SchedulePolicy[] = ['triangular', 'triangular2', 'exp_range', 'one-cycle', 'sgdr', 'cosine'];
+export type SchedulePolicy = 'triangular' | 'triangular2' | 'exp_range' | 'one-cycle' | 'sgdr' | 'cosine' | 'warmup-cosine' | 'wsd' | 'linear-decay';
+export const SCHEDULE_POLICIES: readonly SchedulePolicy[] = [
+  'triangular',
+  'triangular2',
+  'exp_range',
+  'one-cycle',
+  'sgdr',
+  'cosine',
+  'warmup-cosine',
+  'wsd',
+  'linear-decay',
+];
+/** The warm-up-then-decay schedules, built from LinearLR, ConstantLR, CosineAnnealingLR, LambdaLR and SequentialLR. */
+export type WarmupPolicy = 'warmup-cosine' | 'wsd' | 'linear-decay';
+export const WARMUP_POLICIES: readonly WarmupPolicy[] = ['warmup-cosine', 'wsd', 'linear-decay'];
+export type CooldownShape = 'linear' | '1-sqrt';
+export const COOLDOWN_SHAPES: readonly CooldownShape[] = ['linear', '1-sqrt'];
 export type CyclicMode = 'triangular' | 'triangular2' | 'exp_range';
 export const CYCLIC_MODES: readonly CyclicMode[] = ['triangular', 'triangular2', 'exp_range'];
 export type ScaleMode = 'cycle' | 'iterations';
@@ -92,7 +107,36 @@ export interface CosineSpec {
   stepsPerEpoch?: number;
 }
 
-export type ScheduleSpec = CyclicSpec | OneCycleSpec | SgdrSpec | CosineSpec;
+/**
+ * The optimizer's rate (the peak) reached by a linear warm-up (LinearLR from warmupStartFactor × peak) and then
+ * decayed, over totalSteps optimizer steps in all:
+ * - warmup-cosine: CosineAnnealingLR down to etaMin at totalSteps;
+ * - wsd (warmup-stable-decay): held at the peak (ConstantLR), then the last decaySteps cool down to 0, linearly
+ *   (LinearLR) or as 1 - sqrt(progress) (LambdaLR; Hägele et al. 2024);
+ * - linear-decay: LinearLR down to 0 at totalSteps.
+ * The phases are chained with SequentialLR, whose torch 1.13 behaviour at a milestone (step(0) on the next
+ * scheduler, i.e. its closed form at 0) this file reproduces.
+ */
+export interface WarmupSpec {
+  policy: WarmupPolicy;
+  maxLr: number;
+  totalSteps: number;
+  /** Steps of linear warm-up; default 0 (none). */
+  warmupSteps?: number;
+  /** The warm-up starts at this fraction of the peak (LinearLR's start_factor); default WARMUP_DEFAULTS. */
+  warmupStartFactor?: number;
+  /** wsd only: steps of the final cool-down (required). */
+  decaySteps?: number;
+  /** wsd only: default 'linear'. */
+  cooldown?: CooldownShape;
+  /** warmup-cosine only: floor rate, default 0. */
+  etaMin?: number;
+  stepsPerEpoch?: number;
+}
+
+export const WARMUP_DEFAULTS = { warmupSteps: 0, warmupStartFactor: 0.01, cooldown: 'linear' as CooldownShape, etaMin: 0 } as const;
+
+export type ScheduleSpec = CyclicSpec | OneCycleSpec | SgdrSpec | CosineSpec | WarmupSpec;
 
 export interface ScheduleValues {
   lr: number[];
@@ -244,8 +288,58 @@ export function validateScheduleSpec(value: unknown): ScheduleSpec {
       optionalPositiveInt('stepsPerEpoch', spec.stepsPerEpoch);
       break;
     }
+    case 'warmup-cosine':
+    case 'wsd':
+    case 'linear-decay':
+      validateWarmupSpec(policy as WarmupPolicy, spec);
+      break;
   }
   return value as ScheduleSpec;
+}
+
+function validateWarmupSpec(policy: WarmupPolicy, spec: Record<string, unknown>): void {
+  requireFinite('maxLr', spec.maxLr, 'a number > 0', (v) => v > 0);
+  if (!isPositiveInt(spec.totalSteps)) throw new ScheduleSpecError('totalSteps', `total_steps must be a positive integer, but got ${py(spec.totalSteps ?? null)}`);
+  const total = spec.totalSteps;
+  if (spec.warmupSteps !== undefined && !(typeof spec.warmupSteps === 'number' && Number.isInteger(spec.warmupSteps) && spec.warmupSteps >= 0)) {
+    throw new ScheduleSpecError('warmupSteps', `warmup steps must be an integer ≥ 0, but got ${py(spec.warmupSteps)}`);
+  }
+  const warmup = (spec.warmupSteps as number | undefined) ?? 0;
+  // LinearLR accepts start_factor 0 but then divides by zero on its second step.
+  optional('warmupStartFactor', spec.warmupStartFactor, 'a number in (0, 1] (LinearLR start_factor)', (v) => v > 0 && v <= 1);
+  if (policy !== 'wsd') {
+    for (const field of ['decaySteps', 'cooldown']) {
+      if (spec[field] !== undefined) throw new ScheduleSpecError(field, `${field} applies to wsd only, not ${policy}`);
+    }
+  }
+  if (policy !== 'warmup-cosine' && spec.etaMin !== undefined) throw new ScheduleSpecError('etaMin', `eta_min applies to warmup-cosine only; ${policy} decays to 0`);
+  optional('etaMin', spec.etaMin, 'a number ≥ 0', (v) => v >= 0);
+  optionalPositiveInt('stepsPerEpoch', spec.stepsPerEpoch);
+  if (policy === 'wsd') {
+    if (!isPositiveInt(spec.decaySteps)) throw new ScheduleSpecError('decaySteps', `wsd needs decay steps, a positive integer, but got ${py(spec.decaySteps ?? null)}`);
+    if (spec.cooldown !== undefined && !(COOLDOWN_SHAPES as readonly unknown[]).includes(spec.cooldown)) {
+      throw new ScheduleSpecError('cooldown', `cooldown must be one of ${COOLDOWN_SHAPES.join(', ')}, but got ${py(spec.cooldown)}`);
+    }
+    if (warmup + spec.decaySteps >= total) {
+      throw new ScheduleSpecError('decaySteps', `warm-up (${warmup}) + decay (${spec.decaySteps}) steps leave no stable phase in ${total} total steps`, 'lower them, or use linear-decay');
+    }
+  } else if (warmup >= total) {
+    throw new ScheduleSpecError('warmupSteps', `warm-up (${warmup} steps) must be shorter than the ${total} total steps`);
+  }
+}
+
+/**
+ * A warm-up schedule over totalSteps with the usual proportions: 5% warm-up (at least one step) and, for wsd, a
+ * 20% cool-down, shortened when the run is too short to keep a stable phase.
+ */
+export function defaultWarmupSpec(policy: WarmupPolicy, maxLr: number, totalSteps: number, stepsPerEpoch?: number): WarmupSpec {
+  const warmupSteps = totalSteps > 1 ? Math.min(totalSteps - 1, Math.max(1, Math.round(totalSteps * 0.05))) : 0;
+  const spec: WarmupSpec = { policy, maxLr, totalSteps, warmupSteps, ...(stepsPerEpoch ? { stepsPerEpoch } : {}) };
+  if (policy === 'wsd') {
+    spec.warmupSteps = totalSteps > 2 ? Math.min(warmupSteps, totalSteps - 2) : 0;
+    spec.decaySteps = Math.max(1, Math.min(Math.round(totalSteps * 0.2), totalSteps - spec.warmupSteps - 1));
+  }
+  return spec;
 }
 
 /** OneCycleLR's cycle length: total_steps, else epochs × steps_per_epoch. */
@@ -276,6 +370,10 @@ export function defaultPreviewSteps(spec: ScheduleSpec): number {
     }
     case 'cosine':
       return spec.tMax + 1;
+    case 'warmup-cosine':
+    case 'wsd':
+    case 'linear-decay':
+      return spec.totalSteps;
   }
 }
 
@@ -294,6 +392,10 @@ export function computeSchedule(spec: ScheduleSpec, steps: number): ScheduleValu
       return sgdr(spec, steps);
     case 'cosine':
       return cosine(spec, steps);
+    case 'warmup-cosine':
+    case 'wsd':
+    case 'linear-decay':
+      return warmupSchedule(spec, steps);
   }
 }
 
@@ -477,6 +579,104 @@ function cosine(spec: CosineSpec, steps: number): ScheduleValues {
     } else {
       lr[t] = ((1 + Math.cos((Math.PI * t) / tMax)) / (1 + Math.cos((Math.PI * (t - 1)) / tMax))) * (prev - etaMin) + etaMin;
     }
+  }
+  return { lr, momentum: null, warnings };
+}
+
+/**
+ * One scheduler of a SequentialLR chain: its rate at its own step 0 (what SequentialLR's `step(0)` gives at a
+ * milestone: the closed form, or LambdaLR's get_lr) and the recursive get_lr for its step k ≥ 1.
+ */
+interface ChainedScheduler {
+  length: number;
+  first: (peak: number) => number;
+  next: (prev: number, k: number, peak: number) => number;
+}
+
+/** LinearLR(start_factor, end_factor, total_iters): torch 1.13's recursive get_lr. */
+function linearLr(startFactor: number, endFactor: number, totalIters: number, atStart: 'initial' | 'milestone'): ChainedScheduler {
+  return {
+    length: totalIters,
+    // The first scheduler's initial step multiplies the rate by start_factor; at a milestone the closed form runs.
+    first: (peak) => (atStart === 'initial' ? peak * startFactor : peak * (startFactor + ((endFactor - startFactor) * Math.min(totalIters, 0)) / totalIters)),
+    next: (prev, k) => (k > totalIters ? prev : prev * (1 + (endFactor - startFactor) / (totalIters * startFactor + (k - 1) * (endFactor - startFactor)))),
+  };
+}
+
+/** The warm-up, stable, cool-down and cosine phases of a WarmupSpec, in order. */
+export function warmupPhases(spec: WarmupSpec): Array<{ kind: 'warmup' | 'stable' | 'cosine' | 'linear' | '1-sqrt'; steps: number }> {
+  const warmup = spec.warmupSteps ?? WARMUP_DEFAULTS.warmupSteps;
+  const phases: Array<{ kind: 'warmup' | 'stable' | 'cosine' | 'linear' | '1-sqrt'; steps: number }> = warmup > 0 ? [{ kind: 'warmup', steps: warmup }] : [];
+  switch (spec.policy) {
+    case 'warmup-cosine':
+      phases.push({ kind: 'cosine', steps: spec.totalSteps - warmup });
+      break;
+    case 'linear-decay':
+      phases.push({ kind: 'linear', steps: spec.totalSteps - warmup });
+      break;
+    case 'wsd': {
+      const decay = spec.decaySteps ?? 0;
+      phases.push({ kind: 'stable', steps: spec.totalSteps - warmup - decay }, { kind: spec.cooldown ?? WARMUP_DEFAULTS.cooldown, steps: decay });
+      break;
+    }
+  }
+  return phases;
+}
+
+function warmupSchedule(spec: WarmupSpec, steps: number): ScheduleValues {
+  const warnings: string[] = [];
+  const peak = spec.maxLr;
+  const startFactor = spec.warmupStartFactor ?? WARMUP_DEFAULTS.warmupStartFactor;
+  const etaMin = spec.etaMin ?? WARMUP_DEFAULTS.etaMin;
+  if (etaMin >= peak) warnings.push(`eta_min (${etaMin}) is not below the peak rate (${peak})`);
+  if (steps > spec.totalSteps + 1) {
+    warnings.push(
+      spec.policy === 'warmup-cosine'
+        ? `past total_steps (${spec.totalSteps}) CosineAnnealingLR rises again: train for at most ${spec.totalSteps} steps`
+        : `past total_steps (${spec.totalSteps}) the rate stays at 0`,
+    );
+  }
+  const chain = warmupPhases(spec).map((phase, index): ChainedScheduler => {
+    const atStart = index === 0 ? 'initial' : 'milestone';
+    switch (phase.kind) {
+      case 'warmup':
+        return linearLr(startFactor, 1, phase.steps, atStart);
+      case 'linear':
+        return linearLr(1, 0, phase.steps, atStart);
+      case 'stable':
+        // ConstantLR(factor=1.0): the rate stays where the warm-up left it (the closed form gives the peak).
+        return { length: phase.steps, first: (p) => p * (1 + 0 * (1 - 1)), next: (prev) => prev };
+      case '1-sqrt': {
+        const d = phase.steps;
+        const factor = (k: number) => 1 - Math.sqrt(Math.min(k, d) / d);
+        return { length: d, first: (p) => p * factor(0), next: (_prev, k, p) => p * factor(k) };
+      }
+      case 'cosine': {
+        const tMax = phase.steps;
+        return {
+          length: tMax,
+          first: (p) => (atStart === 'initial' ? p : etaMin + ((p - etaMin) * (1 + Math.cos((Math.PI * 0) / tMax))) / 2),
+          next: (prev, k, p) =>
+            (k - 1 - tMax) % (2 * tMax) === 0
+              ? prev + ((p - etaMin) * (1 - Math.cos(Math.PI / tMax))) / 2
+              : ((1 + Math.cos((Math.PI * k) / tMax)) / (1 + Math.cos((Math.PI * (k - 1)) / tMax))) * (prev - etaMin) + etaMin,
+        };
+      }
+    }
+  });
+  // SequentialLR: milestone m_i starts scheduler i+1 with step(0); every other step calls the current one's step().
+  const starts: number[] = [];
+  let offset = 0;
+  for (const phase of chain) {
+    starts.push(offset);
+    offset += phase.length;
+  }
+  const lr = new Array<number>(steps);
+  let index = 0;
+  for (let t = 0; t < steps; t++) {
+    while (index + 1 < chain.length && t >= starts[index + 1]) index++;
+    const local = t - starts[index];
+    lr[t] = local === 0 ? chain[index].first(peak) : chain[index].next(lr[t - 1], local, peak);
   }
   return { lr, momentum: null, warnings };
 }

@@ -16,6 +16,9 @@ const PREFIX_BY_POLICY: Record<SnippetPolicy, string> = {
   exp_range: 'cycliclr-exp',
   'one-cycle': 'onecycle',
   sgdr: 'sgdr',
+  'warmup-cosine': 'warmup-cosine',
+  wsd: 'wsd',
+  'linear-decay': 'linear-decay',
 };
 const PREFIX_BY_FRAMEWORK: Record<SnippetFramework, string> = { pytorch: '', lightning: 'lightning-', keras: 'keras-', fastai: 'fastai-', tfjs: 'tfjs-' };
 const POLICIES: SnippetPolicy[] = ['triangular', 'triangular2', 'exp_range', 'one-cycle', 'sgdr'];

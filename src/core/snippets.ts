@@ -6,13 +6,34 @@
 // (`${1:0.001}`, repeated numbers share a stop) and every other `$`, `}` and `\` is escaped.
 
 import { OptimizerName, OPTIMIZERS, RangeTestResult } from './types';
-import { CYCLIC_DEFAULTS, CyclicSpec, nativeScaleMode, ONE_CYCLE_DEFAULTS, OneCycleSpec, ScheduleSpec, SgdrSpec } from './schedules';
+import {
+  CYCLIC_DEFAULTS,
+  CyclicSpec,
+  defaultWarmupSpec,
+  nativeScaleMode,
+  ONE_CYCLE_DEFAULTS,
+  OneCycleSpec,
+  ScheduleSpec,
+  SgdrSpec,
+  WARMUP_POLICIES,
+  WarmupPolicy,
+} from './schedules';
 import { UserError } from './errors';
+import { torchSchedulerCode } from './insertion/torchSchedulerCode';
+import { MomentumPlan, momentumPlan } from './momentum';
+import { formatFloat, formatNumber } from './pythonNumbers';
+
+export { formatNumber } from './pythonNumbers';
 
 export type SnippetFramework = 'pytorch' | 'lightning' | 'keras' | 'tfjs' | 'fastai';
 export const SNIPPET_FRAMEWORKS: readonly SnippetFramework[] = ['pytorch', 'lightning', 'keras', 'tfjs', 'fastai'];
-export type SnippetPolicy = 'triangular' | 'triangular2' | 'exp_range' | 'one-cycle' | 'sgdr';
-export const SNIPPET_POLICIES: readonly SnippetPolicy[] = ['triangular', 'triangular2', 'exp_range', 'one-cycle', 'sgdr'];
+export type SnippetPolicy = 'triangular' | 'triangular2' | 'exp_range' | 'one-cycle' | 'sgdr' | WarmupPolicy;
+export const SNIPPET_POLICIES: readonly SnippetPolicy[] = ['triangular', 'triangular2', 'exp_range', 'one-cycle', 'sgdr', ...WARMUP_POLICIES];
+
+/** The policies a framework has code for: the warm-up schedules are written with PyTorch's own schedulers only. */
+export function policiesFor(framework: SnippetFramework): readonly SnippetPolicy[] {
+  return framework === 'pytorch' || framework === 'lightning' ? SNIPPET_POLICIES : SNIPPET_POLICIES.filter((p) => !(WARMUP_POLICIES as readonly string[]).includes(p));
+}
 
 export const FRAMEWORK_LABELS: Record<SnippetFramework, string> = {
   pytorch: 'PyTorch',
@@ -27,10 +48,12 @@ export const POLICY_LABELS: Record<SnippetPolicy, string> = {
   exp_range: 'CyclicLR exp_range (amplitude × gamma per step)',
   'one-cycle': 'One-cycle (OneCycleLR)',
   sgdr: 'SGDR (cosine annealing with warm restarts)',
+  'warmup-cosine': 'Linear warm-up + cosine decay (LinearLR → CosineAnnealingLR)',
+  wsd: 'Warmup-stable-decay (WSD)',
+  'linear-decay': 'Linear decay to zero (LinearLR)',
 };
 
-/** The first torch release whose CyclicLR cycles Adam's beta1 instead of raising (pytorch/pytorch#113548). */
-export const TORCH_CYCLIC_BETA1_VERSION = '2.3';
+export { TORCH_CYCLIC_BETA1_VERSION } from './momentum';
 
 /** Smith's rule: a half-cycle of 2-10 epochs; 4 is the default here. */
 export const DEFAULT_EPOCHS_PER_HALF_CYCLE = 4;
@@ -108,12 +131,6 @@ class Numbers {
   }
 }
 
-/** Shortest text that reads back as the same double in Python and JavaScript. */
-export function formatNumber(value: number): string {
-  if (!Number.isFinite(value)) throw new UserError(`cannot write ${value} into code`);
-  return String(value);
-}
-
 /** Escapes text for VS Code snippet syntax: `$`, `}` and `\` are literal only when backslash-escaped. */
 export function escapeSnippet(text: string): string {
   return text.replace(/[\\$}]/g, (c) => `\\${c}`);
@@ -121,16 +138,6 @@ export function escapeSnippet(text: string): string {
 
 function isIdentifier(name: string): boolean {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name);
-}
-
-function versionAtLeast(version: string | undefined, minimum: string): boolean {
-  if (!version) return false;
-  const a = version.split(/[.+a-z-]/i).map((p) => parseInt(p, 10) || 0);
-  const b = minimum.split('.').map((p) => parseInt(p, 10) || 0);
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
-  }
-  return true;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -142,6 +149,8 @@ export interface SnippetDefaultsInput {
   stepsPerEpoch?: number;
   epochs?: number;
   epochsPerHalfCycle?: number;
+  /** Warm-up schedules: the run's length in optimizer steps (default epochs × steps per epoch). */
+  totalSteps?: number;
 }
 
 /** A complete spec for `policy` from range-test bounds and the dataset's iterations per epoch, where known. */
@@ -168,40 +177,10 @@ export function defaultSnippetSpec(policy: SnippetPolicy, input: SnippetDefaults
         : { policy, maxLr, totalSteps: (input.epochs ?? DEFAULT_EPOCHS) * 1000 };
     case 'sgdr':
       return { policy, maxLr, t0: DEFAULT_SGDR.t0, tMult: DEFAULT_SGDR.tMult, etaMin: baseLr, ...(spe ? { stepsPerEpoch: spe } : {}) };
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Momentum traps.
-
-interface MomentumPlan {
-  cycle: boolean;
-  /** Why, as a short comment (empty when nothing needs saying). */
-  note: string;
-}
-
-function momentumPlan(kind: 'cyclic' | 'onecycle', requested: boolean, optimizer: OptimizerName | undefined, torchVersion: string | undefined): MomentumPlan {
-  if (!requested) return { cycle: false, note: '' };
-  switch (optimizer) {
-    case 'adam':
-    case 'adamw':
-      if (kind === 'onecycle') return { cycle: true, note: "cycles Adam's beta1 (betas[0]) inversely to the rate" };
-      if (versionAtLeast(torchVersion, TORCH_CYCLIC_BETA1_VERSION)) return { cycle: true, note: `torch ${torchVersion}: cycles Adam's beta1 (betas[0])` };
-      return { cycle: false, note: `Adam has no \`momentum\`: CyclicLR raises with cycle_momentum=True before torch ${TORCH_CYCLIC_BETA1_VERSION}` };
-    case 'rmsprop':
-      return { cycle: false, note: "RMSprop's `momentum` (default 0) is another knob: cycling would switch it on" };
-    case 'sgd':
-      return { cycle: false, note: 'SGD built with momentum=0: cycling would silently turn momentum on' };
-    case 'momentum':
-    case 'nesterov':
-      return { cycle: true, note: 'momentum moves opposite to the rate' };
-    case undefined:
-      return {
-        cycle: true,
-        note: kind === 'cyclic'
-          ? `needs SGD(momentum>0); use False for plain SGD, RMSprop, or Adam on torch < ${TORCH_CYCLIC_BETA1_VERSION}`
-          : 'needs SGD(momentum>0) or Adam (beta1); use False for plain SGD or RMSprop',
-      };
+    case 'warmup-cosine':
+    case 'wsd':
+    case 'linear-decay':
+      return defaultWarmupSpec(policy, maxLr, input.totalSteps ?? (input.epochs ?? DEFAULT_EPOCHS) * (spe ?? 1000), spe);
   }
 }
 
@@ -394,16 +373,25 @@ function torchScheduler(ctx: Context, lightning: boolean): TorchScheduler {
         schedule,
       };
     }
+    case 'warmup-cosine':
+    case 'wsd':
+    case 'linear-decay': {
+      const code = torchSchedulerCode({ spec, optimizerVar: ctx.optimizerVar, schedulerVar: sched, stepsPerEpoch: ctx.spe, qualified: lightning });
+      const math = code.needsMath ? ['import math'] : [];
+      return {
+        imports: lightning ? math : [...math, `from torch.optim.lr_scheduler import ${code.imports.join(', ')}`],
+        before: lightning ? [...math, ...code.before.slice(3)] : code.before,
+        construct: (opt) => constructCall(lightning, code.className, opt, code.args.map((a) => `${a.name}=${a.value},${a.comment ? `  # ${a.comment}` : ''}`)),
+        stepCall: code.stepCall,
+        needsIters: false,
+        schedule: code.schedule,
+      };
+    }
     default:
       throw new UserError(`no ${FRAMEWORK_LABELS[opts.framework]} snippet for policy '${spec.policy}'`, { hint: `expected one of ${SNIPPET_POLICIES.join(', ')}` });
   }
 }
 
-function formatFloat(value: number): string {
-  // PyTorch checks isinstance(pct_start, float): 0 and 1 must be written 0.0 and 1.0.
-  const text = formatNumber(value);
-  return /[.e]/.test(text) ? text : `${text}.0`;
-}
 
 function pytorchSnippet(ctx: Context): { template: string; schedule: ScheduleSpec } {
   const t = torchScheduler(ctx, false);
@@ -434,6 +422,7 @@ function lightningSnippet(ctx: Context): { template: string; schedule: ScheduleS
     boundsComment(ctx, '#'),
     speComment(ctx, '#'),
     `${opt} = ${torchOptimizerExpr(ctx, ctx.opts.optimizer, 'self.parameters()', lr)}`,
+    ...t.before,
     `${ctx.schedulerVar} = ${t.construct(opt)}`,
     '# "interval": "step" makes Lightning call scheduler.step() after every batch, not once per epoch.',
     `return {"optimizer": ${opt}, "lr_scheduler": {"scheduler": ${ctx.schedulerVar}, "interval": "step", "frequency": 1}}`,
@@ -968,6 +957,11 @@ export function generateSnippet(opts: SnippetOptions): GeneratedSnippet {
   if (!(SNIPPET_POLICIES as readonly string[]).includes(opts.spec.policy)) {
     throw new UserError(`no snippet for policy '${opts.spec.policy}'`, { hint: `expected one of ${SNIPPET_POLICIES.join(', ')}` });
   }
+  if (!(policiesFor(opts.framework) as readonly string[]).includes(opts.spec.policy)) {
+    throw new UserError(`no ${FRAMEWORK_LABELS[opts.framework]} code for policy '${opts.spec.policy}'`, {
+      hint: `${FRAMEWORK_LABELS[opts.framework]} has ${policiesFor(opts.framework).join(', ')}; the warm-up schedules are written for PyTorch and Lightning`,
+    });
+  }
   if (opts.optimizer !== undefined && !OPTIMIZERS.includes(opts.optimizer)) {
     throw new UserError(`unknown optimizer '${opts.optimizer}'`, { hint: `expected one of ${OPTIMIZERS.join(', ')}` });
   }
@@ -1026,7 +1020,8 @@ export function snippetForRequest(request: SnippetRequest, last: RangeTestResult
     request.spec ??
     defaultSnippetSpec(request.policy, {
       baseLr: last?.suggestion.clr.baseLr,
-      maxLr: request.policy === 'one-cycle' ? last?.suggestion.oneCycle.maxLr : last?.suggestion.clr.maxLr,
+      // Warm-up schedules peak like one-cycle: at the range test's one-cycle peak.
+      maxLr: request.policy === 'one-cycle' || (WARMUP_POLICIES as readonly string[]).includes(request.policy) ? last?.suggestion.oneCycle.maxLr : last?.suggestion.clr.maxLr,
       stepsPerEpoch,
     });
   return generateSnippet({

@@ -3,6 +3,7 @@ import { FRAMEWORKS, type Framework } from '../core/panelProtocol';
 import {
   computeSchedule,
   defaultPreviewSteps,
+  defaultWarmupSpec,
   SCHEDULE_POLICIES,
   type SchedulePolicy,
   type ScheduleSpec,
@@ -50,6 +51,9 @@ const POLICY_LABELS: Record<SchedulePolicy, string> = {
   'one-cycle': 'OneCycleLR (1cycle)',
   sgdr: 'SGDR — cosine with warm restarts',
   cosine: 'Cosine annealing',
+  'warmup-cosine': 'Linear warm-up + cosine decay',
+  wsd: 'Warmup-stable-decay (WSD)',
+  'linear-decay': 'Linear decay to zero (with warm-up)',
 };
 
 const FRAMEWORK_LABELS: Record<Framework, string> = {
@@ -105,6 +109,14 @@ export function specFromForm(form: ScheduleForm): ScheduleSpec {
       const tMax = (kept as { tMax?: number }).tMax ?? form.epochs * form.stepsPerEpoch;
       return { ...kept, policy: 'cosine', maxLr: form.maxLr, tMax, etaMin: form.baseLr, stepsPerEpoch: form.stepsPerEpoch };
     }
+    case 'warmup-cosine':
+    case 'wsd':
+    case 'linear-decay': {
+      // An imported length and phases stand until the user edits the training length.
+      const imported = (kept as { totalSteps?: number }).totalSteps !== undefined;
+      const spec = imported ? kept : defaultWarmupSpec(form.policy, form.maxLr, form.epochs * form.stepsPerEpoch);
+      return { ...spec, policy: form.policy, maxLr: form.maxLr, stepsPerEpoch: form.stepsPerEpoch, ...(form.policy === 'warmup-cosine' ? { etaMin: form.baseLr } : {}) } as ScheduleSpec;
+    }
   }
 }
 
@@ -146,6 +158,17 @@ export function formFromSpec(spec: ScheduleSpec, current: ScheduleForm): Schedul
       if (spec.stepsPerEpoch === undefined) {
         form.stepsPerEpoch = 1;
         form.epochs = spec.tMax;
+      }
+      break;
+    case 'warmup-cosine':
+    case 'wsd':
+    case 'linear-decay':
+      form.maxLr = spec.maxLr;
+      form.baseLr = spec.etaMin ?? 0;
+      form.epochs = Math.max(1, Math.round(spec.totalSteps / spe));
+      if (spec.stepsPerEpoch === undefined) {
+        form.stepsPerEpoch = 1;
+        form.epochs = spec.totalSteps;
       }
       break;
   }
@@ -366,11 +389,11 @@ export class ScheduleSection {
     this.inputs.tMult.value = String(f.tMult);
     this.inputs.cycleMomentum.checked = f.cycleMomentum;
     const cyclic = f.policy === 'triangular' || f.policy === 'triangular2' || f.policy === 'exp_range';
-    this.rows.baseLr.hidden = f.policy === 'one-cycle';
+    this.rows.baseLr.hidden = f.policy === 'one-cycle' || f.policy === 'wsd' || f.policy === 'linear-decay';
     this.baseLabel.textContent = cyclic ? 'base_lr' : 'eta_min (lowest rate)';
     this.rows.stepSizeUp.hidden = !cyclic;
     this.rows.gamma.hidden = f.policy !== 'exp_range';
-    this.rows.epochs.hidden = f.policy !== 'one-cycle' && f.policy !== 'cosine';
+    this.rows.epochs.hidden = !['one-cycle', 'cosine', 'warmup-cosine', 'wsd', 'linear-decay'].includes(f.policy);
     this.rows.t0.hidden = f.policy !== 'sgdr';
     this.rows.tMult.hidden = f.policy !== 'sgdr';
     this.rows.cycleMomentum.hidden = !(cyclic || f.policy === 'one-cycle');

@@ -1,6 +1,7 @@
 // Random and hand-picked schedule configurations, shared by the PyTorch oracle test and the device check
 // (bench/device), with the comparison both apply.
 
+import { SCHEDULE_FLAG_FIELDS } from '../../src/cli/scheduleFlags';
 import { computeSchedule, ScheduleSpec, ScheduleValues } from '../../src/core/schedules';
 import { mulberry32 } from './seededRandom';
 
@@ -92,6 +93,30 @@ export function makeCases(seed: number): Case[] {
     add({ policy: 'cosine', maxLr: logU(-4, 0), tMax, etaMin: pick([undefined, 0, logU(-7, -4)]) }, int(1, 3 * tMax + 3));
   }
 
+  for (const policy of ['warmup-cosine', 'wsd', 'linear-decay'] as const) {
+    for (let k = 0; k < 30; k++) {
+      const totalSteps = pick([int(3, 40), int(40, 1500)]);
+      const warmupSteps = pick([undefined, 0, int(1, Math.floor(totalSteps / 3)), int(1, Math.floor(totalSteps / 10) + 1)]);
+      const warmup = warmupSteps ?? 0;
+      const decaySteps = policy === 'wsd' ? int(1, Math.max(1, totalSteps - warmup - 1)) : undefined;
+      add(
+        {
+          policy,
+          maxLr: logU(-5, 0),
+          totalSteps,
+          warmupSteps,
+          warmupStartFactor: maybe(0.5, () => pick([logU(-4, 0), 1, 0.1])),
+          decaySteps,
+          cooldown: policy === 'wsd' ? pick([undefined, 'linear', '1-sqrt', '1-sqrt']) : undefined,
+          etaMin: policy === 'warmup-cosine' ? pick([undefined, 0, logU(-8, -5)]) : undefined,
+          stepsPerEpoch: maybe(0.3, () => int(1, 100)),
+        },
+        pick([totalSteps, totalSteps + 1, int(1, totalSteps), totalSteps + int(2, 50)]),
+        pick(['sgd', 'adam'] as const),
+      );
+    }
+  }
+
   // Hand-picked edges: restarts landing exactly on powers of T_mult (log truncation), zero-length one-cycle
   // phases (PyTorch's ZeroDivisionError), stepping past total_steps, sawtooth CLR with no falling half.
   add({ policy: 'sgdr', maxLr: 0.1, t0: 1, tMult: 2, stepsPerEpoch: 1 }, 70);
@@ -105,6 +130,10 @@ export function makeCases(seed: number): Case[] {
   add({ policy: 'one-cycle', maxLr: 0.1, totalSteps: 100, pctStart: 1 }, 101);
   add({ policy: 'triangular', baseLr: 0.001, maxLr: 0.01, stepSizeUp: 5, stepSizeDown: 0 }, 40);
   add({ policy: 'cosine', maxLr: 0.1, tMax: 1 }, 10);
+  add({ policy: 'warmup-cosine', maxLr: 0.1, totalSteps: 2, warmupSteps: 1 }, 8);
+  add({ policy: 'wsd', maxLr: 0.1, totalSteps: 3, warmupSteps: 1, decaySteps: 1, cooldown: '1-sqrt' }, 6);
+  add({ policy: 'wsd', maxLr: 0.1, totalSteps: 3, decaySteps: 2 }, 6);
+  add({ policy: 'linear-decay', maxLr: 0.1, totalSteps: 1 }, 4);
   return cases;
 }
 
@@ -135,4 +164,15 @@ export function mismatch(ours: { lr: number[]; momentum: number[] | null } | Err
     }
   }
   return undefined;
+}
+
+/** `clr schedule` arguments for a spec and a number of steps. */
+export function scheduleCliArgs(specValue: ScheduleSpec, steps: number): string[] {
+  const args = ['schedule', '--policy', specValue.policy, '--steps', String(steps)];
+  const spec = specValue as unknown as Record<string, unknown>;
+  for (const [flag, { field, policies }] of Object.entries(SCHEDULE_FLAG_FIELDS)) {
+    // The CLI refuses flags a policy ignores (PyTorch ignores gamma outside exp_range): leave those out.
+    if (spec[field] !== undefined && policies.includes(specValue.policy)) args.push(`--${flag}=${String(spec[field])}`);
+  }
+  return args;
 }

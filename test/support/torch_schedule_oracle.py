@@ -6,6 +6,7 @@ lr[t] is param_groups[0]["lr"] after constructing the scheduler and calling step
 param_groups[0]["momentum"] (or betas[0] for Adam) where the scheduler cycles it.
 """
 import json
+import math
 import sys
 import warnings
 
@@ -86,7 +87,37 @@ def build(spec, kind):
             kwargs["eta_min"] = float(spec["etaMin"])
         sched = lr_scheduler.CosineAnnealingLR(opt, **kwargs)
         return opt, sched, False, None
+    if policy in ("warmup-cosine", "wsd", "linear-decay"):
+        opt = make_optimizer(kind, float(spec["maxLr"]))
+        return opt, build_warmup(opt, spec), False, None
     raise ValueError("unknown policy " + policy)
+
+
+def build_warmup(opt, spec):
+    """The chain the generated code writes: LinearLR warm-up, then the decay, joined by SequentialLR."""
+    total = int(spec["totalSteps"])
+    warmup = int(spec.get("warmupSteps", 0))
+    chain = []
+    if warmup > 0:
+        chain.append(lr_scheduler.LinearLR(opt, start_factor=float(spec.get("warmupStartFactor", 0.01)), end_factor=1.0, total_iters=warmup))
+    if spec["policy"] == "warmup-cosine":
+        chain.append(lr_scheduler.CosineAnnealingLR(opt, T_max=total - warmup, eta_min=float(spec.get("etaMin", 0.0))))
+    elif spec["policy"] == "linear-decay":
+        chain.append(lr_scheduler.LinearLR(opt, start_factor=1.0, end_factor=0.0, total_iters=total - warmup))
+    else:
+        decay = int(spec["decaySteps"])
+        chain.append(lr_scheduler.ConstantLR(opt, factor=1.0, total_iters=total - warmup - decay))
+        if spec.get("cooldown", "linear") == "linear":
+            chain.append(lr_scheduler.LinearLR(opt, start_factor=1.0, end_factor=0.0, total_iters=decay))
+        else:
+            chain.append(lr_scheduler.LambdaLR(opt, lambda k: 1 - math.sqrt(min(k, decay) / decay)))
+    if len(chain) == 1:
+        return chain[0]
+    milestones = []
+    for scheduler in chain[:-1]:
+        length = scheduler.total_iters if hasattr(scheduler, "total_iters") else 0
+        milestones.append((milestones[-1] if milestones else 0) + length)
+    return lr_scheduler.SequentialLR(opt, schedulers=chain, milestones=milestones)
 
 
 def read_momentum(group):

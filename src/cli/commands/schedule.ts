@@ -1,12 +1,12 @@
 // `clr schedule`: the learning rate (and momentum) of every optimizer step, exactly as PyTorch schedules it.
 
 import { UserError } from '../../core/errors';
-import { computeSchedule, defaultPreviewSteps, SchedulePolicy } from '../../core/schedules';
+import { computeSchedule, defaultPreviewSteps, SCHEDULE_POLICIES, SchedulePolicy } from '../../core/schedules';
 import { FlagSpecs, formatHelp, parseArgs } from '../args';
 import { CliIO } from '../io';
 import { nameFlagInError, scheduleFlagSpecs, scheduleSpecFromArgs } from '../scheduleFlags';
 
-const USAGE = 'clr schedule --policy triangular|triangular2|exp_range|one-cycle|sgdr|cosine [--steps N] [--format json|csv] [schedule flags]';
+const USAGE = `clr schedule --policy ${SCHEDULE_POLICIES.join('|')} [--steps N] [--format json|csv] [schedule flags]`;
 
 const FLAGS: FlagSpecs = {
   ...scheduleFlagSpecs(),
@@ -55,5 +55,6 @@ lr[t] is the rate optimizer step t uses: optimizer.param_groups[0]["lr"] after c
 calling scheduler.step() t times (momentum[t] likewise; beta1 for Adam). Numbers are printed with full precision.
 sgdr with --steps-per-epoch S is stepped once per batch as scheduler.step(epoch + (i + 1) / S), so T_0 counts
 epochs; without it, plain scheduler.step() and T_0 counts steps. one-cycle without --total-steps or --epochs
-spans --steps.
+spans --steps. warmup-cosine, wsd and linear-decay multiply the optimizer's rate (--max-lr, the peak) as the
+LinearLR warm-up, ConstantLR, CosineAnnealingLR, LinearLR or 1-sqrt LambdaLR chained by SequentialLR do in torch 1.13.
 `;

@@ -1,6 +1,7 @@
 // `clr snippet`: scheduler code for a framework, with the numbers of a schedule (or sensible defaults).
 
 import { UserError } from '../../core/errors';
+import { ScheduleSpec } from '../../core/schedules';
 import {
   defaultSnippetSpec,
   generateSnippet,
@@ -15,8 +16,7 @@ import { FlagSpecs, formatHelp, parseArgs, ParsedArgs } from '../args';
 import { CliIO } from '../io';
 import { SCHEDULE_FLAG_FIELDS, scheduleFlagSpecs, scheduleSpecFromArgs } from '../scheduleFlags';
 
-const USAGE =
-  'clr snippet --framework pytorch|lightning|keras|tfjs|fastai --policy triangular|triangular2|exp_range|one-cycle|sgdr [schedule flags] [--steps-per-epoch N] [--optimizer NAME]';
+const USAGE = `clr snippet --framework pytorch|lightning|keras|tfjs|fastai --policy ${SNIPPET_POLICIES.join('|')} [schedule flags] [--steps-per-epoch N] [--optimizer NAME]`;
 
 const scheduleFlags = scheduleFlagSpecs(SNIPPET_POLICIES);
 const FLAGS: FlagSpecs = {
@@ -42,7 +42,7 @@ const FLAGS: FlagSpecs = {
   help: { kind: { type: 'boolean' }, description: 'show this help' },
 };
 
-function stepsPerEpochFrom(args: ParsedArgs): number | undefined {
+export function stepsPerEpochFrom(args: ParsedArgs): number | undefined {
   const given = args.flags['steps-per-epoch'];
   const rows = args.flags.rows;
   const batch = args.flags['batch-size'];
@@ -52,6 +52,34 @@ function stepsPerEpochFrom(args: ParsedArgs): number | undefined {
     throw new UserError(`--steps-per-epoch ${given} contradicts --rows/--batch-size (ceil(${rows} / ${batch}) = ${derived})`, { hint: 'give one or the other' });
   }
   return typeof given === 'number' ? given : derived;
+}
+
+/**
+ * The schedule the flags describe, the flags left out filled with defaults (bounds, Smith's half-cycle, the
+ * usual warm-up), validated as `clr schedule` validates it. Shared with `clr insert`.
+ */
+export function snippetSpecFromArgs(args: ParsedArgs, policy: SnippetPolicy): { spec: ScheduleSpec; spe?: number; epochs?: number } {
+  const spe = stepsPerEpochFrom(args);
+  const epochs = typeof args.flags.epochs === 'number' ? args.flags.epochs : undefined;
+  // Fill the schedule flags the user left out with defaults, then validate everything as `clr schedule` does.
+  const defaults = defaultSnippetSpec(policy, {
+    baseLr: typeof args.flags['base-lr'] === 'number' ? args.flags['base-lr'] : undefined,
+    maxLr: typeof args.flags['max-lr'] === 'number' ? args.flags['max-lr'] : undefined,
+    stepsPerEpoch: spe,
+    epochs,
+    epochsPerHalfCycle: args.flags['epochs-per-half-cycle'] as number,
+    totalSteps: typeof args.flags['total-steps'] === 'number' ? args.flags['total-steps'] : undefined,
+  }) as unknown as Record<string, unknown>;
+  const flags = { ...args.flags };
+  if (policy !== 'one-cycle') delete flags.epochs;
+  if (spe !== undefined) flags['steps-per-epoch'] = spe;
+  const oneCycleLengthGiven = flags['total-steps'] !== undefined || flags.epochs !== undefined;
+  for (const [flag, { field, policies }] of Object.entries(SCHEDULE_FLAG_FIELDS)) {
+    if (flags[flag] !== undefined || defaults[field] === undefined || !policies.includes(policy)) continue;
+    if (policy === 'one-cycle' && oneCycleLengthGiven && (field === 'totalSteps' || field === 'epochs')) continue;
+    flags[flag] = defaults[field] as number;
+  }
+  return { spec: scheduleSpecFromArgs({ flags, positionals: [] }), spe, epochs };
 }
 
 export async function runSnippet(argv: string[], io: CliIO): Promise<number> {
@@ -66,26 +94,7 @@ export async function runSnippet(argv: string[], io: CliIO): Promise<number> {
   const policy = args.flags.policy as SnippetPolicy | undefined;
   if (!policy) throw new UserError('--policy is required', { hint: `expected one of ${SNIPPET_POLICIES.join(', ')}` });
 
-  const spe = stepsPerEpochFrom(args);
-  const epochs = typeof args.flags.epochs === 'number' ? args.flags.epochs : undefined;
-  // Fill the schedule flags the user left out with defaults, then validate everything as `clr schedule` does.
-  const defaults = defaultSnippetSpec(policy, {
-    baseLr: typeof args.flags['base-lr'] === 'number' ? args.flags['base-lr'] : undefined,
-    maxLr: typeof args.flags['max-lr'] === 'number' ? args.flags['max-lr'] : undefined,
-    stepsPerEpoch: spe,
-    epochs,
-    epochsPerHalfCycle: args.flags['epochs-per-half-cycle'] as number,
-  }) as unknown as Record<string, unknown>;
-  const flags = { ...args.flags };
-  if (policy !== 'one-cycle') delete flags.epochs;
-  if (spe !== undefined) flags['steps-per-epoch'] = spe;
-  const oneCycleLengthGiven = flags['total-steps'] !== undefined || flags.epochs !== undefined;
-  for (const [flag, { field, policies }] of Object.entries(SCHEDULE_FLAG_FIELDS)) {
-    if (flags[flag] !== undefined || defaults[field] === undefined || !policies.includes(policy)) continue;
-    if (policy === 'one-cycle' && oneCycleLengthGiven && (field === 'totalSteps' || field === 'epochs')) continue;
-    flags[flag] = defaults[field] as number;
-  }
-  const spec = scheduleSpecFromArgs({ flags, positionals: [] });
+  const { spec, spe, epochs } = snippetSpecFromArgs(args, policy);
 
   const result = generateSnippet({
     framework,

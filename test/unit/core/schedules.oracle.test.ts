@@ -4,18 +4,12 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { SCHEDULE_FLAG_FIELDS } from '../../../src/cli/scheduleFlags';
+import { SCHEDULE_POLICIES, WARMUP_POLICIES } from '../../../src/core/schedules';
 import { REPO_ROOT, runPythonJson } from '../../support/pythonOracle';
-import { Case, OracleResult, REL_TOL, makeCases, mismatch, relErr, tryCompute } from '../../support/scheduleCases';
+import { Case, OracleResult, REL_TOL, makeCases, mismatch, relErr, scheduleCliArgs, tryCompute } from '../../support/scheduleCases';
 
 function cliFlags(c: Case): string[] {
-  const args = ['schedule', '--policy', c.spec.policy, '--steps', String(c.steps)];
-  const spec = c.spec as unknown as Record<string, unknown>;
-  for (const [flag, { field, policies }] of Object.entries(SCHEDULE_FLAG_FIELDS)) {
-    // The CLI refuses flags a policy ignores (PyTorch ignores gamma outside exp_range): leave those out.
-    if (spec[field] !== undefined && policies.includes(c.spec.policy)) args.push(`--${flag}=${String(spec[field])}`);
-  }
-  return args;
+  return scheduleCliArgs(c.spec, c.steps);
 }
 
 describe('schedules: identical to torch.optim.lr_scheduler', function () {
@@ -32,7 +26,7 @@ describe('schedules: identical to torch.optim.lr_scheduler', function () {
     assert.ok(cases.length >= 200, `${cases.length} cases`);
     const count = (f: (c: Case) => boolean) => cases.filter(f).length;
     const spec = (c: Case) => c.spec as unknown as Record<string, unknown>;
-    for (const policy of ['triangular', 'triangular2', 'exp_range', 'one-cycle', 'sgdr', 'cosine']) {
+    for (const policy of SCHEDULE_POLICIES) {
       assert.ok(count((c) => c.spec.policy === policy) >= 30, policy);
     }
     const options: Array<[string, (c: Case) => boolean]> = [
@@ -49,6 +43,11 @@ describe('schedules: identical to torch.optim.lr_scheduler', function () {
       ['sgdr per epoch', (c) => c.spec.policy === 'sgdr' && spec(c).stepsPerEpoch === undefined],
       ['T_mult > 1', (c) => (spec(c).tMult as number) > 1],
       ['eta_min > 0', (c) => (spec(c).etaMin as number) > 0],
+      ['warm-up', (c) => (spec(c).warmupSteps as number) > 0],
+      ['no warm-up', (c) => c.spec.policy !== 'wsd' && (spec(c).warmupSteps ?? 0) === 0 && (WARMUP_POLICIES as readonly string[]).includes(c.spec.policy)],
+      ['1-sqrt cool-down', (c) => spec(c).cooldown === '1-sqrt'],
+      ['linear cool-down', (c) => c.spec.policy === 'wsd' && spec(c).cooldown !== '1-sqrt'],
+      ['stepped past total_steps', (c) => (WARMUP_POLICIES as readonly string[]).includes(c.spec.policy) && c.steps > (spec(c).totalSteps as number) + 1],
     ];
     for (const [name, f] of options) assert.ok(count(f) >= 3, `too few cases with ${name}: ${count(f)}`);
     // Refusals must be exercised too, and most cases must be real schedules.

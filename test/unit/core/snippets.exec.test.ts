@@ -9,7 +9,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { ScheduleSpec } from '../../../src/core/schedules';
-import { SNIPPET_FRAMEWORKS, SNIPPET_POLICIES } from '../../../src/core/snippets';
+import { policiesFor, SNIPPET_FRAMEWORKS } from '../../../src/core/snippets';
+import { WARMUP_POLICIES } from '../../../src/core/schedules';
 import { SCHEDULE_FLAG_FIELDS } from '../../../src/cli/scheduleFlags';
 import { REPO_ROOT, runPythonJson, torchPython } from '../../support/pythonOracle';
 
@@ -72,6 +73,12 @@ function policyFlags(policy: string, spe: number | undefined): string[] {
       return spe ? ['--epochs', '10'] : ['--total-steps', String(STEPS + 20), '--pct-start', '0.25', '--anneal-strategy', 'linear'];
     case 'sgdr':
       return spe ? ['--t0', '2', '--t-mult', '2', '--eta-min', '1e-5'] : ['--t0', '50', '--t-mult', '1'];
+    case 'warmup-cosine':
+      return spe ? ['--epochs', '4'] : ['--total-steps', '120', '--warmup-steps', '10', '--eta-min', '1e-5'];
+    case 'wsd':
+      return spe ? ['--epochs', '4', '--cooldown', '1-sqrt'] : ['--total-steps', '120', '--warmup-steps', '10', '--decay-steps', '30'];
+    case 'linear-decay':
+      return spe ? ['--epochs', '4'] : ['--total-steps', '120', '--warmup-steps', '0'];
   }
   return [];
 }
@@ -81,11 +88,11 @@ function variants(): Variant[] {
   const optimizers = [undefined, 'sgd', 'momentum', 'nesterov', 'adam', 'adamw', 'rmsprop'];
   let k = 0;
   for (const framework of SNIPPET_FRAMEWORKS) {
-    for (const policy of SNIPPET_POLICIES) {
+    for (const policy of policiesFor(framework)) {
       for (const spe of [37, undefined]) {
         const optimizer = optimizers[k++ % optimizers.length];
         const flags = ['--framework', framework, '--policy', policy, '--base-lr', '0.0003', '--max-lr', '0.02', ...policyFlags(policy, spe)];
-        if (policy === 'sgdr' || policy === 'one-cycle') flags.splice(flags.indexOf('--base-lr'), 2);
+        if (policy === 'sgdr' || policy === 'one-cycle' || (WARMUP_POLICIES as readonly string[]).includes(policy)) flags.splice(flags.indexOf('--base-lr'), 2);
         if (spe) flags.push('--rows', String(spe * 16 - 5), '--batch-size', '16');
         if (optimizer) flags.push('--optimizer', optimizer);
         // fastai trains whole epochs: without --rows, an sgdr "epoch" is one step, so train more of them.
@@ -132,7 +139,7 @@ describe('snippets: the generated code produces clr schedule’s rates', functio
 
   it('covers every framework × policy pair the CLI offers', () => {
     for (const framework of SNIPPET_FRAMEWORKS) {
-      for (const policy of SNIPPET_POLICIES) {
+      for (const policy of policiesFor(framework)) {
         assert.ok(cases.some((c) => c.framework === framework && c.policy === policy), `${framework} × ${policy}`);
       }
     }
