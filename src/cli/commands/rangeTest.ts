@@ -2,6 +2,7 @@
 // this process (the same engine the extension runs in its worker, so the curves are identical).
 import { resolve } from 'node:path';
 import { UserError } from '../../core/errors';
+import { MAX_BATCH_SIZE, MAX_ITERATIONS, MAX_RUNS } from '../../core/limits';
 import { BACKENDS, BackendChoice, DEFAULT_RANGE_TEST_CONFIG, MODEL_PRESETS, OPTIMIZERS, OptimizerName, RangeTestConfig, RangeTestResult, STEP_MODES } from '../../core/types';
 import { CurvePoint } from '../../core/types';
 import { runRangeTest } from '../../engine/runRangeTest';
@@ -24,12 +25,12 @@ export const RANGE_TEST_FLAGS: FlagSpecs = {
   'weight-decay': { kind: { type: 'number', min: 0 }, description: 'weight decay (L2; decoupled for adamw)', default: d.weightDecay },
   'start-lr': { kind: { type: 'number', min: 0, exclusiveMin: true }, description: 'learning rate at the first step', default: d.startLr },
   'end-lr': { kind: { type: 'number', min: 0, exclusiveMin: true }, description: 'learning rate at the last step', default: d.endLr },
-  iterations: { kind: { type: 'int', min: 2 }, description: 'optimizer steps in the sweep', default: d.iterations },
+  iterations: { kind: { type: 'int', min: 2, max: MAX_ITERATIONS }, description: 'optimizer steps in the sweep', default: d.iterations },
   'step-mode': { kind: { type: 'enum', values: STEP_MODES }, description: 'how the learning rate grows', default: d.stepMode },
-  'batch-size': { kind: { type: 'int', min: 1 }, description: 'rows per step', default: d.batchSize },
+  'batch-size': { kind: { type: 'int', min: 1, max: MAX_BATCH_SIZE }, description: 'rows per step', default: d.batchSize },
   smoothing: { kind: { type: 'number', min: 0, max: 1, exclusiveMax: true }, description: 'EMA β of the smoothed loss', default: d.smoothing },
   diverge: { kind: { type: 'number', min: 1, exclusiveMin: true }, description: 'stop when the smoothed loss exceeds this × its best', default: d.diverge },
-  runs: { kind: { type: 'int', min: 1 }, description: 'runs with different seeds, averaged', default: d.runs },
+  runs: { kind: { type: 'int', min: 1, max: MAX_RUNS }, description: 'runs with different seeds, averaged', default: d.runs },
   seed: { kind: { type: 'int' }, description: 'seed of the initial weights and the batch order', default: d.seed },
   'val-every': { kind: { type: 'int', min: 0 }, description: 'validation loss every k steps on 10% held out (0 = off)', default: d.valEvery },
   backend: { kind: { type: 'enum', values: BACKENDS }, description: 'TF.js backend (auto: native TensorFlow, else WASM, else CPU)', default: d.backend },

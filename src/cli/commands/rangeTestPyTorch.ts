@@ -4,6 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UserError } from '../../core/errors';
+import { MAX_ITERATIONS } from '../../core/limits';
 import { DEFAULT_RANGE_TEST_CONFIG, OPTIMIZERS, OptimizerName, RangeTestConfig, RangeTestResult, STEP_MODES, TORCH_DEVICES, TorchDevice } from '../../core/types';
 import { isRangeTestCancelled } from '../../worker/client';
 import { PyTorchUserError, startPyTorchRangeTest } from '../../worker/pytorchBridge';
@@ -24,7 +25,7 @@ export const PYTORCH_RANGE_TEST_FLAGS: FlagSpecs = {
   'weight-decay': { kind: { type: 'number', min: 0 }, description: 'weight decay of that optimizer', default: d.weightDecay },
   'start-lr': { kind: { type: 'number', min: 0, exclusiveMin: true }, description: 'learning rate at the first step', default: d.startLr },
   'end-lr': { kind: { type: 'number', min: 0, exclusiveMin: true }, description: 'learning rate at the last step', default: d.endLr },
-  iterations: { kind: { type: 'int', min: 2 }, description: 'optimizer steps in the sweep', default: d.iterations },
+  iterations: { kind: { type: 'int', min: 2, max: MAX_ITERATIONS }, description: 'optimizer steps in the sweep', default: d.iterations },
   'step-mode': { kind: { type: 'enum', values: STEP_MODES }, description: 'how the learning rate grows', default: d.stepMode },
   smoothing: { kind: { type: 'number', min: 0, max: 1, exclusiveMax: true }, description: 'EMA β of the smoothed loss', default: d.smoothing },
   diverge: { kind: { type: 'number', min: 1, exclusiveMin: true }, description: 'stop when the smoothed loss exceeds this × its best', default: d.diverge },

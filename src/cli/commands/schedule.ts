@@ -1,6 +1,7 @@
 // `clr schedule`: the learning rate (and momentum) of every optimizer step, exactly as PyTorch schedules it.
 
 import { UserError } from '../../core/errors';
+import { formatLimit, MAX_SCHEDULE_STEPS } from '../../core/limits';
 import { computeSchedule, defaultPreviewSteps, SchedulePolicy } from '../../core/schedules';
 import { FlagSpecs, formatHelp, parseArgs } from '../args';
 import { CliIO } from '../io';
@@ -10,7 +11,7 @@ const USAGE = 'clr schedule --policy triangular|triangular2|exp_range|one-cycle|
 
 const FLAGS: FlagSpecs = {
   ...scheduleFlagSpecs(),
-  steps: { kind: { type: 'int', min: 1 }, description: 'optimizer steps to list (default: two CLR cycles, the whole one-cycle, three SGDR periods, T_max+1)' },
+  steps: { kind: { type: 'int', min: 1, max: MAX_SCHEDULE_STEPS, capVerb: 'list' }, description: 'optimizer steps to list (default: two CLR cycles, the whole one-cycle, three SGDR periods, T_max+1)' },
   format: { kind: { type: 'enum', values: ['json', 'csv'] }, description: 'output format', default: 'json' },
   help: { kind: { type: 'boolean' }, description: 'show this help' },
 };
@@ -33,6 +34,9 @@ export async function runSchedule(argv: string[], io: CliIO): Promise<number> {
   const requestedSteps = typeof args.flags.steps === 'number' ? args.flags.steps : undefined;
   const spec = scheduleSpecFromArgs(args, requestedSteps);
   const steps = requestedSteps ?? defaultPreviewSteps(spec);
+  if (steps > MAX_SCHEDULE_STEPS) {
+    throw new UserError(`the schedule spans ${formatLimit(steps)} steps by default, more than the ${formatLimit(MAX_SCHEDULE_STEPS)} we list`, { hint: 'give --steps to list fewer' });
+  }
   let values;
   try {
     values = computeSchedule(spec, steps);
