@@ -1,7 +1,7 @@
 import { UserError } from '../core/errors';
 import { TableReadOptions } from './csvReader';
 import { forEachChunk, looksBinary, readHead } from './files';
-import { parseNumberString } from './numberParser';
+import { notFinite, parseNumberString } from './numberParser';
 import { TableSource } from './tabular';
 import { TableBuilder, chooseTarget, isMissingToken } from './table';
 
@@ -114,12 +114,18 @@ export async function readJsonl(file: string, fileSize: number, options: TableRe
 
   const cell = (b: TableBuilder, col: number, value: unknown, key: string, where: () => { line: number; column: number }): void => {
     if (value === undefined || value === null) b.setMissing(col);
-    else if (typeof value === 'number') b.setNumber(col, value);
+    else if (typeof value === 'number') {
+      if (!Number.isFinite(value)) throw notFinite(file, String(value), where());
+      b.setNumber(col, value);
+    }
     else if (typeof value === 'boolean') b.setNumber(col, value ? 1 : 0);
     else if (typeof value === 'string') {
       const text = value.trim();
       const number = parseNumberString(text);
-      if (number === number) b.setNumber(col, number);
+      if (number === number) {
+        if (!Number.isFinite(number)) throw notFinite(file, text, where());
+        b.setNumber(col, number);
+      }
       else if (isMissingToken(text)) b.setMissing(col);
       else if (b.setText(col, text)) b.noteFirstText(col, { value: text, ...where() });
     } else {

@@ -1,6 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { UserError } from '../../core/errors';
+import { MAX_TEXT_FILE_BYTES } from '../../core/limits';
+import { readWholeFile } from '../../data/files';
 import { CurveError, suggest } from '../../core/suggest';
 import type { Suggestion } from '../../core/types';
 import { booleanFlag, FlagSpecs, formatHelp, numberFlag, parseArgs } from '../args';
@@ -126,13 +127,7 @@ export async function runSuggest(argv: string[], io: CliIO): Promise<number> {
     throw new UserError(args.positionals.length ? `expected one curve file, got ${args.positionals.length}` : 'no curve file given', { hint: `usage: ${USAGE}` });
   }
   const file = isAbsolute(args.positionals[0]) ? args.positionals[0] : resolve(io.cwd, args.positionals[0]);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UserError(code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a curve file' : `cannot read (${code ?? String(error)})`, { file });
-  }
+  const text = (await readWholeFile(file, MAX_TEXT_FILE_BYTES, 'curve file')).toString('utf8');
   const curve = /^\s*[{[]/.test(text) ? parseJson(text, file) : parseCsv(text, file);
 
   let suggestion: Suggestion;
