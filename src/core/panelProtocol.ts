@@ -10,7 +10,6 @@ import type {
   RangeTestConfig,
   RangeTestResult,
   StopReason,
-  Suggestion,
 } from './types';
 import { DEFAULT_RANGE_TEST_CONFIG, MODEL_PRESETS, OPTIMIZERS, STEP_MODES } from './types';
 import { rangeTestConfigProblem } from './configProblem';
