@@ -10,7 +10,9 @@ import { isPreset } from '../../engine/models';
 import { booleanFlag, FlagSpecs, formatHelp, numberFlag, numberListFlag, parseArgs, ParsedArgs, stringFlag } from '../args';
 import { writeFileAtomic } from '../atomicWrite';
 import { CliIO } from '../io';
+import { checkOutputPaths } from '../outputPaths';
 import { writeReport } from '../report';
+import { rangeTestInputs } from '../runInputs';
 import { sweepFromArgs } from '../sweepFlags';
 import { runRangeTestPyTorch } from './rangeTestPyTorch';
 
@@ -121,16 +123,25 @@ export async function runRangeTestCommand(argv: string[], io: CliIO): Promise<nu
     return 0;
   }
   const config = configFromArgs(args, io.cwd);
-  const result = await runWithProgress(config, io);
   const json = stringFlag(args, 'json');
   const report = stringFlag(args, 'report');
+  const jsonPath = json && json !== '-' ? resolve(io.cwd, json) : undefined;
+  const reportPath = report ? resolve(io.cwd, report) : undefined;
+  checkOutputPaths(
+    [
+      ...(jsonPath ? [{ flag: 'json', path: jsonPath }] : []),
+      ...(reportPath ? [{ flag: 'report', path: reportPath }] : []),
+    ],
+    rangeTestInputs(config),
+  );
+  const result = await runWithProgress(config, io);
   const text = JSON.stringify(result, null, 2) + '\n';
-  if (json && json !== '-') writeFileAtomic(resolve(io.cwd, json), text);
-  if (report) writeReport(resolve(io.cwd, report), result);
+  if (jsonPath) writeFileAtomic(jsonPath, text);
+  if (reportPath) writeReport(reportPath, result);
   if (json === '-') io.stdout(text);
   else {
     io.stdout(summaryText(result));
-    if (report) io.stdout(`report: ${resolve(io.cwd, report)}\n`);
+    if (reportPath) io.stdout(`report: ${reportPath}\n`);
   }
   return 0;
 }

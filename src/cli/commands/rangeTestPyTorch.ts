@@ -1,7 +1,6 @@
 // `clr range-test --pytorch model.py [flags]`: the range test on the user's own PyTorch model through the
 // Python bridge, with the same JSON as the built-in engine. `clr range-test` hands argv over here when it
 // contains --pytorch.
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UserError } from '../../core/errors';
 import { MAX_ITERATIONS } from '../../core/limits';
@@ -9,7 +8,10 @@ import { DEFAULT_RANGE_TEST_CONFIG, OPTIMIZERS, OptimizerName, RangeTestConfig, 
 import { isRangeTestCancelled } from '../../worker/client';
 import { PyTorchUserError, startPyTorchRangeTest } from '../../worker/pytorchBridge';
 import { booleanFlag, FlagSpecs, formatHelp, numberFlag, parseArgs, ParsedArgs, stringFlag } from '../args';
+import { writeFileAtomic } from '../atomicWrite';
 import { CliIO } from '../io';
+import { checkOutputPaths } from '../outputPaths';
+import { rangeTestInputs } from '../runInputs';
 import { sweepFromArgs } from '../sweepFlags';
 
 const d = DEFAULT_RANGE_TEST_CONFIG;
@@ -80,6 +82,9 @@ export async function runRangeTestPyTorch(argv: string[], io: CliIO): Promise<nu
     return 0;
   }
   const config = pytorchConfigFromArgs(args, io.cwd);
+  const json = stringFlag(args, 'json');
+  const jsonPath = json && json !== '-' ? resolve(io.cwd, json) : undefined;
+  if (jsonPath) checkOutputPaths([{ flag: 'json', path: jsonPath }], rangeTestInputs(config));
   const total = config.iterations;
   let drawn = false;
   const handle = startPyTorchRangeTest({
@@ -113,11 +118,10 @@ export async function runRangeTestPyTorch(argv: string[], io: CliIO): Promise<nu
     process.removeListener('SIGINT', onSignal);
   }
   if (drawn) io.stderr('\n');
-  const json = stringFlag(args, 'json');
   const text = JSON.stringify(result, null, 2) + '\n';
   if (json === '-') io.stdout(text);
   else {
-    if (json) writeFileSync(resolve(io.cwd, json), text);
+    if (jsonPath) writeFileAtomic(jsonPath, text);
     io.stdout(summary(result));
   }
   return 0;
