@@ -1,4 +1,4 @@
-import { closeSync, constants, fchmodSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, constants, mkdirSync, fchmodSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { UserError } from '../core/errors';
@@ -10,7 +10,8 @@ function writeError(error: unknown, path: string): unknown {
   switch (code) {
     case 'ENOENT':
     case 'ENOTDIR':
-      return new UserError(`the folder ${dirname(path)} does not exist`, { file: path, hint: 'create it first, or choose another output path' });
+    case 'EEXIST':
+      return new UserError(`cannot create the folder ${dirname(path)} (a part of the path is not a folder)`, { file: path, hint });
     case 'EACCES':
     case 'EPERM':
     case 'EROFS':
@@ -44,6 +45,7 @@ export function writeFileAtomic(path: string, content: string | Uint8Array): voi
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   let fd: number | undefined;
   try {
+    mkdirSync(dirname(path), { recursive: true });
     fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o666);
     if (mode !== undefined) fchmodSync(fd, mode);
     const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;

@@ -1,7 +1,7 @@
 // Checks, before a run starts, that every file the run will write can be written without destroying
 // anything of the user's: never an input of the run (compared by device and inode, so that a symbolic link
 // or another spelling of the path is caught too), never a folder, device, pipe or socket, never a read-only
-// file, and always in a folder that exists.
+// file, and always somewhere we can write.
 import { accessSync, constants, Stats, statSync } from 'node:fs';
 import { dirname, relative, isAbsolute } from 'node:path';
 import { UserError } from '../core/errors';
@@ -75,8 +75,10 @@ export function checkOutputPaths(outputs: readonly OutputPath[], inputs: readonl
       // The mode bits, not only access(): root may write anywhere, but a file its owner made read-only stays so.
       if ((stats.mode & 0o200) === 0 || !writable(path)) refuse('is a read-only file; it is not replaced', 'make it writable first, or choose another path');
     }
-    const folder = statOrNull(dirname(path));
-    if (folder === null || !folder.isDirectory()) refuse(`the folder ${dirname(path)} does not exist`, 'create it first, or choose another path');
-    if (!writable(dirname(path))) refuse(`cannot write in the folder ${dirname(path)}`, 'choose a folder you can write to');
+    // Missing folders are created at the end; the nearest existing one must be a folder we can write in.
+    let existing = dirname(path);
+    while (statOrNull(existing) === null && dirname(existing) !== existing) existing = dirname(existing);
+    if (!statOrNull(existing)?.isDirectory()) refuse(`${existing} is not a folder`, 'choose another path');
+    if (!writable(existing)) refuse(`cannot write in the folder ${existing}`, 'choose a folder you can write to');
   }
 }

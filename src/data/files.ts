@@ -36,9 +36,9 @@ export async function statPath(file: string): Promise<Stats> {
 const NOT_REGULAR_HINT = 'point at a data file or a folder of images';
 
 /** Rejects what is neither a regular file nor a folder (a FIFO would block a reader forever). */
-export function requireRegularFile(stats: Stats, file: string): void {
+export function requireRegularFile(stats: Stats, file: string, hint = NOT_REGULAR_HINT): void {
   if (!stats.isFile()) {
-    throw new UserError(`not a regular file (${kindOf(stats)})`, { file, hint: NOT_REGULAR_HINT });
+    throw new UserError(`not a regular file (${kindOf(stats)})`, { file, hint });
   }
 }
 
@@ -71,7 +71,7 @@ export async function openForReading(file: string): Promise<fs.FileHandle> {
   }
   if (!stats.isFile()) {
     await handle.close();
-    requireRegularFile(stats, file);
+    requireRegularFile(stats, file, 'only regular files are read: copy the data into a file first');
   }
   return handle;
 }

@@ -1,6 +1,6 @@
 // `clr demo` (npm run demo): a range test on the bundled example dataset, with its suggested bounds and an
 // HTML report, to show what the tool does without any data of one's own.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UserError } from '../../core/errors';
@@ -45,11 +45,6 @@ export async function runDemo(argv: string[], io: CliIO): Promise<number> {
   io.stdout(`range test: mlp ${config.hidden.join('-')} on ${config.dataset}, lr ${config.startLr} → ${config.endLr} over ${config.iterations} steps\n`);
   const reportPath = join(out, 'report.html');
   const jsonPath = join(out, 'result.json');
-  try {
-    mkdirSync(out, { recursive: true });
-  } catch (error) {
-    throw new UserError(`--out: cannot create the folder (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { file: out, hint: 'choose another folder' });
-  }
   checkOutputPaths(
     [
       { flag: 'out', path: jsonPath },
