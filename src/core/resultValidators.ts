@@ -65,7 +65,9 @@ export const isRangeTestConfig = neverThrows((value: unknown): boolean => {
   ) {
     return false;
   }
-  return rangeTestConfigProblem(value as unknown as RangeTestConfig) === null;
+  // A PyTorch run's batch size is that of the user's DataLoader: ours to report, not to bound.
+  const settings = value.pytorch === undefined ? value : { ...value, batchSize: 1 };
+  return rangeTestConfigProblem(settings as unknown as RangeTestConfig) === null;
 }) as (value: unknown) => value is RangeTestConfig;
 
 export const isDatasetSummary = neverThrows(

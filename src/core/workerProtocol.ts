@@ -1,6 +1,7 @@
 // The messages between a caller (extension host, CLI) and a range-test worker process (the TF.js worker
 // or the Python bridge). Versioned so that a stale worker is detected instead of misread. Pure: the
 // transports (Node IPC, JSON lines over stdio) live in src/worker/.
+import { ConfigProblem, rangeTestConfigProblem } from './configProblem';
 import { MAX_ITERATIONS, MAX_RUNS } from './limits';
 import {
   describeValue,
@@ -148,6 +149,15 @@ export const isLogEvent = neverThrows((v: unknown): boolean => isVersioned(v) &&
 
 export function isWorkerEvent(v: unknown): v is WorkerEvent {
   return isStartedEvent(v) || isProgressEvent(v) || isResultEvent(v) || isErrorEvent(v) || isLogEvent(v);
+}
+
+/** When a start message was refused for a setting out of range (the user's mistake, not a bug), which one. */
+export function startConfigProblem(v: unknown): ConfigProblem | null {
+  try {
+    return isVersioned(v) && v.type === 'start' && isObject(v.config) ? rangeTestConfigProblem(v.config as unknown as RangeTestConfig) : null;
+  } catch {
+    return null; // not even shaped like a configuration
+  }
 }
 
 /** Why a message was rejected, for the error that reports it (e.g. a worker from another version); never throws. */
