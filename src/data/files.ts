@@ -71,6 +71,7 @@ export async function openForReading(file: string): Promise<fs.FileHandle> {
   }
   if (!stats.isFile()) {
     await handle.close();
+    if (stats.isDirectory()) throw fileError(Object.assign(new Error('EISDIR'), { code: 'EISDIR' }), file);
     requireRegularFile(stats, file, 'only regular files are read: copy the data into a file first');
   }
   return handle;
