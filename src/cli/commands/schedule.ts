@@ -44,14 +44,34 @@ export async function runSchedule(argv: string[], io: CliIO): Promise<number> {
     throw nameFlagInError(error);
   }
   for (const warning of values.warnings) io.stderr(`warning: ${warning}\n`);
+  const { lr, momentum } = values;
   if (args.flags.format === 'csv') {
-    const rows = values.lr.map((lr, t) => (values.momentum ? `${t},${lr},${values.momentum[t]}` : `${t},${lr}`));
-    io.stdout(`${values.momentum ? 'step,lr,momentum' : 'step,lr'}\n${rows.join('\n')}\n`);
+    io.stdout(momentum ? 'step,lr,momentum\n' : 'step,lr\n');
+    writeInChunks(io, lr.length, (t) => (momentum ? `${t},${lr[t]},${momentum[t]}\n` : `${t},${lr[t]}\n`));
   } else {
-    const output: ScheduleOutput = { policy: spec.policy, lr: values.lr, momentum: values.momentum };
-    io.stdout(`${JSON.stringify(output)}\n`);
+    // JSON.stringify of a ScheduleOutput, written a chunk at a time: millions of steps never make one string.
+    const number = (v: number): string => (Number.isFinite(v) ? String(v) : 'null');
+    io.stdout(`{"policy":${JSON.stringify(spec.policy)},"lr":[`);
+    writeInChunks(io, lr.length, (t) => (t > 0 ? ',' : '') + number(lr[t]));
+    io.stdout('],"momentum":');
+    if (momentum) {
+      io.stdout('[');
+      writeInChunks(io, momentum.length, (t) => (t > 0 ? ',' : '') + number(momentum[t]));
+      io.stdout(']');
+    } else io.stdout('null');
+    io.stdout('}\n');
   }
   return 0;
+}
+
+const CHUNK_STEPS = 65536;
+
+function writeInChunks(io: CliIO, count: number, text: (t: number) => string): void {
+  for (let start = 0; start < count; start += CHUNK_STEPS) {
+    let chunk = '';
+    for (let t = start; t < Math.min(count, start + CHUNK_STEPS); t++) chunk += text(t);
+    io.stdout(chunk);
+  }
 }
 
 const HELP_NOTES = `

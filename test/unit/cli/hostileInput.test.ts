@@ -29,6 +29,7 @@ function clr(args: string[], cwd: string): Outcome {
     cwd,
     encoding: 'utf8',
     timeout: 30_000,
+    maxBuffer: 256 * 1024 * 1024,
     env: { ...process.env, CLR_PEAK_RSS_FILE: peakFile },
   });
   assert.equal(r.error, undefined, `clr ${args.join(' ')} did not finish in 30 s: ${r.error}`);
@@ -305,13 +306,20 @@ const cases: Case[] = [
     name: 'clr schedule --steps 1e9',
     setup: () => ['schedule', '--policy', 'triangular', '--base-lr', '1e-3', '--max-lr', '1e-2', '--step-size-up', '100', '--steps', '1e9'],
     code: 2,
-    expect: /--steps 1e9 is more than the 10,000,000 we list/,
+    expect: /--steps 1e9 is more than the 1,000,000 we list/,
   },
   {
     name: 'clr schedule whose default span is 4e9 steps',
     setup: () => ['schedule', '--policy', 'triangular', '--base-lr', '1e-3', '--max-lr', '1e-2', '--step-size-up', '1000000000'],
     code: 2,
-    expect: /spans 4,000,000,000 steps by default, more than the 10,000,000 we list/,
+    expect: /spans 4,000,000,000 steps by default, more than the 1,000,000 we list/,
+  },
+  {
+    name: 'clr schedule at its cap lists every step within the bounds',
+    setup: () => ['schedule', '--policy', 'one-cycle', '--max-lr', '1e-2', '--steps', '1000000', '--format', 'csv'],
+    code: 0,
+    expect: /^step,lr,momentum\n0,/,
+    check: (o) => assert.match(o.stdout.slice(-100), /\n999999,[^,\n]+,[^,\n]+\n$/),
   },
   { name: '--iterations 1e9', setup: (d) => (write(d, 'd.csv', tableCsv(50)), ['range-test', 'd.csv', '--iterations', '1e9']), code: 2, expect: /--iterations 1e9 is more than the 100,000 we allow/ },
   { name: '--runs 1000', setup: (d) => (write(d, 'd.csv', tableCsv(50)), ['range-test', 'd.csv', '--runs', '1000']), code: 2, expect: /--runs 1000 is more than the 20 we allow/ },
