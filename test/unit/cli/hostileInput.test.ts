@@ -359,6 +359,12 @@ const cases: Case[] = [
     code: 2,
     expect: /inf\.csv:3:3: the number '1e999' is too large/,
   },
+  {
+    name: 'a JSON Lines value of 1e999',
+    setup: (d) => (write(d, 'inf.jsonl', '{"a": 1, "label": 0}\n{"a": 1e999, "label": 1}\n'), ['inspect', 'inf.jsonl']),
+    code: 2,
+    expect: /inf\.jsonl:2:\d+: the number '1e999' is too large/,
+  },
 ];
 
 function write(dir: string, name: string, content: string | Buffer): void {
