@@ -1,10 +1,12 @@
 import { UserError } from '../core/errors';
+import { formatLimit } from '../core/limits';
 
 /** How one flag's value is read. */
 export type FlagKind =
   | { type: 'string' }
   | { type: 'number'; min?: number; exclusiveMin?: boolean; max?: number; exclusiveMax?: boolean }
-  | { type: 'int'; min?: number; max?: number }
+  /** Above `max` the message names the cap: "--steps 1e9 is more than the 10,000,000 we list" (`capVerb` 'list'). */
+  | { type: 'int'; min?: number; max?: number; capVerb?: string }
   | { type: 'boolean' }
   | { type: 'enum'; values: readonly string[] }
   | { type: 'numberList' };
@@ -74,6 +76,9 @@ function parseValue(name: string, kind: FlagKind, raw: string): FlagValue {
       const exMin = kind.type === 'number' && kind.exclusiveMin;
       const exMax = kind.type === 'number' && kind.exclusiveMax;
       if (kind.min !== undefined && (exMin ? value <= kind.min : value < kind.min)) bad();
+      if (kind.type === 'int' && kind.max !== undefined && value > kind.max) {
+        throw new UserError(`--${name} ${raw} is more than the ${formatLimit(kind.max)} we ${kind.capVerb ?? 'allow'}`, { hint: 'ask for fewer' });
+      }
       if (kind.max !== undefined && (exMax ? value >= kind.max : value > kind.max)) bad();
       return value;
     }

@@ -1,3 +1,5 @@
+import { terminalSafe } from './terminalText';
+
 /** What a CLI command may touch of the outside world; tests pass their own. */
 export interface CliIO {
   stdout: (text: string) => void;
@@ -9,10 +11,11 @@ export interface CliIO {
 
 export type CommandRunner = (argv: string[], io: CliIO) => Promise<number>;
 
+/** The real terminal: every byte printed is made terminal-safe first (see terminalText.ts). */
 export function processIO(): CliIO {
   return {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
+    stdout: (text) => process.stdout.write(terminalSafe(text)),
+    stderr: (text) => process.stderr.write(terminalSafe(text)),
     stderrIsTTY: Boolean(process.stderr.isTTY),
     cwd: process.cwd(),
   };

@@ -10,9 +10,26 @@ import type {
   RangeTestConfig,
   RangeTestResult,
   StopReason,
-  Suggestion,
 } from './types';
-import { BACKENDS, MODEL_PRESETS, OPTIMIZERS, STEP_MODES } from './types';
+import { DEFAULT_RANGE_TEST_CONFIG, MODEL_PRESETS, OPTIMIZERS, STEP_MODES } from './types';
+import { rangeTestConfigProblem } from './configProblem';
+import { MAX_PATH_LENGTH } from './limits';
+import {
+  describeValue,
+  isArrayOf,
+  isCurvePoint,
+  isDatasetSummary,
+  isFiniteNumber,
+  isObject,
+  isOneOf,
+  isPositiveInteger,
+  isRangeTestConfig,
+  isRangeTestResult,
+  isString,
+  isStringArray,
+  neverThrows,
+  STOP_REASONS,
+} from './resultValidators';
 
 export const PANEL_VIEW_TYPE = 'cyclicalLr.panel';
 
@@ -153,135 +170,16 @@ export type FromWebview =
   | { type: 'state'; state: PanelStateReport }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
 
-// ---- validators ----
+// ---- validators (none of them throws) ----
 
-type Json = Record<string, unknown>;
+export { isCurvePoint, isDatasetSummary, isRangeTestConfig, isRangeTestResult };
 
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function isString(value: unknown, maxLength = 100_000): value is string {
-  return typeof value === 'string' && value.length <= maxLength;
-}
-function isFiniteNumber(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value);
-}
-/** Losses may legitimately be Infinity/NaN at the divergent end of a sweep (NaN arrives as null over JSON). */
-function isLossValue(value: unknown): boolean {
-  return typeof value === 'number' || value === null;
-}
-function isPositiveInteger(value: unknown): value is number {
-  return Number.isInteger(value) && (value as number) > 0;
-}
-function isOneOf<T extends string>(values: readonly T[], value: unknown): value is T {
-  return typeof value === 'string' && (values as readonly string[]).includes(value);
-}
 function isOptional<T>(value: unknown, guard: (v: unknown) => v is T): value is T | undefined {
   return value === undefined || guard(value);
-}
-function isArrayOf<T>(value: unknown, guard: (v: unknown) => boolean): value is T[] {
-  return Array.isArray(value) && value.every(guard);
-}
-function isNumberArray(value: unknown): value is number[] {
-  return Array.isArray(value) && value.every(isLossValue);
-}
-function isStringArray(value: unknown): value is string[] {
-  return isArrayOf<string>(value, (v) => isString(v));
-}
-function isNullableNumber(value: unknown): value is number | null {
-  return value === null || isFiniteNumber(value);
-}
-
-export function isCurvePoint(value: unknown): value is CurvePoint {
-  return (
-    isObject(value) &&
-    Number.isInteger(value.step) &&
-    isFiniteNumber(value.lr) &&
-    isLossValue(value.loss) &&
-    isLossValue(value.smoothed) &&
-    (value.valLoss === undefined || isLossValue(value.valLoss))
-  );
 }
 
 export function isLrBounds(value: unknown): value is LrBounds {
   return isObject(value) && isFiniteNumber(value.baseLr) && isFiniteNumber(value.maxLr);
-}
-
-export function isSuggestion(value: unknown): value is Suggestion {
-  return (
-    isObject(value) &&
-    isLrBounds(value.clr) &&
-    isObject(value.oneCycle) &&
-    isFiniteNumber(value.oneCycle.maxLr) &&
-    isNullableNumber(value.steepest) &&
-    isNullableNumber(value.minimum) &&
-    isNullableNumber(value.valley) &&
-    isNullableNumber(value.slide) &&
-    isFiniteNumber(value.confidence) &&
-    isStringArray(value.diagnostics)
-  );
-}
-
-export function isDatasetSummary(value: unknown): value is DatasetSummary {
-  return (
-    isObject(value) &&
-    isString(value.path) &&
-    isString(value.format) &&
-    Number.isInteger(value.rows) &&
-    Number.isInteger(value.features) &&
-    isStringArray(value.featureNames) &&
-    isArrayOf<number>(value.inputShape, isFiniteNumber) &&
-    isString(value.target) &&
-    isOneOf(['classification', 'regression'], value.task) &&
-    isStringArray(value.classes) &&
-    isStringArray(value.warnings)
-  );
-}
-
-export function isRangeTestConfig(value: unknown): value is RangeTestConfig {
-  return (
-    isObject(value) &&
-    isString(value.dataset) &&
-    isOptional(value.target, (v): v is string => isString(v)) &&
-    isString(value.model) &&
-    isArrayOf<number>(value.hidden, isPositiveInteger) &&
-    isOneOf(OPTIMIZERS, value.optimizer) &&
-    isFiniteNumber(value.momentum) &&
-    isFiniteNumber(value.weightDecay) &&
-    isFiniteNumber(value.startLr) &&
-    isFiniteNumber(value.endLr) &&
-    isPositiveInteger(value.iterations) &&
-    isOneOf(STEP_MODES, value.stepMode) &&
-    isPositiveInteger(value.batchSize) &&
-    isFiniteNumber(value.smoothing) &&
-    isFiniteNumber(value.diverge) &&
-    isPositiveInteger(value.runs) &&
-    Number.isInteger(value.seed) &&
-    Number.isInteger(value.valEvery) &&
-    isOneOf(BACKENDS, value.backend)
-  );
-}
-
-export function isRangeTestResult(value: unknown): value is RangeTestResult {
-  if (!isObject(value)) return false;
-  const n = Array.isArray(value.lrs) ? value.lrs.length : -1;
-  return (
-    isString(value.backend) &&
-    isRangeTestConfig(value.config) &&
-    isDatasetSummary(value.dataset) &&
-    isArrayOf<number>(value.lrs, isFiniteNumber) &&
-    isNumberArray(value.losses) &&
-    value.losses.length === n &&
-    isNumberArray(value.smoothed) &&
-    value.smoothed.length === n &&
-    (value.spread === undefined || (isNumberArray(value.spread) && value.spread.length === n)) &&
-    (value.valLosses === undefined ||
-      isArrayOf(value.valLosses, (pair) => Array.isArray(pair) && pair.length === 2 && pair.every(isLossValue))) &&
-    isOneOf(['completed', 'diverged', 'non-finite', 'cancelled'], value.stopReason) &&
-    Number.isInteger(value.stoppedAt) &&
-    isFiniteNumber(value.stepsPerSecond) &&
-    isSuggestion(value.suggestion)
-  );
 }
 
 /** A ScheduleSpec PyTorch would accept (the schedules module's own validation). */
@@ -294,25 +192,24 @@ export function isScheduleSpec(value: unknown): value is ScheduleSpec {
   }
 }
 
-export function isPanelRunRequest(value: unknown): value is PanelRunRequest {
-  return (
+/** A request the engine runs as it is (the form's fields over the default settings). */
+export const isPanelRunRequest = neverThrows(
+  (value: unknown): boolean =>
     isObject(value) &&
-    isString(value.dataset, 4096) &&
+    isString(value.dataset, MAX_PATH_LENGTH) &&
     value.dataset.length > 0 &&
     isOptional(value.target, (v): v is string => isString(v, 1000)) &&
-    isString(value.model, 4096) &&
+    isString(value.model, MAX_PATH_LENGTH) &&
     (isOneOf(MODEL_PRESETS, value.model) || value.model.endsWith('.json')) &&
     isOneOf(OPTIMIZERS, value.optimizer) &&
     isFiniteNumber(value.startLr) &&
-    value.startLr > 0 &&
     isFiniteNumber(value.endLr) &&
-    value.endLr > value.startLr &&
-    isPositiveInteger(value.iterations) &&
-    isPositiveInteger(value.batchSize) &&
+    isFiniteNumber(value.iterations) &&
+    isFiniteNumber(value.batchSize) &&
     isOneOf(STEP_MODES, value.stepMode) &&
-    isPositiveInteger(value.runs)
-  );
-}
+    isFiniteNumber(value.runs) &&
+    rangeTestConfigProblem({ ...DEFAULT_RANGE_TEST_CONFIG, ...(value as PanelRunRequest) }) === null,
+) as (value: unknown) => value is PanelRunRequest;
 
 function isHistoryEntry(value: unknown): value is HistoryEntry {
   return (
@@ -322,7 +219,7 @@ function isHistoryEntry(value: unknown): value is HistoryEntry {
     isString(value.createdAt, 100) &&
     isString(value.dataset, 4096) &&
     isString(value.backend, 100) &&
-    isOneOf(['completed', 'diverged', 'non-finite', 'cancelled'], value.stopReason) &&
+    isOneOf(STOP_REASONS, value.stopReason) &&
     Number.isInteger(value.points) &&
     isLrBounds(value.bounds) &&
     isFiniteNumber(value.confidence)
@@ -369,6 +266,10 @@ function isPanelStateReport(value: unknown): value is PanelStateReport {
   );
 }
 
+function isNullableNumber(value: unknown): value is number | null {
+  return value === null || isFiniteNumber(value);
+}
+
 function isRunProgressView(value: unknown): value is RunProgressView {
   return (
     isObject(value) &&
@@ -382,7 +283,8 @@ function isRunProgressView(value: unknown): value is RunProgressView {
   );
 }
 
-const PNG_DATA_URL = /^data:image\/png;base64,[A-Za-z0-9+/=]+$/;
+/** The base64 of a PNG starts with its signature (89 50 4E 47 0D 0A 1A 0A) and a whole IHDR chunk follows. */
+const PNG_DATA_URL = /^data:image\/png;base64,iVBORw0KGgo[A-Za-z0-9+/]{40,}={0,2}$/;
 /** 32 MB of base64 is far above any chart we draw, and keeps a runaway message from exhausting memory. */
 const MAX_DATA_URL = 32 * 1024 * 1024;
 function isPngDataUrl(value: unknown): value is string {
@@ -391,6 +293,14 @@ function isPngDataUrl(value: unknown): value is string {
 
 /** Validates a message from the webview; returns it typed, or null (drop it). */
 export function parseFromWebview(message: unknown): FromWebview | null {
+  try {
+    return checkFromWebview(message);
+  } catch {
+    return null;
+  }
+}
+
+function checkFromWebview(message: unknown): FromWebview | null {
   if (!isObject(message) || !isString(message.type, 50)) return null;
   const m = message;
   switch (m.type) {
@@ -436,6 +346,14 @@ export function parseFromWebview(message: unknown): FromWebview | null {
 
 /** Validates a message from the extension; returns it typed, or null (drop it). */
 export function parseToWebview(message: unknown): ToWebview | null {
+  try {
+    return checkToWebview(message);
+  } catch {
+    return null;
+  }
+}
+
+function checkToWebview(message: unknown): ToWebview | null {
   if (!isObject(message) || !isString(message.type, 50)) return null;
   const m = message;
   switch (m.type) {
@@ -489,13 +407,7 @@ function isPanelRunRequestDefaults(value: unknown): value is PanelRunRequest {
   return isObject(value) && isString(value.dataset) && isPanelRunRequest({ ...value, dataset: value.dataset || '-' });
 }
 
-/** A short, loggable description of a message that was dropped. */
+/** A short, loggable description of a message that was dropped (never throws). */
 export function describeDropped(message: unknown): string {
-  let text: string;
-  try {
-    text = JSON.stringify(message) ?? String(message);
-  } catch {
-    text = String(message);
-  }
-  return text.length > 300 ? `${text.slice(0, 300)}… (${text.length} chars)` : text;
+  return describeValue(message);
 }

@@ -1,17 +1,23 @@
 // The messages between a caller (extension host, CLI) and a range-test worker process (the TF.js worker
 // or the Python bridge). Versioned so that a stale worker is detected instead of misread. Pure: the
 // transports (Node IPC, JSON lines over stdio) live in src/worker/.
+import { ConfigProblem, rangeTestConfigProblem } from './configProblem';
+import { MAX_ITERATIONS, MAX_RUNS } from './limits';
 import {
-  BACKENDS,
-  CurvePoint,
-  DatasetSummary,
-  MODEL_PRESETS,
-  OPTIMIZERS,
-  RangeTestConfig,
-  RangeTestResult,
-  STEP_MODES,
-  StopReason,
-} from './types';
+  describeValue,
+  isArrayOf,
+  isCount,
+  isCurvePoint,
+  isDatasetSummary,
+  isFiniteNumber,
+  isObject,
+  isPositiveInteger,
+  isRangeTestConfig,
+  isRangeTestResult,
+  isString,
+  neverThrows,
+} from './resultValidators';
+import { CurvePoint, DatasetSummary, MODEL_PRESETS, RangeTestConfig, RangeTestResult } from './types';
 
 export const WORKER_PROTOCOL_VERSION = 1;
 
@@ -97,7 +103,7 @@ export function isProgressBatchMessage(v: unknown): v is ProgressBatchMessage {
     isVersioned(v) &&
     v.type === 'progressBatch' &&
     Array.isArray(v.progress) &&
-    v.progress.every((p: unknown) => isObject(p) && isNumber(p.run) && isCurvePoint(p.point))
+    v.progress.every((p: unknown) => isObject(p) && isCount(p.run) && isCurvePoint(p.point))
   );
 }
 
@@ -109,157 +115,81 @@ export function cancelMessage(): CancelMessage {
   return { v: WORKER_PROTOCOL_VERSION, type: 'cancel' };
 }
 
-// ---- runtime validators -------------------------------------------------------------------------------
+// ---- runtime validators (shared with the panel protocol; none of them throws) --------------------------
 
-type Obj = Record<string, unknown>;
+export { isCurvePoint, isDatasetSummary, isRangeTestConfig, isRangeTestResult };
 
-const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isNumber = (v: unknown): v is number => typeof v === 'number';
-const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const isString = (v: unknown): v is string => typeof v === 'string';
-const isOptional = (v: unknown, check: (x: unknown) => boolean): boolean => v === undefined || check(v);
-const isNumberArray = (v: unknown): v is number[] => Array.isArray(v) && v.every(isNumber);
-const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString);
-const isVersioned = (v: unknown): v is Obj => isObject(v) && v.v === WORKER_PROTOCOL_VERSION && isString(v.type);
-
-const STOP_REASONS: readonly StopReason[] = ['completed', 'diverged', 'non-finite', 'cancelled'];
-
-export function isRangeTestConfig(v: unknown): v is RangeTestConfig {
-  if (!isObject(v)) return false;
-  return (
-    isString(v.dataset) &&
-    isOptional(v.target, isString) &&
-    isString(v.model) &&
-    isNumberArray(v.hidden) &&
-    OPTIMIZERS.includes(v.optimizer as never) &&
-    isFiniteNumber(v.momentum) &&
-    isFiniteNumber(v.weightDecay) &&
-    isFiniteNumber(v.startLr) &&
-    isFiniteNumber(v.endLr) &&
-    isFiniteNumber(v.iterations) &&
-    STEP_MODES.includes(v.stepMode as never) &&
-    isFiniteNumber(v.batchSize) &&
-    isFiniteNumber(v.smoothing) &&
-    isFiniteNumber(v.diverge) &&
-    isFiniteNumber(v.runs) &&
-    isFiniteNumber(v.seed) &&
-    isFiniteNumber(v.valEvery) &&
-    BACKENDS.includes(v.backend as never)
-  );
-}
+const isVersioned = (v: unknown): v is Record<string, unknown> => isObject(v) && v.v === WORKER_PROTOCOL_VERSION && isString(v.type, 50);
+const isOptionalString = (v: unknown): boolean => v === undefined || isString(v);
+const isOptionalLine = (v: unknown): boolean => v === undefined || isCount(v);
 
 // Presets are listed so that callers can tell a preset from a model path without importing types.ts twice.
 export function isModelPreset(model: string): boolean {
   return MODEL_PRESETS.includes(model as never);
 }
 
-export function isDatasetSummary(v: unknown): v is DatasetSummary {
-  return (
-    isObject(v) &&
-    isString(v.path) &&
-    isString(v.format) &&
-    isNumber(v.rows) &&
-    isNumber(v.features) &&
-    isStringArray(v.featureNames) &&
-    isNumberArray(v.inputShape) &&
-    isString(v.target) &&
-    (v.task === 'classification' || v.task === 'regression') &&
-    isStringArray(v.classes) &&
-    isStringArray(v.warnings)
-  );
-}
+export const isStartMessage = neverThrows((v: unknown): boolean => isVersioned(v) && v.type === 'start' && isRangeTestConfig(v.config)) as (v: unknown) => v is StartMessage;
 
-/** Losses may be NaN/Infinity on the way to divergence; JSON turns those into null, which is accepted. */
-const isLossValue = (v: unknown): boolean => v === null || isNumber(v);
-
-export function isCurvePoint(v: unknown): v is CurvePoint {
-  return (
-    isObject(v) &&
-    isNumber(v.step) &&
-    isNumber(v.lr) &&
-    isLossValue(v.loss) &&
-    isLossValue(v.smoothed) &&
-    isOptional(v.valLoss, isLossValue)
-  );
-}
-
-export function isRangeTestResult(v: unknown): v is RangeTestResult {
-  return (
-    isObject(v) &&
-    isString(v.backend) &&
-    isRangeTestConfig(v.config) &&
-    isDatasetSummary(v.dataset) &&
-    isNumberArray(v.lrs) &&
-    Array.isArray(v.losses) &&
-    v.losses.every(isLossValue) &&
-    Array.isArray(v.smoothed) &&
-    v.smoothed.every(isLossValue) &&
-    isOptional(v.spread, (s) => Array.isArray(s) && s.every(isLossValue)) &&
-    isOptional(v.valLosses, (s) => Array.isArray(s) && s.every((p) => Array.isArray(p) && p.length === 2 && isNumber(p[0]) && isLossValue(p[1]))) &&
-    STOP_REASONS.includes(v.stopReason as never) &&
-    isNumber(v.stoppedAt) &&
-    isNumber(v.stepsPerSecond) &&
-    isObject(v.suggestion)
-  );
-}
-
-export function isStartMessage(v: unknown): v is StartMessage {
-  return isVersioned(v) && v.type === 'start' && isRangeTestConfig(v.config);
-}
-
-export function isCancelMessage(v: unknown): v is CancelMessage {
-  return isVersioned(v) && v.type === 'cancel';
-}
+export const isCancelMessage = neverThrows((v: unknown): boolean => isVersioned(v) && v.type === 'cancel') as (v: unknown) => v is CancelMessage;
 
 export function isParentMessage(v: unknown): v is ParentMessage {
   return isStartMessage(v) || isCancelMessage(v);
 }
 
-export function isStartedEvent(v: unknown): v is StartedEvent {
-  return (
+export const isStartedEvent = neverThrows(
+  (v: unknown): boolean =>
     isVersioned(v) &&
     v.type === 'started' &&
-    isString(v.backend) &&
+    isString(v.backend, 100) &&
     isDatasetSummary(v.dataset) &&
-    isNumberArray(v.lrs) &&
-    isNumber(v.runs)
-  );
-}
+    isArrayOf<number>(v.lrs, (lr) => isFiniteNumber(lr) && lr > 0) &&
+    v.lrs.length <= MAX_ITERATIONS &&
+    isPositiveInteger(v.runs) &&
+    v.runs <= MAX_RUNS,
+) as (v: unknown) => v is StartedEvent;
 
-export function isProgressEvent(v: unknown): v is ProgressEvent {
-  return isVersioned(v) && v.type === 'progress' && isNumber(v.run) && isCurvePoint(v.point);
-}
+export const isProgressEvent = neverThrows(
+  (v: unknown): boolean => isVersioned(v) && v.type === 'progress' && isCount(v.run) && v.run < MAX_RUNS && isCurvePoint(v.point),
+) as (v: unknown) => v is ProgressEvent;
 
-export function isResultEvent(v: unknown): v is ResultEvent {
-  return isVersioned(v) && v.type === 'result' && isRangeTestResult(v.result);
-}
+export const isResultEvent = neverThrows((v: unknown): boolean => isVersioned(v) && v.type === 'result' && isRangeTestResult(v.result)) as (v: unknown) => v is ResultEvent;
 
-export function isErrorEvent(v: unknown): v is ErrorEvent {
-  return (
+export const isErrorEvent = neverThrows(
+  (v: unknown): boolean =>
     isVersioned(v) &&
     v.type === 'error' &&
     typeof v.userError === 'boolean' &&
     isString(v.message) &&
-    isOptional(v.hint, isString) &&
-    isOptional(v.file, isString) &&
-    isOptional(v.line, isNumber) &&
-    isOptional(v.column, isNumber)
-  );
-}
+    isOptionalString(v.hint) &&
+    isOptionalString(v.file) &&
+    isOptionalLine(v.line) &&
+    isOptionalLine(v.column),
+) as (v: unknown) => v is ErrorEvent;
 
-export function isLogEvent(v: unknown): v is LogEvent {
-  return isVersioned(v) && v.type === 'log' && isString(v.message);
-}
+export const isLogEvent = neverThrows((v: unknown): boolean => isVersioned(v) && v.type === 'log' && isString(v.message)) as (v: unknown) => v is LogEvent;
 
 export function isWorkerEvent(v: unknown): v is WorkerEvent {
   return isStartedEvent(v) || isProgressEvent(v) || isResultEvent(v) || isErrorEvent(v) || isLogEvent(v);
 }
 
-/** Why a message was rejected, for the error that reports it (e.g. a worker from another version). */
+/** When a start message was refused for a setting out of range (the user's mistake, not a bug), which one. */
+export function startConfigProblem(v: unknown): ConfigProblem | null {
+  try {
+    return isVersioned(v) && v.type === 'start' && isObject(v.config) ? rangeTestConfigProblem(v.config as unknown as RangeTestConfig) : null;
+  } catch {
+    return null; // not even shaped like a configuration
+  }
+}
+
+/** Why a message was rejected, for the error that reports it (e.g. a worker from another version); never throws. */
 export function describeInvalidMessage(v: unknown): string {
-  if (!isObject(v)) return `not an object: ${String(v).slice(0, 80)}`;
-  if (v.v !== WORKER_PROTOCOL_VERSION) return `protocol version ${String(v.v)}, expected ${WORKER_PROTOCOL_VERSION}`;
-  return `malformed '${String(v.type)}' message`;
+  try {
+    if (!isObject(v)) return `not an object: ${describeValue(v, 80)}`;
+    if (v.v !== WORKER_PROTOCOL_VERSION) return `protocol version ${describeValue(v.v, 40)}, expected ${WORKER_PROTOCOL_VERSION}`;
+    return `malformed ${describeValue(v.type, 60)} message`;
+  } catch {
+    return 'a message that cannot be read';
+  }
 }
 
 // ---- JSON lines ---------------------------------------------------------------------------------------

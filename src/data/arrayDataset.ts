@@ -45,6 +45,9 @@ interface LabelStats {
   missing: number;
 }
 
+/** Bytes one feature value takes while an array is read (its sample slot and its share of the order map). */
+const BYTES_PER_VALUE = 8;
+
 function describeShape(shape: number[]): string {
   return `(${shape.join(', ')})`;
 }
@@ -90,10 +93,16 @@ export async function assembleArrays(spec: ArrayDatasetSpec, options: OpenOption
   const featureNames = isImage ? [`pixels ${inputShape.join('×')}`] : Array.from({ length: width }, (_, i) => `f${i}`).filter((_, i) => i !== labelColumn);
 
   const budget = options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES;
+  if (width * BYTES_PER_VALUE > budget) {
+    throw new UserError(`one row of ${features.label} holds ${width} values (shape ${describeShape(shape)}), more than fit in the ${Math.round(budget / 2 ** 20)} MB memory budget`, {
+      file: features.file,
+      hint: 'the first axis must be the examples; save the array with one row per example (e.g. x.reshape(len(x), -1)) or fewer features',
+    });
+  }
   const capacity = summaryOnly ? Math.min(rows, 10000) : Math.max(1, Math.min(rows, options.maxRows ?? Infinity, Math.floor(budget / (featureWidth * 8 + 16))));
   const sample = sampleIndices(rows, capacity, new SeededRandom(options.seed ?? 0, RANDOM_STREAM.sample));
   const sampled = sample.length;
-  const x = summaryOnly && labelColumn < 0 ? new Float32Array(0) : new Float32Array(sampled * featureWidth);
+  const x = summaryOnly ? new Float32Array(0) : new Float32Array(sampled * featureWidth);
   const labelValues = new Float64Array(sampled);
   const stats: LabelStats = { distinct: new Set(), integerOnly: true, missing: 0 };
   const noteLabel = (value: number): void => {

@@ -6,7 +6,7 @@ import { ArrayHeader, ByteSource, Dtype, elementCount, fileSource, readSourceHea
 import { ArrayDatasetSpec, ArrayInput, LabelSource, columnIndexOf } from './arrayDataset';
 import { OpenOptions } from './dataset';
 import { companionLabels, dataBytes, readNpyHeader } from './npy';
-import { listZip, zipEntrySource } from './zip';
+import { listZip, MAX_DEFLATE_RATIO, zipEntrySource } from './zip';
 import { isIdxHeader } from './format';
 import { statPath } from './files';
 
@@ -15,12 +15,26 @@ function labelsByColumn(target: string, header: ArrayHeader, file: string): Labe
   return { kind: 'column', index: columnIndexOf(target, width, file) };
 }
 
+function truncated(header: ArrayHeader, file: string, have: number, expected: number): UserError {
+  return new UserError(`the file is truncated: ${have} bytes, but its header announces ${expected} (shape ${header.shape.join('×')}, ${header.dtype.name})`, {
+    file,
+    hint: 'the file was cut off while being written or copied; save it again',
+  });
+}
+
+/** The header's shape against the bytes really there, before anything the size of the array is allocated. */
 function checkSize(header: ArrayHeader, file: string, size: number): void {
   const expected = header.dataOffset + dataBytes(header);
-  if (size < expected) {
-    throw new UserError(`the file is truncated: ${size} bytes, but its header announces ${expected} (shape ${header.shape.join('×')}, ${header.dtype.name})`, {
+  if (size < expected) throw truncated(header, file, size, expected);
+}
+
+/** A compressed array cannot be larger than its compressed bytes times the best ratio deflate reaches. */
+function checkCompressedSize(header: ArrayHeader, file: string, compressedBytes: number): void {
+  const expected = header.dataOffset + dataBytes(header);
+  if (expected > compressedBytes * MAX_DEFLATE_RATIO + 1024) {
+    throw new UserError(`the header announces ${expected} bytes (shape ${header.shape.join('×')}, ${header.dtype.name}), more than ${compressedBytes} compressed bytes can hold`, {
       file,
-      hint: 'the file was cut off while being written or copied; save it again',
+      hint: 'the file is damaged; save or download it again',
     });
   }
 }
@@ -75,6 +89,8 @@ export async function npzSpec(file: string, size: number, options: OpenOptions):
   const open = async (i: number): Promise<ArrayInput> => {
     const source = await zipEntrySource(file, entries[i]);
     const header = await readNpyHeader(source, `${file}:${names[i]}`);
+    // listZip has bounded the member's declared size by the archive's real size.
+    checkSize(header, `${file}:${names[i]}`, entries[i].size);
     return { file, label: `${basename(file)}:${names[i]}`, source, header, compressed: true };
   };
   const fi = find(FEATURE_NAMES);
@@ -143,7 +159,9 @@ export async function idxSpec(file: string): Promise<ArrayDatasetSpec> {
   }
   const labelHeader = await readIdxHeader(labelsFile);
   for (const [path, h] of [[file, header], [labelsFile, labelHeader]] as const) {
-    if (!isGzip(path)) checkSize(h, path, (await statPath(path)).size);
+    const { size } = await statPath(path);
+    if (isGzip(path)) checkCompressedSize(h, path, size);
+    else checkSize(h, path, size);
   }
   return {
     path: file,

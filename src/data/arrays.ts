@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { Readable, Transform } from 'node:stream';
 import { UserError } from '../core/errors';
-import { fileError, forEachChunk } from './files';
+import { fileError, forEachChunk, openForReading } from './files';
 
 /** Element type of a binary array (NPY or IDX). */
 export interface Dtype {
@@ -32,7 +32,8 @@ export function fileSource(file: string, start = 0): ByteSource {
 /** Bytes of a file slice passed through a decompressor (gunzip, raw inflate). */
 export function transformedSource(file: string, makeTransform: () => Transform, start = 0, end?: number): ByteSource {
   return async (onChunk) => {
-    const input = createReadStream(file, { start, end, highWaterMark: 1 << 20 });
+    const handle = await openForReading(file);
+    const input = createReadStream(file, { fd: handle, start, end, highWaterMark: 1 << 20 });
     const stream: Readable = input.pipe(makeTransform());
     input.on('error', (error) => stream.destroy(error));
     try {

@@ -2,7 +2,7 @@ import { extname } from 'node:path';
 import { UserError } from '../core/errors';
 import { CsvParser, CsvRecord } from './csvParser';
 import { forEachChunk, looksBinary, readHead } from './files';
-import { parseNumberBytes, parseNumberString } from './numberParser';
+import { notFinite, parseNumberBytes, parseNumberString } from './numberParser';
 import { TableSource } from './tabular';
 import { TableBuilder, chooseTarget, isMissingToken, mayBeMissingToken } from './table';
 
@@ -205,6 +205,7 @@ export async function readCsv(file: string, fileSize: number, options: TableRead
       const e = record.ends[f];
       let text: string;
       if (record.plain[f] === 1) {
+        if (!Number.isFinite(record.values[f])) throw notFinite(file, record.text(f), record.locateField(f));
         builder.setNumber(f, record.values[f]);
         continue;
       }
@@ -215,6 +216,7 @@ export async function readCsv(file: string, fileSize: number, options: TableRead
         }
         const value = parseNumberBytes(buf, s, e);
         if (value === value) {
+          if (!Number.isFinite(value)) throw notFinite(file, buf.toString('utf8', s, e), record.locateField(f));
           builder.setNumber(f, value);
           continue;
         }
@@ -233,6 +235,7 @@ export async function readCsv(file: string, fileSize: number, options: TableRead
         text = record.text(f).trim();
         const value = parseNumberString(text);
         if (value === value) {
+          if (!Number.isFinite(value)) throw notFinite(file, text, record.locateField(f));
           builder.setNumber(f, value);
           continue;
         }

@@ -1,4 +1,4 @@
-import { promises as fs, Stats } from 'node:fs';
+import { constants as fsConstants, promises as fs, Stats } from 'node:fs';
 import { UserError } from '../core/errors';
 
 /** Turns a failed file system call into a message that says what to do. */
@@ -33,20 +33,85 @@ export async function statPath(file: string): Promise<Stats> {
   }
 }
 
+const NOT_REGULAR_HINT = 'point at a data file or a folder of images';
+
 /** Rejects what is neither a regular file nor a folder (a FIFO would block a reader forever). */
-export function requireRegularFile(stats: Stats, file: string): void {
+export function requireRegularFile(stats: Stats, file: string, hint = NOT_REGULAR_HINT): void {
   if (!stats.isFile()) {
-    throw new UserError('not a regular file (a device, pipe or socket)', { file, hint: 'point at a data file or a folder of images' });
+    throw new UserError(`not a regular file (${kindOf(stats)})`, { file, hint });
   }
 }
 
-/** Opens a file for reading only: readers never write to the user's data. */
+function kindOf(stats: Stats): string {
+  if (stats.isFIFO()) return 'a named pipe';
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
+  if (stats.isSocket()) return 'a socket';
+  if (stats.isDirectory()) return 'a folder';
+  return 'not a file';
+}
+
+/**
+ * Opens a file for reading only (readers never write to the user's data), and only a regular file: the
+ * check is made on the opened descriptor, so that a path swapped for a pipe or a device after a stat() is
+ * still refused, and the open itself never blocks on a named pipe (O_NONBLOCK; a no-op for regular files).
+ */
 export async function openForReading(file: string): Promise<fs.FileHandle> {
+  let handle: fs.FileHandle;
   try {
-    return await fs.open(file, 'r');
+    handle = await fs.open(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK | fsConstants.O_NOCTTY);
   } catch (error) {
     throw fileError(error, file);
   }
+  let stats: Stats;
+  try {
+    stats = await handle.stat();
+  } catch (error) {
+    await handle.close();
+    throw fileError(error, file);
+  }
+  if (!stats.isFile()) {
+    await handle.close();
+    if (stats.isDirectory()) throw fileError(Object.assign(new Error('EISDIR'), { code: 'EISDIR' }), file);
+    requireRegularFile(stats, file, 'only regular files are read: copy the data into a file first');
+  }
+  return handle;
+}
+
+/**
+ * A whole (regular) file, refused when it is larger than `maxBytes` (checked before reading and again while
+ * reading, in case it grows): the byte budget of a file we read at once.
+ */
+export async function readWholeFile(file: string, maxBytes: number, what: string): Promise<Buffer> {
+  const tooLarge = (size: string): UserError =>
+    new UserError(`the ${what} is ${size}, more than the ${formatBytes(maxBytes)} we read`, { file, hint: `check that this is the right file` });
+  const handle = await openForReading(file);
+  try {
+    const { size } = await handle.stat();
+    if (size > maxBytes) throw tooLarge(formatBytes(size));
+    // Read to the end rather than `size` bytes: the file may grow (or shrink) while it is read.
+    const parts: Buffer[] = [];
+    let length = 0;
+    for (;;) {
+      const part = Buffer.allocUnsafe(Math.min(Math.max(size + 1 - length, 65536), maxBytes + 1 - length));
+      const { bytesRead } = await handle.read(part, 0, part.length, length);
+      if (bytesRead === 0) break;
+      parts.push(part.subarray(0, bytesRead));
+      length += bytesRead;
+      if (length > maxBytes) throw tooLarge('larger');
+    }
+    return Buffer.concat(parts, length);
+  } catch (error) {
+    throw fileError(error, file);
+  } finally {
+    await handle.close();
+  }
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
+  if (bytes >= 1024 ** 2) return `${Math.round(bytes / 1024 ** 2)} MB`;
+  if (bytes >= 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${bytes} bytes`;
 }
 
 /** The first `length` bytes of a file (fewer when it is shorter). */

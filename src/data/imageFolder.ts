@@ -5,7 +5,9 @@ import type * as JpegCodec from 'jpeg-js';
 import { UserError } from '../core/errors';
 import { DatasetSummary } from '../core/types';
 import { DEFAULT_IMAGE_SIZE, DEFAULT_MEMORY_BUDGET_BYTES, InMemoryDataset, OpenOptions } from './dataset';
-import { fileError } from './files';
+import { fileError, readWholeFile } from './files';
+import { declaredImageSize } from './imageHeader';
+import { formatLimit, MAX_IMAGE_FILE_BYTES, MAX_IMAGE_PIXELS } from '../core/limits';
 import { RANDOM_STREAM, SeededRandom, sampleIndices } from './random';
 import { resizeImage } from './resize';
 import { checkClasses, meanAndStd } from './targets';
@@ -60,11 +62,23 @@ async function loadCodecs(): Promise<Codecs> {
 function decodeImage(bytes: Buffer, file: string, { PNG, jpeg }: Codecs): Decoded {
   try {
     if (bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return PNG.sync.read(bytes);
-    if (bytes[0] === 0xff && bytes[1] === 0xd8) return jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 1024 });
+    if (bytes[0] === 0xff && bytes[1] === 0xd8) return jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 512, maxResolutionInMP: MAX_IMAGE_PIXELS / 1e6 });
   } catch (error) {
     throw new UserError(`the image does not decode (${(error as Error).message})`, { file, hint: 'open and re-save it, or remove it from the folder' });
   }
   throw new UserError(`not a PNG or JPEG image despite its name${bytes.length === 0 ? ' (the file is empty)' : ''}`, { file, hint: 're-save it as PNG or JPEG, or remove it from the folder' });
+}
+
+/** Refuses, from its header, an image too large to decode within memory (before the decoder allocates it). */
+function checkImageSize(bytes: Buffer, file: string): void {
+  const size = declaredImageSize(bytes);
+  if (size === null) return; // not PNG or JPEG, or no header: the decoder says what is wrong
+  if (size.width * size.height > MAX_IMAGE_PIXELS) {
+    throw new UserError(`the image declares ${size.width}×${size.height} pixels, more than the ${formatLimit(MAX_IMAGE_PIXELS)} we decode`, {
+      file,
+      hint: 'scale it down (it is resized to a few dozen pixels anyway), or remove it from the folder',
+    });
+  }
 }
 
 /** RGB floats in [0, 1] (alpha multiplied in, i.e. composited over black), plus whether it is grey. */
@@ -144,12 +158,8 @@ export async function readImageFolder(root: string, options: OpenOptions): Promi
   let allGrey = true;
   for (let i = 0; i < sample.length; i++) {
     const file = files[sample[i]];
-    let bytes: Buffer;
-    try {
-      bytes = await fs.readFile(file);
-    } catch (error) {
-      throw fileError(error, file);
-    }
+    const bytes = await readWholeFile(file, MAX_IMAGE_FILE_BYTES, 'image file');
+    checkImageSize(bytes, file);
     const decoded = decodeImage(bytes, file, codecs);
     if (decoded.width === 0 || decoded.height === 0) throw new UserError('the image has no pixels', { file, hint: 'remove it from the folder' });
     const { rgb: pixelsRgb, grey } = toRgb(decoded);

@@ -1,7 +1,7 @@
 import { UserError } from '../core/errors';
 import { TableReadOptions } from './csvReader';
 import { forEachChunk, looksBinary, readHead } from './files';
-import { parseNumberString } from './numberParser';
+import { notFinite, parseNumberString } from './numberParser';
 import { TableSource } from './tabular';
 import { TableBuilder, chooseTarget, isMissingToken } from './table';
 
@@ -32,6 +32,12 @@ function layoutOf(object: JsonObject, file: string, line: number, text: string):
   }
   if (names.length === 0) throw new UserError('the first object has no keys', { file, line, column: 1, hint: 'write one object per line, e.g. {"x1": 0.5, "label": "a"}' });
   return { names, keys };
+}
+
+/** The number as written after `"key":` on the line (JSON.parse has turned 1e999 into Infinity). */
+function rawNumber(text: string, key: string): string | undefined {
+  const quoted = JSON.stringify(key).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`${quoted}\\s*:\\s*(-?[0-9][0-9.eE+-]*)`).exec(text)?.[1];
 }
 
 function columnOfKey(text: string, key: string): number {
@@ -88,6 +94,7 @@ export async function readJsonl(file: string, fileSize: number, options: TableRe
       const value = object[key];
       if (value !== undefined) matched++;
       const where = () => ({ line: lineNumber, column: columnOfKey(text, key) });
+      const raw = () => rawNumber(text, key);
       if (length >= 0) {
         if (value === undefined || value === null) {
           for (let i = 0; i < length; i++) b.setMissing(first + i);
@@ -96,10 +103,10 @@ export async function readJsonl(file: string, fileSize: number, options: TableRe
         if (!Array.isArray(value) || value.length !== length) {
           throw new UserError(`'${key}' should be an array of ${length} numbers, as in the first line`, { file, ...where(), hint: 'give every row arrays of the same length' });
         }
-        for (let i = 0; i < length; i++) cell(b, first + i, value[i], key, where);
+        for (let i = 0; i < length; i++) cell(b, first + i, value[i], key, where, () => undefined);
         continue;
       }
-      cell(b, first, value, key, where);
+      cell(b, first, value, key, where, raw);
     }
     if (matched < Object.keys(object).length) {
       const extra = Object.keys(object).find((k) => !known.some((c) => c.key === k))!;
@@ -112,14 +119,20 @@ export async function readJsonl(file: string, fileSize: number, options: TableRe
     }
   };
 
-  const cell = (b: TableBuilder, col: number, value: unknown, key: string, where: () => { line: number; column: number }): void => {
+  const cell = (b: TableBuilder, col: number, value: unknown, key: string, where: () => { line: number; column: number }, raw: () => string | undefined): void => {
     if (value === undefined || value === null) b.setMissing(col);
-    else if (typeof value === 'number') b.setNumber(col, value);
+    else if (typeof value === 'number') {
+      if (!Number.isFinite(value)) throw notFinite(file, raw() ?? String(value), where());
+      b.setNumber(col, value);
+    }
     else if (typeof value === 'boolean') b.setNumber(col, value ? 1 : 0);
     else if (typeof value === 'string') {
       const text = value.trim();
       const number = parseNumberString(text);
-      if (number === number) b.setNumber(col, number);
+      if (number === number) {
+        if (!Number.isFinite(number)) throw notFinite(file, text, where());
+        b.setNumber(col, number);
+      }
       else if (isMissingToken(text)) b.setMissing(col);
       else if (b.setText(col, text)) b.noteFirstText(col, { value: text, ...where() });
     } else {

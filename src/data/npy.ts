@@ -4,6 +4,8 @@ import { UserError } from '../core/errors';
 import { ArrayHeader, ByteSource, Dtype, elementCount, isSupportedDtype, readSourceHead } from './arrays';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
+/** numpy itself refuses headers above 10,000 bytes unless told otherwise. */
+const MAX_HEADER_BYTES = 1 << 20;
 
 /** Parses the header of an NPY array (versions 1–3) from a byte source. */
 export async function readNpyHeader(source: ByteSource, file: string): Promise<ArrayHeader> {
@@ -15,6 +17,9 @@ export async function readNpyHeader(source: ByteSource, file: string): Promise<A
   const lengthBytes = major === 1 ? 2 : 4;
   const headerStart = 8 + lengthBytes;
   const headerLength = major === 1 ? start.readUInt16LE(8) : start.readUInt32LE(8);
+  if (headerLength > MAX_HEADER_BYTES) {
+    throw new UserError(`the NPY header claims ${headerLength} bytes; numpy writes a few hundred`, { file, hint: 'the file is damaged; save the array again with numpy.save' });
+  }
   const all = await readSourceHead(source, headerStart + headerLength);
   if (all.length < headerStart + headerLength) {
     throw new UserError('the NPY header is truncated', { file, hint: 'save the array again with numpy.save' });
@@ -30,7 +35,7 @@ export async function readNpyHeader(source: ByteSource, file: string): Promise<A
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '')
-    .map((s) => (/^\d+L?$/.test(s) ? parseInt(s, 10) : bad(`shape entry '${s}'`)));
+    .map((s) => (/^\d+L?$/.test(s) && Number.isSafeInteger(parseInt(s, 10)) ? parseInt(s, 10) : bad(`shape entry '${s}'`)));
   const match = /^([<>|=])([fiub])(\d+)$/.exec(descr);
   const dtype: Dtype | null = match ? { kind: match[2] as Dtype['kind'], size: Number(match[3]), littleEndian: match[1] !== '>', name: descr } : null;
   if (dtype === null || !isSupportedDtype(dtype)) {

@@ -1,3 +1,5 @@
+import { UserError } from '../core/errors';
+
 // Exact powers of ten: with a mantissa below 2^53, one multiplication or division by these is correctly
 // rounded (Clinger's fast path), so the fast parser returns exactly what Number() would.
 const POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
@@ -95,4 +97,10 @@ export function parseNumberString(text: string): number {
   if (!/^[\s0-9+\-.eE]+$/.test(text)) return NaN;
   const bytes = Buffer.from(text, 'latin1');
   return parseNumberBytes(bytes, 0, bytes.length);
+}
+
+/** A number too large for a double (1e999) reads as infinity: an error at its cell, not a NaN loss later. */
+export function notFinite(file: string, text: string, at: { line: number; column: number }): UserError {
+  const shown = text.trim().length > 40 ? `${text.trim().slice(0, 40)}…` : text.trim();
+  return new UserError(`the number '${shown}' is too large (it reads as infinity)`, { file, ...at, hint: 'fix the value, or leave the cell empty if it is missing' });
 }

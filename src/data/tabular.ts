@@ -1,6 +1,7 @@
 import { UserError } from '../core/errors';
 import { DatasetSummary, Task } from '../core/types';
-import { InMemoryDataset, OpenOptions } from './dataset';
+import { DEFAULT_MEMORY_BUDGET_BYTES, InMemoryDataset, OpenOptions } from './dataset';
+import { RANDOM_STREAM, SeededRandom, sampleIndices } from './random';
 import { ColumnStats, MAX_DISTINCT, TableBuilder } from './table';
 import { MAX_CLASSES, checkClasses, meanAndStd, planNumericTarget } from './targets';
 
@@ -171,6 +172,28 @@ export function summarizeTable(source: TableSource, options: OpenOptions): Datas
   return summarize(source, plan, plan.rows, plan.warnings);
 }
 
+/**
+ * One-hot encoding widens a row (a text column of 100 categories becomes 100 features), so the encoded
+ * matrix is budgeted too: what the memory budget leaves beside the raw sample (at least a quarter of it).
+ * Rows beyond that are a seeded uniform sample of the kept ones.
+ */
+function fitEncodedRows(kept: number[], featureCount: number, source: TableSource, options: OpenOptions, warnings: string[]): number[] {
+  const budget = options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES;
+  const rawBytes = source.builder.values.byteLength + (source.builder.isText?.byteLength ?? 0);
+  const rowBytes = featureCount * Float32Array.BYTES_PER_ELEMENT;
+  const fitting = Math.floor(Math.max(budget - rawBytes, budget / 4) / rowBytes);
+  if (fitting < 1) {
+    throw new UserError(`the encoded table has ${featureCount} features per row, more than fit in the ${Math.round(budget / 2 ** 20)} MB memory budget`, {
+      file: source.path,
+      hint: 'drop text columns with many categories, or pick fewer columns',
+    });
+  }
+  if (kept.length <= fitting) return kept;
+  warnings.push(`${kept.length} rows of ${featureCount} encoded features (one-hot text columns included) are more than fit in the memory budget: using a uniform random sample of ${fitting}`);
+  const pick = sampleIndices(kept.length, fitting, new SeededRandom(options.seed ?? 0, RANDOM_STREAM.sample));
+  return Array.from(pick, (i) => kept[i]);
+}
+
 /** Encodes the sampled rows: one-hot categories, standardized numbers (mean-imputed), class-index targets. */
 export function encodeTable(source: TableSource, options: OpenOptions): InMemoryDataset {
   const plan = planTable(source, options);
@@ -183,13 +206,14 @@ export function encodeTable(source: TableSource, options: OpenOptions): InMemory
   const textAt = (at: number): boolean => isText !== null && isText[at] === 1;
 
   // Rows that have a usable target.
-  const kept: number[] = [];
+  let kept: number[] = [];
   for (let r = 0; r < sampleRows; r++) {
     const at = r * width + tcol;
     const v = values[at];
     if (textAt(at) ? v >= 0 : v === v) kept.push(r);
   }
   const featureCount = plan.featureNames.length;
+  kept = fitEncodedRows(kept, featureCount, source, options, plan.warnings);
   const x = new Float32Array(kept.length * featureCount);
   const y = new Float32Array(kept.length);
 

@@ -31,11 +31,20 @@ async function readAt(file: string, position: number, length: number): Promise<B
   }
 }
 
-/** Lists a zip archive's members from its central directory (zip64 included), reading only the directory. */
+const ZIP64_EOCD = 0x06064b50;
+/** Deflate expands at most about 1032:1; an entry claiming more is damaged (or a zip bomb). */
+export const MAX_DEFLATE_RATIO = 1032;
+
+/**
+ * Lists a zip archive's members from its central directory (zip64 included), reading only the directory.
+ * Every size and offset the archive declares is checked against the file's real size before it is used, so
+ * that a damaged or hostile archive is a clear error, never a huge allocation.
+ */
 export async function listZip(file: string, fileSize: number): Promise<ZipEntry[]> {
   const corrupt = (what: string): never => {
     throw new UserError(`the archive is damaged or not a zip file (${what})`, { file, hint: 'save it again with numpy.savez' });
   };
+  if (fileSize < 22) corrupt('shorter than an end-of-directory record');
   const tailLength = Math.min(fileSize, 65557);
   const tail = await readAt(file, fileSize - tailLength, tailLength);
   let eocd = -1;
@@ -49,14 +58,19 @@ export async function listZip(file: string, fileSize: number): Promise<ZipEntry[
   let count = tail.readUInt16LE(eocd + 10);
   let directorySize = tail.readUInt32LE(eocd + 12);
   let directoryOffset = tail.readUInt32LE(eocd + 16);
-  if (directoryOffset === 0xffffffff || count === 0xffff) {
+  if (directoryOffset === 0xffffffff || directorySize === 0xffffffff || count === 0xffff) {
     const locator = eocd - 20;
     if (locator < 0 || tail.readUInt32LE(locator) !== ZIP64_EOCD_LOCATOR) corrupt('zip64 locator missing');
-    const record = await readAt(file, Number(tail.readBigUInt64LE(locator + 8)), 56);
+    const recordOffset = Number(tail.readBigUInt64LE(locator + 8));
+    if (recordOffset + 56 > fileSize) corrupt('the zip64 record lies beyond the end of the file');
+    const record = await readAt(file, recordOffset, 56);
+    if (record.length < 56 || record.readUInt32LE(0) !== ZIP64_EOCD) corrupt('bad zip64 record');
     count = Number(record.readBigUInt64LE(32));
     directorySize = Number(record.readBigUInt64LE(40));
     directoryOffset = Number(record.readBigUInt64LE(48));
   }
+  if (directoryOffset + directorySize > fileSize) corrupt(`the directory claims ${directorySize} bytes at offset ${directoryOffset} of a ${fileSize}-byte file`);
+  if (count * 46 > directorySize) corrupt(`${count} members cannot fit in a ${directorySize}-byte directory`);
   const directory = await readAt(file, directoryOffset, directorySize);
   const entries: ZipEntry[] = [];
   let p = 0;
@@ -69,26 +83,31 @@ export async function listZip(file: string, fileSize: number): Promise<ZipEntry[
     const extraLength = directory.readUInt16LE(p + 30);
     const commentLength = directory.readUInt16LE(p + 32);
     let localHeaderOffset = directory.readUInt32LE(p + 42);
+    const extraEnd = p + 46 + nameLength + extraLength;
+    if (extraEnd + commentLength > directory.length) corrupt('a directory entry runs past the directory');
     const name = directory.toString('utf8', p + 46, p + 46 + nameLength);
     // zip64: the 0xFFFFFFFF fields are in the extra field (id 1), in this order.
-    let e = p + 46 + nameLength;
-    const extraEnd = e + extraLength;
-    while (e + 4 <= extraEnd) {
+    for (let e = p + 46 + nameLength; e + 4 <= extraEnd; ) {
       const id = directory.readUInt16LE(e);
-      const length = directory.readUInt16LE(e + 2);
+      const fieldEnd = e + 4 + directory.readUInt16LE(e + 2);
+      if (fieldEnd > extraEnd) corrupt('bad extra field');
       if (id === 1) {
         let q = e + 4;
-        if (size === 0xffffffff) {
-          size = Number(directory.readBigUInt64LE(q));
+        const next = (): number => {
+          if (q + 8 > fieldEnd) corrupt('short zip64 extra field');
+          const value = Number(directory.readBigUInt64LE(q));
           q += 8;
-        }
-        if (compressedSize === 0xffffffff) {
-          compressedSize = Number(directory.readBigUInt64LE(q));
-          q += 8;
-        }
-        if (localHeaderOffset === 0xffffffff) localHeaderOffset = Number(directory.readBigUInt64LE(q));
+          return value;
+        };
+        if (size === 0xffffffff) size = next();
+        if (compressedSize === 0xffffffff) compressedSize = next();
+        if (localHeaderOffset === 0xffffffff) localHeaderOffset = next();
       }
-      e += 4 + length;
+      e = fieldEnd;
+    }
+    if (localHeaderOffset + 30 + compressedSize > fileSize) corrupt(`the member '${name}' claims more bytes than the file holds`);
+    if (method === 0 ? size !== compressedSize : size > compressedSize * MAX_DEFLATE_RATIO + 1024) {
+      corrupt(`the member '${name}' claims ${size} bytes from ${compressedSize} stored`);
     }
     entries.push({ name, method, compressedSize, size, localHeaderOffset });
     p = extraEnd + commentLength;

@@ -1,9 +1,11 @@
 // Reads a TensorFlow.js Layers model (model.json + weight shards) from disk. The plain tfjs packages have
 // no file:// loader (only tfjs-node does), so this is the IOHandler they lack.
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { realpath } from 'node:fs/promises';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { io } from '@tensorflow/tfjs-core';
 import { UserError } from '../core/errors';
+import { MAX_TEXT_FILE_BYTES, MAX_WEIGHT_FILE_BYTES } from '../core/limits';
+import { readWholeFile } from '../data/files';
 
 interface ModelJson {
   modelTopology?: unknown;
@@ -14,15 +16,34 @@ interface ModelJson {
   trainingConfig?: io.TrainingConfig;
 }
 
+/**
+ * One weight file that model.json lists: only a regular file inside the model's own folder (after symbolic
+ * links are followed), so that a model.json cannot make us read /dev/zero or a file elsewhere on the disk.
+ */
+async function readWeightFile(modelPath: string, listed: unknown, budget: number): Promise<Buffer> {
+  const outside = (): never => {
+    throw new UserError(`model.json lists the weight file '${String(listed)}', which is not a file in the model's folder`, {
+      file: modelPath,
+      hint: 'keep the .bin files beside model.json and list them by name',
+    });
+  };
+  if (typeof listed !== 'string' || listed === '' || isAbsolute(listed)) return outside();
+  const folder = await realpath(dirname(modelPath));
+  let target: string;
+  try {
+    target = await realpath(resolve(dirname(modelPath), listed));
+  } catch {
+    throw new UserError(`cannot read the weight file '${listed}' that model.json lists`, { file: modelPath, hint: 'keep the .bin files beside model.json' });
+  }
+  const inside = relative(folder, target);
+  if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) return outside();
+  return readWholeFile(target, budget, `weight file '${listed}'`);
+}
+
 export function fileModelHandler(modelPath: string): io.IOHandler {
   return {
     load: async (): Promise<io.ModelArtifacts> => {
-      let text: string;
-      try {
-        text = readFileSync(modelPath, 'utf8');
-      } catch {
-        throw new UserError('cannot read the model file', { file: modelPath, hint: 'check the path given to --model' });
-      }
+      const text = (await readWholeFile(modelPath, MAX_TEXT_FILE_BYTES, 'model file')).toString('utf8');
       let json: ModelJson;
       try {
         json = JSON.parse(text) as ModelJson;
@@ -37,15 +58,17 @@ export function fileModelHandler(modelPath: string): io.IOHandler {
       }
       const weightSpecs: io.WeightsManifestEntry[] = [];
       const shards: Buffer[] = [];
-      for (const group of json.weightsManifest ?? []) {
+      let weightBytes = 0;
+      const manifest = Array.isArray(json.weightsManifest) ? json.weightsManifest : [];
+      for (const group of manifest) {
+        if (!Array.isArray(group?.weights) || !Array.isArray(group.paths)) {
+          throw new UserError('model.json has a weightsManifest entry without weights and paths', { file: modelPath, hint: 'save the model again with model.save()' });
+        }
         weightSpecs.push(...group.weights);
         for (const path of group.paths) {
-          const shardPath = resolve(dirname(modelPath), path);
-          try {
-            shards.push(readFileSync(shardPath));
-          } catch {
-            throw new UserError(`cannot read the weight file '${path}' that model.json lists`, { file: modelPath, hint: 'keep the .bin files beside model.json' });
-          }
+          const shard = await readWeightFile(modelPath, path, MAX_WEIGHT_FILE_BYTES - weightBytes);
+          weightBytes += shard.length;
+          shards.push(shard);
         }
       }
       const all = Buffer.concat(shards);

@@ -1,6 +1,7 @@
 // The network a range test trains: a preset built for the data, or the user's own TF.js Layers model.
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { UserError } from '../core/errors';
+import { formatLimit, MAX_PARAMETERS } from '../core/limits';
 import { DatasetSummary, MODEL_PRESETS, ModelPreset } from '../core/types';
 import { LossKind, LossSpec, lossForData } from './losses';
 import { fileModelHandler } from './modelFile';
@@ -51,12 +52,17 @@ export function buildPreset(tf: Tf, preset: ModelPreset, summary: DatasetSummary
     return { model, loss, preset };
   }
   const features = inputShape.reduce((a, b) => a * b, 1);
+  const layers = [features, ...(preset === 'mlp' ? hidden : []), loss.outputUnits];
+  let parameters = 0;
+  for (let i = 1; i < layers.length; i++) parameters += layers[i - 1] * layers[i] + layers[i];
+  if (parameters > MAX_PARAMETERS) {
+    throw new UserError(`the ${preset} model would have ${formatLimit(parameters)} weights for ${formatLimit(features)} input features, more than the ${formatLimit(MAX_PARAMETERS)} we allow`, {
+      hint: preset === 'mlp' ? 'use smaller --hidden layers (or fewer features)' : 'use fewer features',
+    });
+  }
   model.add(tf.layers.inputLayer({ inputShape: [features] }));
   if (preset === 'mlp') {
     for (const units of hidden) {
-      if (!Number.isInteger(units) || units < 1) {
-        throw new UserError(`--hidden: layer sizes must be positive integers, got ${hidden.join(',')}`, { hint: 'e.g. --hidden 128,128' });
-      }
       model.add(tf.layers.dense({ units, activation: 'relu', ...init() }));
     }
   }

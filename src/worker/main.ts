@@ -3,7 +3,7 @@
 // 'error', then exits. A 'cancel' message ends the test at the next step with a partial result.
 import { isMainThread } from 'node:worker_threads';
 import { isUserError } from '../core/errors';
-import { describeInvalidMessage, isParentMessage, ProgressBatchMessage, WORKER_PROTOCOL_VERSION, WorkerEvent } from '../core/workerProtocol';
+import { describeInvalidMessage, isParentMessage, ProgressBatchMessage, startConfigProblem, WORKER_PROTOCOL_VERSION, WorkerEvent } from '../core/workerProtocol';
 import { runRangeTest } from '../engine/runRangeTest';
 import { CRASH_ENV } from './testHooks';
 
@@ -65,7 +65,13 @@ function workerMain(): void {
 
   process.on('message', (message: unknown) => {
     if (!isParentMessage(message)) {
-      void finish({ v: WORKER_PROTOCOL_VERSION, type: 'error', userError: false, message: `invalid message from the parent (${describeInvalidMessage(message)})` });
+      // A setting out of range is the user's to fix, as the engine would have said; anything else is a bug.
+      const problem = startConfigProblem(message);
+      void finish(
+        problem !== null
+          ? { v: WORKER_PROTOCOL_VERSION, type: 'error', userError: true, message: `--${problem.flag}: ${problem.message}`, hint: problem.hint }
+          : { v: WORKER_PROTOCOL_VERSION, type: 'error', userError: false, message: `invalid message from the parent (${describeInvalidMessage(message)})` },
+      );
       return;
     }
     if (message.type === 'cancel') {

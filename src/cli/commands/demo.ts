@@ -8,6 +8,7 @@ import { DEFAULT_RANGE_TEST_CONFIG, RangeTestConfig } from '../../core/types';
 import { booleanFlag, FlagSpecs, formatHelp, parseArgs, stringFlag } from '../args';
 import { writeFileAtomic } from '../atomicWrite';
 import { CliIO } from '../io';
+import { checkOutputPaths } from '../outputPaths';
 import { writeReport } from '../report';
 import { runWithProgress, summaryText } from './rangeTest';
 
@@ -42,9 +43,16 @@ export async function runDemo(argv: string[], io: CliIO): Promise<number> {
   const out = resolve(io.cwd, stringFlag(args, 'out') ?? join(tmpdir(), 'cyclical-lr-demo'));
   const config = demoConfig(findExampleDataset());
   io.stdout(`range test: mlp ${config.hidden.join('-')} on ${config.dataset}, lr ${config.startLr} → ${config.endLr} over ${config.iterations} steps\n`);
-  const result = await runWithProgress(config, io);
   const reportPath = join(out, 'report.html');
   const jsonPath = join(out, 'result.json');
+  checkOutputPaths(
+    [
+      { flag: 'out', path: jsonPath },
+      { flag: 'out', path: reportPath },
+    ],
+    [{ role: 'the example dataset', path: config.dataset }],
+  );
+  const result = await runWithProgress(config, io);
   writeFileAtomic(jsonPath, JSON.stringify(result, null, 2) + '\n');
   writeReport(reportPath, result);
   io.stdout(summaryText(result));

@@ -2,6 +2,7 @@
 // this process (the same engine the extension runs in its worker, so the curves are identical).
 import { resolve } from 'node:path';
 import { UserError } from '../../core/errors';
+import { MAX_BATCH_SIZE, MAX_ITERATIONS, MAX_RUNS } from '../../core/limits';
 import { BACKENDS, BackendChoice, DEFAULT_RANGE_TEST_CONFIG, MODEL_PRESETS, OPTIMIZERS, OptimizerName, RangeTestConfig, RangeTestResult, STEP_MODES } from '../../core/types';
 import { CurvePoint } from '../../core/types';
 import { runRangeTest } from '../../engine/runRangeTest';
@@ -9,7 +10,9 @@ import { isPreset } from '../../engine/models';
 import { booleanFlag, FlagSpecs, formatHelp, numberFlag, numberListFlag, parseArgs, ParsedArgs, stringFlag } from '../args';
 import { writeFileAtomic } from '../atomicWrite';
 import { CliIO } from '../io';
+import { checkOutputPaths } from '../outputPaths';
 import { writeReport } from '../report';
+import { rangeTestInputs } from '../runInputs';
 import { sweepFromArgs } from '../sweepFlags';
 import { runRangeTestPyTorch } from './rangeTestPyTorch';
 
@@ -24,12 +27,12 @@ export const RANGE_TEST_FLAGS: FlagSpecs = {
   'weight-decay': { kind: { type: 'number', min: 0 }, description: 'weight decay (L2; decoupled for adamw)', default: d.weightDecay },
   'start-lr': { kind: { type: 'number', min: 0, exclusiveMin: true }, description: 'learning rate at the first step', default: d.startLr },
   'end-lr': { kind: { type: 'number', min: 0, exclusiveMin: true }, description: 'learning rate at the last step', default: d.endLr },
-  iterations: { kind: { type: 'int', min: 2 }, description: 'optimizer steps in the sweep', default: d.iterations },
+  iterations: { kind: { type: 'int', min: 2, max: MAX_ITERATIONS }, description: 'optimizer steps in the sweep', default: d.iterations },
   'step-mode': { kind: { type: 'enum', values: STEP_MODES }, description: 'how the learning rate grows', default: d.stepMode },
-  'batch-size': { kind: { type: 'int', min: 1 }, description: 'rows per step', default: d.batchSize },
+  'batch-size': { kind: { type: 'int', min: 1, max: MAX_BATCH_SIZE }, description: 'rows per step', default: d.batchSize },
   smoothing: { kind: { type: 'number', min: 0, max: 1, exclusiveMax: true }, description: 'EMA β of the smoothed loss', default: d.smoothing },
   diverge: { kind: { type: 'number', min: 1, exclusiveMin: true }, description: 'stop when the smoothed loss exceeds this × its best', default: d.diverge },
-  runs: { kind: { type: 'int', min: 1 }, description: 'runs with different seeds, averaged', default: d.runs },
+  runs: { kind: { type: 'int', min: 1, max: MAX_RUNS }, description: 'runs with different seeds, averaged', default: d.runs },
   seed: { kind: { type: 'int' }, description: 'seed of the initial weights and the batch order', default: d.seed },
   'val-every': { kind: { type: 'int', min: 0 }, description: 'validation loss every k steps on 10% held out (0 = off)', default: d.valEvery },
   backend: { kind: { type: 'enum', values: BACKENDS }, description: 'TF.js backend (auto: native TensorFlow, else WASM, else CPU)', default: d.backend },
@@ -120,16 +123,25 @@ export async function runRangeTestCommand(argv: string[], io: CliIO): Promise<nu
     return 0;
   }
   const config = configFromArgs(args, io.cwd);
-  const result = await runWithProgress(config, io);
   const json = stringFlag(args, 'json');
   const report = stringFlag(args, 'report');
+  const jsonPath = json && json !== '-' ? resolve(io.cwd, json) : undefined;
+  const reportPath = report ? resolve(io.cwd, report) : undefined;
+  checkOutputPaths(
+    [
+      ...(jsonPath ? [{ flag: 'json', path: jsonPath }] : []),
+      ...(reportPath ? [{ flag: 'report', path: reportPath }] : []),
+    ],
+    rangeTestInputs(config),
+  );
+  const result = await runWithProgress(config, io);
   const text = JSON.stringify(result, null, 2) + '\n';
-  if (json && json !== '-') writeFileAtomic(resolve(io.cwd, json), text);
-  if (report) writeReport(resolve(io.cwd, report), result);
+  if (jsonPath) writeFileAtomic(jsonPath, text);
+  if (reportPath) writeReport(reportPath, result);
   if (json === '-') io.stdout(text);
   else {
     io.stdout(summaryText(result));
-    if (report) io.stdout(`report: ${resolve(io.cwd, report)}\n`);
+    if (reportPath) io.stdout(`report: ${reportPath}\n`);
   }
   return 0;
 }

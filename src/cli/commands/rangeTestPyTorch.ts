@@ -1,14 +1,17 @@
 // `clr range-test --pytorch model.py [flags]`: the range test on the user's own PyTorch model through the
 // Python bridge, with the same JSON as the built-in engine. `clr range-test` hands argv over here when it
 // contains --pytorch.
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UserError } from '../../core/errors';
+import { MAX_ITERATIONS } from '../../core/limits';
 import { DEFAULT_RANGE_TEST_CONFIG, OPTIMIZERS, OptimizerName, RangeTestConfig, RangeTestResult, STEP_MODES, TORCH_DEVICES, TorchDevice } from '../../core/types';
 import { isRangeTestCancelled } from '../../worker/client';
 import { killPythonRunsOnSignals, PyTorchUserError, startPyTorchRangeTest } from '../../worker/pytorchBridge';
 import { booleanFlag, FlagSpecs, formatHelp, numberFlag, parseArgs, ParsedArgs, stringFlag } from '../args';
+import { writeFileAtomic } from '../atomicWrite';
 import { CliIO } from '../io';
+import { checkOutputPaths } from '../outputPaths';
+import { rangeTestInputs } from '../runInputs';
 import { sweepFromArgs } from '../sweepFlags';
 
 const d = DEFAULT_RANGE_TEST_CONFIG;
@@ -24,7 +27,7 @@ export const PYTORCH_RANGE_TEST_FLAGS: FlagSpecs = {
   'weight-decay': { kind: { type: 'number', min: 0 }, description: 'weight decay of that optimizer', default: d.weightDecay },
   'start-lr': { kind: { type: 'number', min: 0, exclusiveMin: true }, description: 'learning rate at the first step', default: d.startLr },
   'end-lr': { kind: { type: 'number', min: 0, exclusiveMin: true }, description: 'learning rate at the last step', default: d.endLr },
-  iterations: { kind: { type: 'int', min: 2 }, description: 'optimizer steps in the sweep', default: d.iterations },
+  iterations: { kind: { type: 'int', min: 2, max: MAX_ITERATIONS }, description: 'optimizer steps in the sweep', default: d.iterations },
   'step-mode': { kind: { type: 'enum', values: STEP_MODES }, description: 'how the learning rate grows', default: d.stepMode },
   smoothing: { kind: { type: 'number', min: 0, max: 1, exclusiveMax: true }, description: 'EMA β of the smoothed loss', default: d.smoothing },
   diverge: { kind: { type: 'number', min: 1, exclusiveMin: true }, description: 'stop when the smoothed loss exceeds this × its best', default: d.diverge },
@@ -79,6 +82,9 @@ export async function runRangeTestPyTorch(argv: string[], io: CliIO): Promise<nu
     return 0;
   }
   const config = pytorchConfigFromArgs(args, io.cwd);
+  const json = stringFlag(args, 'json');
+  const jsonPath = json && json !== '-' ? resolve(io.cwd, json) : undefined;
+  if (jsonPath) checkOutputPaths([{ flag: 'json', path: jsonPath }], rangeTestInputs(config));
   // Ctrl-C cancels (below); a terminal closed (SIGHUP) or a `kill` (SIGTERM) must not leave Python training.
   killPythonRunsOnSignals();
   const total = config.iterations;
@@ -114,11 +120,10 @@ export async function runRangeTestPyTorch(argv: string[], io: CliIO): Promise<nu
     process.removeListener('SIGINT', onSignal);
   }
   if (drawn) io.stderr('\n');
-  const json = stringFlag(args, 'json');
   const text = JSON.stringify(result, null, 2) + '\n';
   if (json === '-') io.stdout(text);
   else {
-    if (json) writeFileSync(resolve(io.cwd, json), text);
+    if (jsonPath) writeFileAtomic(jsonPath, text);
     io.stdout(summary(result));
   }
   return 0;

@@ -1,6 +1,7 @@
 // `clr schedule`: the learning rate (and momentum) of every optimizer step, exactly as PyTorch schedules it.
 
 import { UserError } from '../../core/errors';
+import { formatLimit, MAX_SCHEDULE_STEPS } from '../../core/limits';
 import { computeSchedule, defaultPreviewSteps, SCHEDULE_POLICIES, SchedulePolicy } from '../../core/schedules';
 import { FlagSpecs, formatHelp, parseArgs } from '../args';
 import { CliIO } from '../io';
@@ -10,7 +11,7 @@ const USAGE = `clr schedule --policy ${SCHEDULE_POLICIES.join('|')} [--steps N] 
 
 const FLAGS: FlagSpecs = {
   ...scheduleFlagSpecs(),
-  steps: { kind: { type: 'int', min: 1 }, description: 'optimizer steps to list (default: two CLR cycles, the whole one-cycle, three SGDR periods, T_max+1)' },
+  steps: { kind: { type: 'int', min: 1, max: MAX_SCHEDULE_STEPS, capVerb: 'list' }, description: 'optimizer steps to list (default: two CLR cycles, the whole one-cycle, three SGDR periods, T_max+1)' },
   format: { kind: { type: 'enum', values: ['json', 'csv'] }, description: 'output format', default: 'json' },
   help: { kind: { type: 'boolean' }, description: 'show this help' },
 };
@@ -33,6 +34,9 @@ export async function runSchedule(argv: string[], io: CliIO): Promise<number> {
   const requestedSteps = typeof args.flags.steps === 'number' ? args.flags.steps : undefined;
   const spec = scheduleSpecFromArgs(args, requestedSteps);
   const steps = requestedSteps ?? defaultPreviewSteps(spec);
+  if (steps > MAX_SCHEDULE_STEPS) {
+    throw new UserError(`the schedule spans ${formatLimit(steps)} steps by default, more than the ${formatLimit(MAX_SCHEDULE_STEPS)} we list`, { hint: 'give --steps to list fewer' });
+  }
   let values;
   try {
     values = computeSchedule(spec, steps);
@@ -40,14 +44,34 @@ export async function runSchedule(argv: string[], io: CliIO): Promise<number> {
     throw nameFlagInError(error);
   }
   for (const warning of values.warnings) io.stderr(`warning: ${warning}\n`);
+  const { lr, momentum } = values;
   if (args.flags.format === 'csv') {
-    const rows = values.lr.map((lr, t) => (values.momentum ? `${t},${lr},${values.momentum[t]}` : `${t},${lr}`));
-    io.stdout(`${values.momentum ? 'step,lr,momentum' : 'step,lr'}\n${rows.join('\n')}\n`);
+    io.stdout(momentum ? 'step,lr,momentum\n' : 'step,lr\n');
+    writeInChunks(io, lr.length, (t) => (momentum ? `${t},${lr[t]},${momentum[t]}\n` : `${t},${lr[t]}\n`));
   } else {
-    const output: ScheduleOutput = { policy: spec.policy, lr: values.lr, momentum: values.momentum };
-    io.stdout(`${JSON.stringify(output)}\n`);
+    // JSON.stringify of a ScheduleOutput, written a chunk at a time: millions of steps never make one string.
+    const number = (v: number): string => (Number.isFinite(v) ? String(v) : 'null');
+    io.stdout(`{"policy":${JSON.stringify(spec.policy)},"lr":[`);
+    writeInChunks(io, lr.length, (t) => (t > 0 ? ',' : '') + number(lr[t]));
+    io.stdout('],"momentum":');
+    if (momentum) {
+      io.stdout('[');
+      writeInChunks(io, momentum.length, (t) => (t > 0 ? ',' : '') + number(momentum[t]));
+      io.stdout(']');
+    } else io.stdout('null');
+    io.stdout('}\n');
   }
   return 0;
+}
+
+const CHUNK_STEPS = 65536;
+
+function writeInChunks(io: CliIO, count: number, text: (t: number) => string): void {
+  for (let start = 0; start < count; start += CHUNK_STEPS) {
+    let chunk = '';
+    for (let t = start; t < Math.min(count, start + CHUNK_STEPS); t++) chunk += text(t);
+    io.stdout(chunk);
+  }
 }
 
 const HELP_NOTES = `

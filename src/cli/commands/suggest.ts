@@ -1,7 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { UserError } from '../../core/errors';
+import { MAX_TEXT_FILE_BYTES } from '../../core/limits';
 import { isRunFileText, parseRunFile, runFileCurve } from '../../core/runFile';
+import { readWholeFile } from '../../data/files';
 import { CurveError, suggest } from '../../core/suggest';
 import type { Suggestion } from '../../core/types';
 import { booleanFlag, FlagSpecs, formatHelp, numberFlag, parseArgs } from '../args';
@@ -133,13 +134,7 @@ export async function runSuggest(argv: string[], io: CliIO): Promise<number> {
     throw new UserError(args.positionals.length ? `expected one curve file, got ${args.positionals.length}` : 'no curve file given', { hint: `usage: ${USAGE}` });
   }
   const file = isAbsolute(args.positionals[0]) ? args.positionals[0] : resolve(io.cwd, args.positionals[0]);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UserError(code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a curve file' : `cannot read (${code ?? String(error)})`, { file });
-  }
+  const text = (await readWholeFile(file, MAX_TEXT_FILE_BYTES, 'curve file')).toString('utf8');
   const curve = isRunFileText(text) ? parseRun(text, file) : /^\s*[{[]/.test(text) ? parseJson(text, file) : parseCsv(text, file);
 
   let suggestion: Suggestion;

@@ -17,7 +17,8 @@ export class DatasetInspector {
   /** The summary, or a one-line error the user can act on (the CLI's `error:` line). */
   inspect(path: string, target?: string): Promise<{ summary: DatasetSummary } | { error: string }> {
     this.current?.kill('SIGKILL');
-    const args = ['inspect', path, '--json', ...(target ? ['--target', target] : [])];
+    // '--' ends the flags: a path is never read as one, whatever it starts with.
+    const args = ['inspect', '--json', ...(target ? ['--target', target] : []), '--', path];
     return new Promise((resolve) => {
       let child: ChildProcess;
       try {

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { allowWebviewPath } from './webviewPaths';
 
 // Finds the datasets a range test can read in the workspace, and lets the user pick one.
 
@@ -87,5 +88,6 @@ export async function pickDataset(): Promise<string | undefined> {
     canSelectMany: false,
     defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
   });
+  if (uris?.[0]) allowWebviewPath(uris[0].fsPath);
   return uris?.[0]?.fsPath;
 }

@@ -18,6 +18,7 @@ import { LAST_RESULT_STATE_KEY } from '../lastResult';
 import { logLine, outputChannel } from '../outputChannel';
 import { DatasetInspector } from './datasetInspection';
 import { findDatasets, pickDataset } from './datasetPicker';
+import { allowWebviewPath, confineWebviewPaths } from './webviewPaths';
 import { configFromRequest, configFromSettings, defaultRunRequest } from './panelSettings';
 import { RangeTestPanel } from './rangeTestPanel';
 import { pngBytesFromDataUrl, runToCsv } from './runCsv';
@@ -272,6 +273,7 @@ class PanelController implements vscode.Disposable {
     const config = runner.config;
     // The form's dataset field only ever holds datasets: a PyTorch model's file is the run's source instead.
     if (!config.pytorch) this.lastDataset = config.dataset;
+    allowWebviewPath(config.dataset);
     const run: PanelRun = { id: newRunId(), label: runner.label, config };
     const panel = this.panel();
     const state = new RunController(
@@ -416,9 +418,17 @@ class PanelController implements vscode.Disposable {
     });
   }
 
-  private async dispatch(message: FromWebview): Promise<void> {
+  private async dispatch(received: FromWebview): Promise<void> {
     const panel = RangeTestPanel.instance;
     if (!panel) return;
+    const confined = confineWebviewPaths(received);
+    if ('refused' in confined) {
+      logLine(`panel: refused a '${received.type}' message: ${confined.refused}`);
+      if (received.type === 'inspectDataset') panel.post({ type: 'datasetInfo', path: received.path, summary: null, error: confined.refused });
+      else void vscode.window.showErrorMessage(`Cyclical LR: ${confined.refused}`);
+      return;
+    }
+    const message = confined.message;
     switch (message.type) {
       case 'ready':
         return this.onReady(panel, message.shownRunId, message.overlayRunId);

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { MAX_BATCH_SIZE, MAX_ITERATIONS, MAX_RUNS } from '../../core/limits';
 import type { PanelRunRequest } from '../../core/panelProtocol';
 import {
   BACKENDS,
@@ -33,10 +34,10 @@ export function configFromSettings(dataset: string): RangeTestConfig {
     optimizer: setting(c, 'optimizer', oneOf(OPTIMIZERS), d.optimizer),
     startLr: setting(c, 'startLr', positive, d.startLr),
     endLr: setting(c, 'endLr', positive, d.endLr),
-    iterations: setting(c, 'iterations', (v) => positiveInt(v) && (v as number) >= 10, d.iterations),
-    batchSize: setting(c, 'batchSize', positiveInt, d.batchSize),
+    iterations: setting(c, 'iterations', (v) => positiveInt(v) && (v as number) >= 10 && (v as number) <= MAX_ITERATIONS, d.iterations),
+    batchSize: setting(c, 'batchSize', (v) => positiveInt(v) && (v as number) <= MAX_BATCH_SIZE, d.batchSize),
     stepMode: setting(c, 'stepMode', oneOf(STEP_MODES), d.stepMode),
-    runs: setting(c, 'runs', positiveInt, d.runs),
+    runs: setting(c, 'runs', (v) => positiveInt(v) && (v as number) <= MAX_RUNS, d.runs),
     backend: setting(c, 'backend', oneOf(BACKENDS), d.backend),
     smoothing: setting(c, 'smoothing', (v) => typeof v === 'number' && v >= 0 && v < 1, d.smoothing),
     diverge: setting(c, 'diverge', (v) => typeof v === 'number' && v > 1, d.diverge),
