@@ -45,15 +45,18 @@ export function renderReport(result: RangeTestResult, chartJs: string): string {
     ['stopped', `${result.stopReason} at step ${result.stoppedAt + 1}`],
     ['backend', `${result.backend}, ${result.stepsPerSecond.toFixed(1)} steps/s`],
   ];
+  const range = (r: [number, number] | undefined) => (r ? ` (seeds ${fmt(r[0])}–${fmt(r[1])})` : '');
   const suggestions: Array<[string, string]> = [
-    ['CyclicLR base_lr', fmt(s.clr.baseLr)],
-    ['CyclicLR max_lr', fmt(s.clr.maxLr)],
+    ['CyclicLR base_lr', fmt(s.clr.baseLr) + range(s.clr.baseLrRange)],
+    ['CyclicLR max_lr', fmt(s.clr.maxLr) + range(s.clr.maxLrRange)],
     ['1cycle max_lr', fmt(s.oneCycle.maxLr)],
-    ['steepest', fmt(s.steepest)],
-    ['minimum / 10', fmt(s.minimum)],
-    ['valley', fmt(s.valley)],
-    ['slide', fmt(s.slide)],
     ['confidence', s.confidence.toFixed(2)],
+    ['fastai lr_find: valley', fmt(s.finders?.fastai.valley ?? s.valley)],
+    ['fastai lr_find: slide', fmt(s.finders?.fastai.slide ?? s.slide)],
+    ['fastai lr_find: minimum', fmt(s.finders?.fastai.minimum ?? s.minimum)],
+    ['fastai lr_find: steep', fmt(s.finders?.fastai.steep)],
+    ['torch-lr-finder: steepest', fmt(s.finders?.torchLrFinder.steepest ?? s.steepest)],
+    ['Lightning lr_find: suggestion()', fmt(s.finders?.lightning.suggestion)],
   ];
   const rows = (pairs: Array<[string, string]>) => pairs.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('\n');
   const data = {

@@ -3,13 +3,16 @@
 import { availableParallelism } from 'node:os';
 import { UserError } from '../core/errors';
 import { rangeTestLrs } from '../core/schedules';
-import { averageRuns, smoothLosses, suggest } from '../core/suggest';
+import { medianRuns } from '../core/averageRuns';
+import { suggestFromRuns } from '../core/runsSuggestion';
+import { legacyFinderFields, smoothLosses } from '../core/suggest';
+import { FinderSweep, libraryFinders } from '../core/lrFinderRules';
 import { RangeTestConfig, RangeTestResult, StopReason, Suggestion } from '../core/types';
 import { LogEvent, ProgressEvent, StartedEvent, WORKER_PROTOCOL_VERSION } from '../core/workerProtocol';
 import type { Dataset } from '../data/dataset';
 import { runInThreads } from './parallelRuns';
 import { prepareTrainer } from './prepareTrainer';
-import { RunCurve, runSeed, runSweep } from './sweep';
+import { RunCurve, runConfig, runSeed, runSweep } from './sweep';
 import { validateConfig } from './validateConfig';
 
 /** Share of the rows held out for the validation loss when valEvery > 0. */
@@ -41,13 +44,15 @@ export async function runRangeTestOnDataset(config: RangeTestConfig, dataset: Da
     backend = outcome.backend;
     curves = outcome.curves;
   } else {
-    const trainer = await prepareTrainer(config, dataset.summary);
-    backend = trainer.backend;
-    options.onEvent?.({ v: WORKER_PROTOCOL_VERSION, type: 'started', backend, dataset: dataset.summary, lrs, runs: config.runs });
     curves = [];
-    try {
-      for (let run = 0; run < config.runs; run++) {
-        trainer.reset();
+    backend = '';
+    for (let run = 0; run < config.runs; run++) {
+      const trainer = await prepareTrainer(runConfig(config, run), dataset.summary);
+      if (run === 0) {
+        backend = trainer.backend;
+        options.onEvent?.({ v: WORKER_PROTOCOL_VERSION, type: 'started', backend, dataset: dataset.summary, lrs, runs: config.runs });
+      }
+      try {
         curves.push(
           await runSweep(trainer, train, validation, {
             lrs,
@@ -60,27 +65,22 @@ export async function runRangeTestOnDataset(config: RangeTestConfig, dataset: Da
             isCancelled: options.isCancelled,
           }),
         );
-        if (curves[run].stopReason === 'cancelled') break;
+      } finally {
+        trainer.dispose();
       }
-    } finally {
-      trainer.dispose();
+      if (curves[run].stopReason === 'cancelled') break;
     }
   }
-  return assembleResult(config, dataset, backend, curves);
+  return assembleResult(config, dataset, backend, curves, lrs);
 }
 
-export function assembleResult(config: RangeTestConfig, dataset: Dataset, backend: string, curves: RunCurve[]): RangeTestResult {
+
+export function assembleResult(config: RangeTestConfig, dataset: Dataset, backend: string, curves: RunCurve[], schedule: number[]): RangeTestResult {
   const stopReason: StopReason = curves.some((c) => c.stopReason === 'cancelled') ? 'cancelled' : curves[0].stopReason;
   const usable = curves.filter((c) => c.losses.length > 0);
-  let lrs: number[];
-  let losses: number[];
-  let spread: number[] | undefined;
-  if (usable.length <= 1) {
-    lrs = usable[0]?.lrs ?? [];
-    losses = usable[0]?.losses ?? [];
-  } else {
-    ({ lrs, losses, spread } = averageRuns(usable));
-  }
+  const combined = usable.length > 1 ? medianRuns(usable) : undefined;
+  const lrs = combined?.lrs ?? usable[0]?.lrs ?? [];
+  const losses = combined?.losses ?? usable[0]?.losses ?? [];
   const smoothed = usable.length === 1 ? usable[0].smoothed : smoothLosses(losses, config.smoothing);
   const steps = curves.reduce((n, c) => n + c.losses.length, 0);
   const seconds = curves.reduce((s, c) => s + c.trainSeconds, 0);
@@ -94,28 +94,41 @@ export function assembleResult(config: RangeTestConfig, dataset: Dataset, backen
     stopReason,
     stoppedAt: lrs.length - 1,
     stepsPerSecond: seconds > 0 ? steps / seconds : 0,
-    suggestion: suggestOrExplain(lrs, losses, config.smoothing, stopReason),
+    suggestion: suggestOrExplain(config, dataset, usable, schedule, stopReason),
   };
-  if (spread) result.spread = spread;
+  if (combined) {
+    result.band = { low: combined.low, high: combined.high };
+    result.runCurves = curves.map((c, run) => ({ seed: runSeed(config.seed, run), losses: c.losses, stopReason: c.stopReason }));
+  }
   const valLosses = averageValidation(curves);
   if (valLosses.length > 0) result.valLosses = valLosses;
   return result;
 }
 
+/** The raw sweep of one run as the other finders' libraries would have recorded it. */
+function finderSweep(curve: RunCurve, schedule: number[]): FinderSweep {
+  const losses = curve.stopReason === 'non-finite' ? [...curve.losses, curve.brokenLoss ?? NaN] : curve.losses;
+  return { lrs: schedule, losses, iterations: schedule.length };
+}
+
 /** The suggestion, or, for a curve too short to read, one with confidence 0 that says why. */
-function suggestOrExplain(lrs: number[], losses: number[], beta: number, stopReason: StopReason): Suggestion {
+function suggestOrExplain(config: RangeTestConfig, dataset: Dataset, curves: RunCurve[], schedule: number[], stopReason: StopReason): Suggestion {
+  const runs = curves.map((c) => ({ lrs: c.lrs, losses: c.losses, diverged: c.stopReason === 'diverged' || c.stopReason === 'non-finite' }));
+  const trainRows = config.valEvery > 0 ? Math.ceil(dataset.summary.rows * (1 - VALIDATION_FRACTION)) : dataset.summary.rows;
+  const firstRun = curves[0] ? finderSweep(curves[0], schedule) : undefined;
   try {
-    return suggest(lrs, losses, { beta, diverged: stopReason === 'diverged' || stopReason === 'non-finite' });
+    if (runs.length === 0) throw new UserError('no steps were recorded');
+    return suggestFromRuns(runs, { finderSweep: firstRun, seed: config.seed, stepsPerEpoch: Math.max(1, trainRows / Math.min(config.batchSize, trainRows)) });
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
-    const why = stopReason === 'cancelled' ? 'the test was cancelled early' : stopReason === 'completed' ? 'too few points' : `the loss diverged after ${lrs.length} steps: lower --start-lr`;
+    const steps = curves[0]?.losses.length ?? 0;
+    const why = stopReason === 'cancelled' ? 'the test was cancelled early' : stopReason === 'completed' ? 'too few points' : `the loss diverged after ${steps} steps: lower --start-lr`;
+    const finders = firstRun ? libraryFinders(firstRun) : undefined;
     return {
       clr: { baseLr: NaN, maxLr: NaN },
       oneCycle: { maxLr: NaN },
-      steepest: null,
-      minimum: null,
-      valley: null,
-      slide: null,
+      ...(finders ? { finders } : {}),
+      ...legacyFinderFields(finders),
       confidence: 0,
       diagnostics: [`no suggestion: ${why} (${error.message})`],
     };

@@ -29,7 +29,7 @@ export function findExampleDataset(): string {
 }
 
 export function demoConfig(dataset: string): RangeTestConfig {
-  return { ...DEFAULT_RANGE_TEST_CONFIG, dataset, hidden: [64, 64], startLr: 1e-4, endLr: 10, iterations: 400, batchSize: 128, runs: 1, seed: 0 };
+  return { ...DEFAULT_RANGE_TEST_CONFIG, dataset, hidden: [64, 64], startLr: 1e-4, endLr: 10, iterations: 400, batchSize: 128, seed: 0 };
 }
 
 export async function runDemo(argv: string[], io: CliIO): Promise<number> {

@@ -12,6 +12,7 @@ import { CliIO } from '../io';
 import { writeReport } from '../report';
 import { sweepFromArgs } from '../sweepFlags';
 import { runRangeTestPyTorch } from './rangeTestPyTorch';
+import { suggestionLines } from './suggest';
 
 const d = DEFAULT_RANGE_TEST_CONFIG;
 
@@ -71,11 +72,10 @@ export function configFromArgs(args: ParsedArgs, cwd: string): RangeTestConfig {
 
 export function summaryText(result: RangeTestResult): string {
   const s = result.suggestion;
-  const fmt = (x: number | null) => (x === null || !Number.isFinite(x) ? '—' : x.toPrecision(3));
+  const runs = result.config.runs > 1 ? ` × ${result.config.runs} runs (seeds ${result.config.seed}..${result.config.seed + result.config.runs - 1})` : '';
   return [
-    `range test on ${result.dataset.path}: ${result.lrs.length} steps, ${result.stopReason}, ${result.backend} backend, ${result.stepsPerSecond.toFixed(1)} steps/s`,
-    `CyclicLR bounds: base_lr ${fmt(s.clr.baseLr)}, max_lr ${fmt(s.clr.maxLr)} (confidence ${s.confidence.toFixed(2)})`,
-    `1cycle max_lr: ${fmt(s.oneCycle.maxLr)}`,
+    `range test on ${result.dataset.path}: ${result.lrs.length} steps${runs}, ${result.stopReason}, ${result.backend} backend, ${result.stepsPerSecond.toFixed(1)} steps/s`,
+    ...suggestionLines(s),
     ...s.diagnostics.map((line) => `note: ${line}`),
     '',
   ].join('\n');

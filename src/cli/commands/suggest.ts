@@ -10,12 +10,12 @@ const SPECS: FlagSpecs = {
   json: { kind: { type: 'boolean' }, description: 'print the suggestion as JSON instead of a table' },
   beta: {
     kind: { type: 'number', min: 0, max: 1, exclusiveMax: true },
-    description: "EMA β of the smoothed loss the other finders' rules read (default: the range test's, else 0.98)",
+    description: 'deprecated, no effect: each other finder now smooths as its library does',
   },
   help: { kind: { type: 'boolean' }, description: 'show this help' },
 };
 
-const USAGE = 'clr suggest <curve.csv | range-test.json> [--json] [--beta 0.98]';
+const USAGE = 'clr suggest <curve.csv | range-test.json> [--json]';
 
 /** A curve as read from a file; `lines[i]` is the 1-based file line of point i (CSV only). */
 interface LoadedCurve {
@@ -24,6 +24,8 @@ interface LoadedCurve {
   lines?: number[];
   diverged?: boolean;
   beta?: number;
+  /** Steps the range test was asked for (the finders' trims depend on it). */
+  iterations?: number;
 }
 
 const NON_FINITE: Record<string, number> = { nan: NaN, inf: Infinity, '+inf': Infinity, infinity: Infinity, '-inf': -Infinity, '-infinity': -Infinity };
@@ -96,22 +98,29 @@ function parseJson(text: string, file: string): LoadedCurve {
     losses: numberArray(record.losses, 'losses', file, true),
     diverged: record.stopReason === 'diverged' || record.stopReason === 'non-finite' ? true : undefined,
     beta: smoothing,
+    iterations: Number.isInteger(config?.iterations) && (config?.iterations as number) > 0 ? (config?.iterations as number) : undefined,
   };
 }
 
-const fmt = (v: number | null): string => (v === null ? '—' : v.toPrecision(3));
+const fmt = (v: number | null | undefined): string => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toPrecision(3));
+const fmtRange = (r: [number, number] | undefined): string => (r ? ` (seeds: ${fmt(r[0])}–${fmt(r[1])})` : '');
+
+/** The bounds with their seed interval, and what each other finder's library would have said. */
+export function suggestionLines(s: Suggestion): string[] {
+  const f = s.finders;
+  return [
+    `Cyclical bounds (confidence ${s.confidence.toFixed(2)})`,
+    `  CyclicLR   base_lr ${fmt(s.clr.baseLr)}${fmtRange(s.clr.baseLrRange)}   max_lr ${fmt(s.clr.maxLr)}${fmtRange(s.clr.maxLrRange)}`,
+    `  1cycle     max_lr  ${fmt(s.oneCycle.maxLr)}`,
+    'Other finders, as each library computes it on this sweep (— : the library gives none)',
+    `  fastai lr_find          valley ${fmt(f?.fastai.valley ?? s.valley)}   slide ${fmt(f?.fastai.slide ?? s.slide)}   minimum ${fmt(f?.fastai.minimum ?? s.minimum)}   steep ${fmt(f?.fastai.steep)}`,
+    `  torch-lr-finder         steepest ${fmt(f?.torchLrFinder.steepest ?? s.steepest)}`,
+    `  Lightning lr_find       suggestion() ${fmt(f?.lightning.suggestion)}`,
+  ];
+}
 
 function formatTable(s: Suggestion): string {
-  const rows = [
-    `Cyclical bounds (confidence ${s.confidence.toFixed(2)})`,
-    `  CyclicLR   base_lr ${fmt(s.clr.baseLr)}   max_lr ${fmt(s.clr.maxLr)}`,
-    `  1cycle     max_lr  ${fmt(s.oneCycle.maxLr)}`,
-    "Other finders' rules",
-    `  steepest   ${fmt(s.steepest)}   (torch-lr-finder: steepest fall of the smoothed loss)`,
-    `  minimum    ${fmt(s.minimum)}   (fastai: lr at the lowest loss / 10)`,
-    `  valley     ${fmt(s.valley)}   (fastai: middle of the longest descent)`,
-    `  slide      ${fmt(s.slide)}   (fastai: interval slide rule)`,
-  ];
+  const rows = suggestionLines(s);
   if (s.diagnostics.length) rows.push('Diagnostics', ...s.diagnostics.map((d) => `  - ${d}`));
   return rows.join('\n') + '\n';
 }
@@ -137,7 +146,8 @@ export async function runSuggest(argv: string[], io: CliIO): Promise<number> {
 
   let suggestion: Suggestion;
   try {
-    suggestion = suggest(curve.lrs, curve.losses, { beta: numberFlag(args, 'beta') ?? curve.beta, diverged: curve.diverged });
+    const finderSweep = { lrs: curve.lrs, losses: curve.losses, iterations: Math.max(curve.iterations ?? 0, curve.losses.length) };
+    suggestion = suggest(curve.lrs, curve.losses, { beta: numberFlag(args, 'beta') ?? curve.beta, diverged: curve.diverged, finderSweep });
   } catch (error) {
     if (error instanceof CurveError) {
       const line = error.index !== undefined ? curve.lines?.[error.index] : undefined;

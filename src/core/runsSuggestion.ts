@@ -1,0 +1,104 @@
+// The suggestion from several runs of the range test (different seeds): read from the runs' median curve,
+// with an interval that says where a rerun with other seeds would put each bound.
+//
+// One run's curve carries its seed's luck (initialisation, batch order): the turn-up our max_lr is read
+// from can move by a factor of several between seeds. The median curve of several runs moves much less.
+// How much it still moves is estimated by a bootstrap over the runs: resample the runs with replacement,
+// take the median curve of the resample, read the bounds; the interval is the 10th..90th percentile of
+// those bounds. When it is wider than SEED_SPREAD_LIMIT the suggestion hinges on the seeds, and the
+// confidence says so.
+
+import { UserError } from './errors';
+import { LossCurve, medianRuns } from './averageRuns';
+import type { FinderSweep } from './lrFinderRules';
+import { DIAGNOSTICS, DOUBTFUL_CONFIDENCE, suggest, SuggestOptions } from './suggest';
+import type { Suggestion } from './types';
+
+/** max_lr (or base_lr) intervals wider than this factor mean the runs' seeds disagree. */
+export const SEED_SPREAD_LIMIT = 1.5;
+const BOOTSTRAP_SAMPLES = 40;
+
+export interface RunCurveInput extends LossCurve {
+  /** The run stopped because the loss diverged or turned non-finite. */
+  diverged: boolean;
+}
+
+export interface RunsSuggestOptions extends Pick<SuggestOptions, 'stepsPerEpoch'> {
+  /** The sweep the other finders read (one run: the first seed's, as the libraries would run it). */
+  finderSweep?: FinderSweep;
+  /** Seed of the bootstrap's resampling (the range test's seed, so that reruns are identical). */
+  seed?: number;
+}
+
+/** mulberry32: the bootstrap must resample identically for the same seed on every machine. */
+function seededRandom(seed: number): () => number {
+  let state = (Math.imul(seed | 0, 0x9e3779b1) ^ 0x2545f491) >>> 0;
+  return () => {
+    let t = (state = (state + 0x6d2b79f5) >>> 0);
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Quantile q of sorted values (linear interpolation between order statistics). */
+function quantile(sorted: readonly number[], q: number): number {
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.min(sorted.length - 1, lo + 1);
+  return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+}
+
+/** Our bounds on the runs' median curve; it diverged where more than half the runs did. */
+function suggestOnMedian(runs: ReadonlyArray<RunCurveInput>, options: SuggestOptions): Suggestion {
+  const median = medianRuns(runs);
+  const diverged = median.lrs.length < Math.max(...runs.map((r) => r.lrs.length)) || runs.filter((r) => r.diverged).length * 2 > runs.length;
+  return suggest(median.lrs, median.losses, { ...options, diverged });
+}
+
+function readBounds(runs: ReadonlyArray<RunCurveInput>, options: Pick<SuggestOptions, 'stepsPerEpoch'>): Suggestion | undefined {
+  try {
+    return suggestOnMedian(runs, { finderSweep: null, stepsPerEpoch: options.stepsPerEpoch });
+  } catch (error) {
+    if (error instanceof UserError) return undefined;
+    throw error;
+  }
+}
+
+/** Bootstrap interval [lo, hi] of one bound, widened to contain the suggested value itself. */
+function interval(values: number[], suggested: number): [number, number] {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (sorted.length === 0) return [suggested, suggested];
+  return [Math.min(suggested, quantile(sorted, 0.1)), Math.max(suggested, quantile(sorted, 0.9))];
+}
+
+/**
+ * Our bounds from the runs' median curve, their seed intervals, and the other finders on `finderSweep`.
+ * Throws a CurveError when the median curve cannot be read.
+ */
+export function suggestFromRuns(runs: ReadonlyArray<RunCurveInput>, options: RunsSuggestOptions = {}): Suggestion {
+  if (runs.length === 0) throw new UserError('no runs to suggest from');
+  const main = suggestOnMedian(runs, { finderSweep: options.finderSweep, stepsPerEpoch: options.stepsPerEpoch });
+  if (runs.length < 2 || !Number.isFinite(main.clr.maxLr)) return main;
+
+  const random = seededRandom(options.seed ?? 0);
+  const maxLrs: number[] = [];
+  const baseLrs: number[] = [];
+  for (let b = 0; b < BOOTSTRAP_SAMPLES; b++) {
+    const sample = runs.map(() => runs[Math.floor(random() * runs.length)]);
+    const s = readBounds(sample, options);
+    if (s && Number.isFinite(s.clr.maxLr)) {
+      maxLrs.push(s.clr.maxLr);
+      baseLrs.push(s.clr.baseLr);
+    }
+  }
+  const maxLrRange = interval(maxLrs, main.clr.maxLr);
+  const baseLrRange = interval(baseLrs, main.clr.baseLr);
+  const spread = maxLrRange[1] / maxLrRange[0];
+  const result: Suggestion = { ...main, clr: { ...main.clr, maxLrRange, baseLrRange } };
+  if (spread > SEED_SPREAD_LIMIT) {
+    result.confidence = Math.min(result.confidence, DOUBTFUL_CONFIDENCE);
+    result.diagnostics = [...result.diagnostics, DIAGNOSTICS.seedsDisagree(maxLrRange[0], maxLrRange[1], runs.length)];
+  }
+  return result;
+}
