@@ -41,7 +41,7 @@ export function renderReport(result: RangeTestResult, chartJs: string): string {
     ['model', c.model === 'mlp' ? `mlp ${c.hidden.join('-')}` : c.model],
     ['optimizer', `${c.optimizer}${c.optimizer === 'momentum' || c.optimizer === 'nesterov' ? ` (momentum ${c.momentum})` : ''}, weight decay ${c.weightDecay}`],
     ['sweep', `${c.startLr} → ${c.endLr}, ${c.iterations} iterations, ${c.stepMode}, batch ${c.batchSize}`],
-    ['runs', `${c.runs} (seed ${c.seed})`],
+    ['runs', c.runs > 1 ? `${c.runs} (seeds ${c.seed}..${c.seed + c.runs - 1}); the curve is their median, the band their lowest..highest` : `1 (seed ${c.seed})`],
     ['stopped', `${result.stopReason} at step ${result.stoppedAt + 1}`],
     ['backend', `${result.backend}, ${result.stepsPerSecond.toFixed(1)} steps/s`],
   ];
@@ -63,7 +63,7 @@ export function renderReport(result: RangeTestResult, chartJs: string): string {
     lrs: result.lrs,
     losses: result.losses,
     smoothed: result.smoothed,
-    spread: result.spread ?? null,
+    band: result.band ?? null,
     valLosses: result.valLosses ?? null,
     baseLr: Number.isFinite(s.clr.baseLr) ? s.clr.baseLr : null,
     maxLr: Number.isFinite(s.clr.maxLr) ? s.clr.maxLr : null,
@@ -100,12 +100,12 @@ ${s.diagnostics.map((d) => `<p class="diag">${escapeHtml(d)}</p>`).join('\n')}
 const data = ${scriptJson(data)};
 const points = (ys) => data.lrs.map((x, i) => ({ x, y: ys[i] }));
 const datasets = [
-  { label: 'loss', data: points(data.losses), borderColor: 'rgba(90,120,200,0.45)', pointRadius: 0, borderWidth: 1 },
+  { label: data.band ? 'median of the runs' : 'loss', data: points(data.losses), borderColor: 'rgba(90,120,200,0.45)', pointRadius: 0, borderWidth: 1 },
   { label: 'smoothed', data: points(data.smoothed), borderColor: 'rgb(30,60,160)', pointRadius: 0, borderWidth: 2 },
 ];
-if (data.spread) {
-  datasets.push({ label: 'mean + spread', data: points(data.losses.map((l, i) => l + data.spread[i])), borderColor: 'rgba(0,0,0,0)', backgroundColor: 'rgba(90,120,200,0.15)', pointRadius: 0, fill: '+1' });
-  datasets.push({ label: 'mean − spread', data: points(data.losses.map((l, i) => l - data.spread[i])), borderColor: 'rgba(0,0,0,0)', pointRadius: 0, fill: false });
+if (data.band) {
+  datasets.push({ label: 'highest run', data: points(data.band.high), borderColor: 'rgba(0,0,0,0)', backgroundColor: 'rgba(90,120,200,0.15)', pointRadius: 0, fill: '+1' });
+  datasets.push({ label: 'lowest run', data: points(data.band.low), borderColor: 'rgba(0,0,0,0)', pointRadius: 0, fill: false });
 }
 if (data.valLosses) {
   datasets.push({ label: 'validation loss', data: data.valLosses.map(([step, y]) => ({ x: data.lrs[step], y })), borderColor: 'rgb(200,100,30)', pointRadius: 2, borderWidth: 1.5 });

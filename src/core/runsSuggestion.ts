@@ -12,7 +12,7 @@ import { UserError } from './errors';
 import { LossCurve, medianRuns } from './averageRuns';
 import type { FinderSweep } from './lrFinderRules';
 import { DIAGNOSTICS, DOUBTFUL_CONFIDENCE, suggest, SuggestOptions } from './suggest';
-import type { Suggestion } from './types';
+import type { StopReason, Suggestion } from './types';
 
 /** max_lr (or base_lr) intervals wider than this factor mean the runs' seeds disagree. */
 export const SEED_SPREAD_LIMIT = 1.5;
@@ -101,4 +101,36 @@ export function suggestFromRuns(runs: ReadonlyArray<RunCurveInput>, options: Run
     result.diagnostics = [...result.diagnostics, DIAGNOSTICS.seedsDisagree(maxLrRange[0], maxLrRange[1], runs.length)];
   }
   return result;
+}
+
+/** One run as the engine records it (and `clr range-test --json` writes it under runCurves). */
+export interface RecordedRun {
+  /** Raw losses on the schedule's first lrs, up to the run's stop. */
+  losses: number[];
+  stopReason: StopReason;
+  /** The non-finite loss that ended it, when one did (NaN when unknown). */
+  brokenLoss?: number;
+}
+
+/** Optimizer steps per pass over `rows` training rows at `batchSize`. */
+export function stepsPerEpoch(rows: number, batchSize: number): number {
+  return Math.ceil(rows / Math.max(1, Math.min(batchSize, rows)));
+}
+
+/** The raw sweep of one run as the other finders' libraries would have recorded it. */
+export function recordedSweep(run: RecordedRun, schedule: readonly number[]): FinderSweep {
+  const losses = run.stopReason === 'non-finite' ? [...run.losses, run.brokenLoss ?? NaN] : run.losses;
+  return { lrs: schedule, losses, iterations: schedule.length };
+}
+
+/**
+ * The suggestion of a whole range test from its recorded runs on `schedule` (every lr of the sweep): our
+ * bounds on the runs' median with their seed interval, the other finders on the first run (the seed the
+ * user asked for, as each library would have run it). Throws a UserError when the curve cannot be read.
+ */
+export function suggestFromRecordedRuns(runs: readonly RecordedRun[], schedule: readonly number[], settings: { seed: number; stepsPerEpoch?: number }): Suggestion {
+  const usable = runs.filter((r) => r.losses.length > 0);
+  if (usable.length === 0) throw new UserError('no steps were recorded');
+  const curves = usable.map((r) => ({ lrs: schedule.slice(0, r.losses.length), losses: r.losses, diverged: r.stopReason === 'diverged' || r.stopReason === 'non-finite' }));
+  return suggestFromRuns(curves, { finderSweep: recordedSweep(runs[0], schedule), seed: settings.seed, stepsPerEpoch: settings.stepsPerEpoch });
 }

@@ -27,6 +27,11 @@ export interface RangeTestConfig {
   startLr: number;
   endLr: number;
   iterations: number;
+  /**
+   * Choose the iterations from the dataset instead (sweepBudget in src/engine/rangeTest.ts); the result's
+   * config carries the number chosen. Set when the user did not give --iterations.
+   */
+  autoIterations?: boolean;
   stepMode: StepMode;
   batchSize: number;
   /** EMA β of the smoothed loss. */
@@ -60,12 +65,12 @@ export const DEFAULT_RANGE_TEST_CONFIG: Omit<RangeTestConfig, 'dataset'> = {
   optimizer: 'momentum',
   momentum: 0.9,
   weightDecay: 0,
-  startLr: 1e-7,
+  startLr: 1e-6,
   endLr: 10,
-  iterations: 100,
+  iterations: 200,
   stepMode: 'exp',
   batchSize: 64,
-  smoothing: 0.98,
+  smoothing: 0.9,
   diverge: 4,
   runs: 5,
   seed: 0,

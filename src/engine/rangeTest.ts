@@ -4,9 +4,9 @@ import { availableParallelism } from 'node:os';
 import { UserError } from '../core/errors';
 import { rangeTestLrs } from '../core/schedules';
 import { medianRuns } from '../core/averageRuns';
-import { suggestFromRuns } from '../core/runsSuggestion';
-import { legacyFinderFields, smoothLosses } from '../core/suggest';
-import { FinderSweep, libraryFinders } from '../core/lrFinderRules';
+import { recordedSweep, stepsPerEpoch, suggestFromRecordedRuns } from '../core/runsSuggestion';
+import { centredSmooth, legacyFinderFields } from '../core/suggest';
+import { libraryFinders } from '../core/lrFinderRules';
 import { RangeTestConfig, RangeTestResult, StopReason, Suggestion } from '../core/types';
 import { LogEvent, ProgressEvent, StartedEvent, WORKER_PROTOCOL_VERSION } from '../core/workerProtocol';
 import type { Dataset } from '../data/dataset';
@@ -28,8 +28,25 @@ export interface RangeTestOptions {
   parallel?: boolean;
 }
 
-export async function runRangeTestOnDataset(config: RangeTestConfig, dataset: Dataset, options: RangeTestOptions = {}): Promise<RangeTestResult> {
-  validateConfig(config);
+/** Rows the sweep trains on (all but the held-out share when a validation loss is asked for). */
+const trainingRows = (config: RangeTestConfig, dataset: Dataset): number =>
+  config.valEvery > 0 ? Math.ceil(dataset.summary.rows * (1 - VALIDATION_FRACTION)) : dataset.summary.rows;
+
+/** Bounds of the automatic sweep length, and the epochs it aims at within them. */
+export const BUDGET = { minIterations: 100, maxIterations: 200, epochs: 20 } as const;
+
+/**
+ * Iterations for a dataset of `rows` training rows: enough points in the fall (200 over 1e-6..10 put ~28 in
+ * each decade of lr), but no more than ~20 epochs, so that a tiny table is not trained to the bone before
+ * the lr gets interesting (and never fewer than 100 steps, which a fall needs to be seen at all).
+ */
+export function sweepBudget(rows: number, batchSize: number): number {
+  return Math.max(BUDGET.minIterations, Math.min(BUDGET.maxIterations, BUDGET.epochs * stepsPerEpoch(Math.max(1, rows), batchSize)));
+}
+
+export async function runRangeTestOnDataset(requested: RangeTestConfig, dataset: Dataset, options: RangeTestOptions = {}): Promise<RangeTestResult> {
+  validateConfig(requested);
+  const config = requested.autoIterations ? { ...requested, iterations: sweepBudget(trainingRows(requested, dataset), requested.batchSize) } : requested;
   const lrs = rangeTestLrs(config.startLr, config.endLr, config.iterations, config.stepMode);
   const { train, validation } = config.valEvery > 0 ? dataset.split(VALIDATION_FRACTION, config.seed) : { train: dataset, validation: undefined };
   if (train.summary.rows === 0) throw new UserError('the dataset has no rows to train on', { file: dataset.summary.path });
@@ -81,7 +98,8 @@ export function assembleResult(config: RangeTestConfig, dataset: Dataset, backen
   const combined = usable.length > 1 ? medianRuns(usable) : undefined;
   const lrs = combined?.lrs ?? usable[0]?.lrs ?? [];
   const losses = combined?.losses ?? usable[0]?.losses ?? [];
-  const smoothed = usable.length === 1 ? usable[0].smoothed : smoothLosses(losses, config.smoothing);
+  // The bold curve is the centred smoother our bounds read: an EMA lags the lr by β/(1-β) steps.
+  const smoothed = losses.length > 0 ? centredSmooth(lrs, losses) : [];
   const steps = curves.reduce((n, c) => n + c.losses.length, 0);
   const seconds = curves.reduce((s, c) => s + c.trainSeconds, 0);
   const result: RangeTestResult = {
@@ -105,25 +123,15 @@ export function assembleResult(config: RangeTestConfig, dataset: Dataset, backen
   return result;
 }
 
-/** The raw sweep of one run as the other finders' libraries would have recorded it. */
-function finderSweep(curve: RunCurve, schedule: number[]): FinderSweep {
-  const losses = curve.stopReason === 'non-finite' ? [...curve.losses, curve.brokenLoss ?? NaN] : curve.losses;
-  return { lrs: schedule, losses, iterations: schedule.length };
-}
-
 /** The suggestion, or, for a curve too short to read, one with confidence 0 that says why. */
 function suggestOrExplain(config: RangeTestConfig, dataset: Dataset, curves: RunCurve[], schedule: number[], stopReason: StopReason): Suggestion {
-  const runs = curves.map((c) => ({ lrs: c.lrs, losses: c.losses, diverged: c.stopReason === 'diverged' || c.stopReason === 'non-finite' }));
-  const trainRows = config.valEvery > 0 ? Math.ceil(dataset.summary.rows * (1 - VALIDATION_FRACTION)) : dataset.summary.rows;
-  const firstRun = curves[0] ? finderSweep(curves[0], schedule) : undefined;
   try {
-    if (runs.length === 0) throw new UserError('no steps were recorded');
-    return suggestFromRuns(runs, { finderSweep: firstRun, seed: config.seed, stepsPerEpoch: Math.max(1, trainRows / Math.min(config.batchSize, trainRows)) });
+    return suggestFromRecordedRuns(curves, schedule, { seed: config.seed, stepsPerEpoch: stepsPerEpoch(trainingRows(config, dataset), config.batchSize) });
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     const steps = curves[0]?.losses.length ?? 0;
     const why = stopReason === 'cancelled' ? 'the test was cancelled early' : stopReason === 'completed' ? 'too few points' : `the loss diverged after ${steps} steps: lower --start-lr`;
-    const finders = firstRun ? libraryFinders(firstRun) : undefined;
+    const finders = curves[0] ? libraryFinders(recordedSweep(curves[0], schedule)) : undefined;
     return {
       clr: { baseLr: NaN, maxLr: NaN },
       oneCycle: { maxLr: NaN },

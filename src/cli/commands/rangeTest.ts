@@ -25,7 +25,7 @@ export const RANGE_TEST_FLAGS: FlagSpecs = {
   'weight-decay': { kind: { type: 'number', min: 0 }, description: 'weight decay (L2; decoupled for adamw)', default: d.weightDecay },
   'start-lr': { kind: { type: 'number', min: 0, exclusiveMin: true }, description: 'learning rate at the first step', default: d.startLr },
   'end-lr': { kind: { type: 'number', min: 0, exclusiveMin: true }, description: 'learning rate at the last step', default: d.endLr },
-  iterations: { kind: { type: 'int', min: 2 }, description: 'optimizer steps in the sweep', default: d.iterations },
+  iterations: { kind: { type: 'int', min: 2 }, description: 'optimizer steps in the sweep (default: from the dataset, 20 epochs within 100..200)' },
   'step-mode': { kind: { type: 'enum', values: STEP_MODES }, description: 'how the learning rate grows', default: d.stepMode },
   'batch-size': { kind: { type: 'int', min: 1 }, description: 'rows per step', default: d.batchSize },
   smoothing: { kind: { type: 'number', min: 0, max: 1, exclusiveMax: true }, description: 'EMA β of the smoothed loss', default: d.smoothing },
@@ -55,8 +55,11 @@ export function configFromArgs(args: ParsedArgs, cwd: string): RangeTestConfig {
   if (momentum !== undefined && optimizer !== 'momentum' && optimizer !== 'nesterov') {
     throw new UserError(`--momentum has no effect with --optimizer ${optimizer}`, { hint: 'use --optimizer momentum or nesterov, or drop --momentum' });
   }
+  // Without --iterations the engine sizes the sweep to the dataset (sweepBudget).
+  const autoIterations = args.flags.iterations === undefined;
   return {
     ...sweepFromArgs(args),
+    ...(autoIterations ? { iterations: d.iterations, autoIterations } : {}),
     dataset: resolve(cwd, args.positionals[0]),
     target: stringFlag(args, 'target'),
     model: isPreset(model) ? model : resolve(cwd, model),

@@ -2,7 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { UserError } from '../../core/errors';
 import { CurveError, suggest } from '../../core/suggest';
-import type { Suggestion } from '../../core/types';
+import { RecordedRun, stepsPerEpoch, suggestFromRecordedRuns } from '../../core/runsSuggestion';
+import { rangeTestLrs } from '../../core/schedules';
+import type { RangeTestConfig, StopReason, Suggestion } from '../../core/types';
 import { booleanFlag, FlagSpecs, formatHelp, numberFlag, parseArgs } from '../args';
 import type { CliIO } from '../io';
 
@@ -26,6 +28,8 @@ interface LoadedCurve {
   beta?: number;
   /** Steps the range test was asked for (the finders' trims depend on it). */
   iterations?: number;
+  /** A multi-run range test's runs, with its whole lr schedule: the suggestion is recomputed from them. */
+  runs?: { recorded: RecordedRun[]; schedule: number[]; seed: number; stepsPerEpoch?: number };
 }
 
 const NON_FINITE: Record<string, number> = { nan: NaN, inf: Infinity, '+inf': Infinity, infinity: Infinity, '-inf': -Infinity, '-infinity': -Infinity };
@@ -94,11 +98,36 @@ function parseJson(text: string, file: string): LoadedCurve {
   const config = record.config as Record<string, unknown> | undefined;
   const smoothing = typeof config?.smoothing === 'number' && config.smoothing >= 0 && config.smoothing < 1 ? config.smoothing : undefined;
   return {
+    runs: recordedRuns(record, file),
     lrs: numberArray(record.lrs, 'lrs', file, false),
     losses: numberArray(record.losses, 'losses', file, true),
     diverged: record.stopReason === 'diverged' || record.stopReason === 'non-finite' ? true : undefined,
     beta: smoothing,
     iterations: Number.isInteger(config?.iterations) && (config?.iterations as number) > 0 ? (config?.iterations as number) : undefined,
+  };
+}
+
+const STOP_REASONS: readonly StopReason[] = ['completed', 'diverged', 'non-finite', 'cancelled'];
+
+/** The runs of `clr range-test --json` (runs > 1), when the file has them and the settings to rebuild the schedule. */
+function recordedRuns(record: Record<string, unknown>, file: string): LoadedCurve['runs'] {
+  const config = record.config as Partial<RangeTestConfig> | undefined;
+  if (!Array.isArray(record.runCurves) || !config) return undefined;
+  const { startLr, endLr, iterations, stepMode, seed, batchSize } = config;
+  if (!(typeof startLr === 'number' && typeof endLr === 'number' && Number.isInteger(iterations) && (stepMode === 'exp' || stepMode === 'linear'))) return undefined;
+  const recorded = record.runCurves.map((run: unknown, r): RecordedRun => {
+    const entry = (run ?? {}) as Record<string, unknown>;
+    const stopReason = STOP_REASONS.find((reason) => reason === entry.stopReason);
+    if (!stopReason) throw new UserError(`runCurves[${r}].stopReason is missing or unknown`, { file });
+    return { losses: numberArray(entry.losses, `runCurves[${r}].losses`, file, true), stopReason };
+  });
+  const dataset = record.dataset as { rows?: unknown } | undefined;
+  const rows = typeof dataset?.rows === 'number' && dataset.rows > 0 ? dataset.rows : undefined;
+  return {
+    recorded,
+    schedule: rangeTestLrs(startLr, endLr, iterations as number, stepMode),
+    seed: Number.isInteger(seed) ? (seed as number) : 0,
+    stepsPerEpoch: rows && typeof batchSize === 'number' ? stepsPerEpoch(rows, batchSize) : undefined,
   };
 }
 
@@ -147,7 +176,9 @@ export async function runSuggest(argv: string[], io: CliIO): Promise<number> {
   let suggestion: Suggestion;
   try {
     const finderSweep = { lrs: curve.lrs, losses: curve.losses, iterations: Math.max(curve.iterations ?? 0, curve.losses.length) };
-    suggestion = suggest(curve.lrs, curve.losses, { beta: numberFlag(args, 'beta') ?? curve.beta, diverged: curve.diverged, finderSweep });
+    suggestion = curve.runs
+      ? suggestFromRecordedRuns(curve.runs.recorded, curve.runs.schedule, curve.runs)
+      : suggest(curve.lrs, curve.losses, { beta: numberFlag(args, 'beta') ?? curve.beta, diverged: curve.diverged, finderSweep });
   } catch (error) {
     if (error instanceof CurveError) {
       const line = error.index !== undefined ? curve.lines?.[error.index] : undefined;
