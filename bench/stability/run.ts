@@ -3,10 +3,12 @@
 // with several seeds each, and reports per dataset the spread max/min of the suggested max_lr and the mean
 // confidence. Target: spread ≤ 1.5× on every dataset.
 //
-//   node out/bench/stability/run.js [--seeds 8] [--datasets sensors,tiny] [--iterations N]
+//   node out/bench/stability/run.js [--seeds 8] [--datasets sensors,tiny] [--iterations N] [--save folder]
+//
+// --save writes each range test's JSON (as `clr range-test --json` would) to folder/<dataset>-<seed>.json.
 //
 // Seeds are 100 apart, so that no two reruns share a run (a test with seed s runs seeds s..s+runs-1).
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_RANGE_TEST_CONFIG, RangeTestConfig } from '../../src/core/types';
@@ -112,6 +114,8 @@ async function main(): Promise<void> {
   const seeds = Number(flag('seeds') ?? 8);
   const wanted = flag('datasets')?.split(',');
   const iterations = flag('iterations');
+  const save = flag('save');
+  if (save) mkdirSync(save, { recursive: true });
   const dir = mkdtempSync(join(tmpdir(), 'clr-stability-'));
   const chosen = datasets(dir).filter((d) => !wanted || wanted.includes(d.name));
   const defaults = { ...DEFAULT_RANGE_TEST_CONFIG, ...(iterations ? { iterations: Number(iterations) } : {}) };
@@ -127,7 +131,9 @@ async function main(): Promise<void> {
     const started = performance.now();
     for (let k = 0; k < seeds; k++) {
       const config: RangeTestConfig = { ...defaults, autoIterations: !iterations, dataset: file, seed: k * SEED_STEP, ...(d.target ? { target: d.target } : {}) };
-      const s = (await runRangeTest(config)).suggestion;
+      const result = await runRangeTest(config);
+      if (save) writeFileSync(join(save, `${d.name}-${config.seed}.json`), JSON.stringify(result));
+      const s = result.suggestion;
       maxLrs.push(s.clr.maxLr);
       confidences.push(s.confidence);
       if (s.clr.maxLrRange) widths.push(s.clr.maxLrRange[1] / s.clr.maxLrRange[0]);

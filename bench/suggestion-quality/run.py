@@ -379,6 +379,11 @@ def report(by_dataset, seconds, seeds):
     lines.append(f"CLR (ours) within 5% of the grid's best (median over seeds): train {within['train']}/{n}, val {within['val']}/{n} "
                  f"datasets (target ≥ 80%: {'met' if min(within.values()) >= 0.8 * n else 'NOT met'}); "
                  f"single runs: train {within_runs['train']}/{len(all_runs)}, val {within_runs['val']}/{len(all_runs)}.")
+    for label, keep in (("confidence ≥ 0.7", lambda c: c >= 0.7), ("confidence < 0.7", lambda c: c < 0.7)):
+        group = [r for r in all_runs if keep(r["suggestion"]["confidence"])]
+        ok = {m: sum(r["ratios"]["CLR (ours)"][m] <= 1.05 for r in group) for m in ("train", "val")}
+        lines.append(f"CLR (ours) single runs with {label}: {len(group)}; within 5% of the grid's best: "
+                     f"train {ok['train']}/{len(group)}, val {ok['val']}/{len(group)}.")
     for rival in ["valley", "steepest", "minimum", "slide"]:
         wins = {m: sum(med[d]["CLR (ours)"][m] <= med[d][rival][m] for d in med) for m in ("train", "val")}
         lines.append(f"CLR (ours) at least as good as fixed-lr {rival}: train {wins['train']}/{n}, val {wins['val']}/{n} datasets.")

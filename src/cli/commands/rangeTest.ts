@@ -84,18 +84,20 @@ export function summaryText(result: RangeTestResult): string {
   ].join('\n');
 }
 
-/** A one-line progress bar, redrawn in place. */
-export function progressLine(point: CurvePoint, run: number, runs: number, total: number): string {
+/** A one-line progress bar, redrawn in place: `done` steps of `total` over all runs (they run in parallel). */
+export function progressLine(point: CurvePoint, done: number, total: number, runs: number): string {
   const width = 24;
-  const done = Math.round(((point.step + 1) / total) * width);
-  const runText = runs > 1 ? ` run ${run + 1}/${runs}` : '';
-  return `\r[${'#'.repeat(done)}${' '.repeat(width - done)}] ${point.step + 1}/${total}${runText}  lr ${point.lr.toExponential(2)}  loss ${point.smoothed.toPrecision(4)}  `;
+  const filled = Math.min(width, Math.round((done / total) * width));
+  const runText = runs > 1 ? ` (${runs} runs)` : '';
+  return `\r[${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${done}/${total}${runText}  lr ${point.lr.toExponential(2)}  loss ${point.smoothed.toPrecision(4)}  `;
 }
 
 /** Runs the test with a progress bar and Ctrl-C as cancel; shared with `clr demo`. */
 export async function runWithProgress(config: RangeTestConfig, io: CliIO): Promise<RangeTestResult> {
   let drawn = false;
   let cancelled = false;
+  let total = config.iterations * config.runs;
+  let done = 0;
   const onSignal = () => {
     cancelled = true;
   };
@@ -104,8 +106,10 @@ export async function runWithProgress(config: RangeTestConfig, io: CliIO): Promi
     return await runRangeTest(config, {
       isCancelled: () => cancelled,
       onEvent: (event) => {
+        // The sweep's length is the engine's to choose (it sizes it to the dataset without --iterations).
+        if (event.type === 'started') total = event.lrs.length * event.runs;
         if (!io.stderrIsTTY || event.type !== 'progress') return;
-        io.stderr(progressLine(event.point, event.run, config.runs, config.iterations));
+        io.stderr(progressLine(event.point, ++done, total, config.runs));
         drawn = true;
       },
     });

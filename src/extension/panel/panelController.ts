@@ -48,6 +48,9 @@ interface ActiveRun {
   failure?: { message: string; hint?: string; location?: string };
   cancel?: () => void;
   progress?: RunProgress;
+  /** Steps of all runs so far, and all they will take (the engine may size the sweep to the dataset). */
+  stepsDone?: number;
+  stepsTotal?: number;
 }
 
 /** Points are forwarded to the webview at most this often; it batches further per animation frame. */
@@ -310,16 +313,15 @@ class PanelController implements vscode.Disposable {
       logLine(`worker: ${event.message}`);
       return;
     }
+    if (event.type === 'started') active.stepsTotal = event.lrs.length * event.runs;
     if (event.type !== 'progress') return;
-    if (event.run !== active.runIndex) {
-      // Each repeat restarts the sweep; the chart follows the latest one until the averaged result arrives.
-      this.flush(active);
-      active.runIndex = event.run;
-      active.points = [];
-    }
+    // The runs go in parallel threads: the chart streams the first run (the seed asked for) until the
+    // median of all runs arrives; progress counts every run's steps.
+    active.stepsDone = (active.stepsDone ?? 0) + 1;
+    active.progress?.report(active.stepsDone, active.stepsTotal ?? total);
+    if (event.run !== 0) return;
     active.points.push(event.point);
     active.pending.push(event.point);
-    active.progress?.report(event.run * active.run.config.iterations + event.point.step + 1, total);
     active.flushTimer ??= setTimeout(() => this.flush(active), FLUSH_MS);
   }
 

@@ -34,6 +34,10 @@ describe('clr range-test and clr demo (dist/cli.js)', () => {
     assert.equal(result.suggestion.clr.baseLrRange.length, 2);
     assert.equal(result.runCurves.length, 5);
     assert.deepEqual(Object.keys(result.suggestion.finders), ['fastai', 'torchLrFinder', 'lightning']);
+    // clr suggest on that JSON recomputes the same suggestion from the recorded runs.
+    const reread = clr(['suggest', 'out/result.json', '--json'], dir);
+    assert.equal(reread.code, 0, reread.stderr);
+    assert.deepEqual(JSON.parse(reread.stdout), result.suggestion);
     assert.equal(result.config.optimizer, 'adam');
     assert.equal(result.lrs.length, result.stoppedAt + 1);
     assert.deepEqual(readdirSync(join(dir, 'out')).sort(), ['report.html', 'result.json'], 'no temporary files left');
