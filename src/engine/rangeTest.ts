@@ -94,7 +94,8 @@ export async function runRangeTestOnDataset(requested: RangeTestConfig, dataset:
 
 export function assembleResult(config: RangeTestConfig, dataset: Dataset, backend: string, curves: RunCurve[], schedule: number[]): RangeTestResult {
   const stopReason: StopReason = curves.some((c) => c.stopReason === 'cancelled') ? 'cancelled' : curves[0].stopReason;
-  const usable = curves.filter((c) => c.losses.length > 0);
+  // A cancelled test shows its first run, the one that streamed: the others stopped at random points.
+  const usable = (stopReason === 'cancelled' ? curves.slice(0, 1) : curves).filter((c) => c.losses.length > 0);
   const combined = usable.length > 1 ? medianRuns(usable) : undefined;
   const lrs = combined?.lrs ?? usable[0]?.lrs ?? [];
   const losses = combined?.losses ?? usable[0]?.losses ?? [];
