@@ -91,7 +91,6 @@ export async function runRangeTestOnDataset(requested: RangeTestConfig, dataset:
   return assembleResult(config, dataset, backend, curves, lrs);
 }
 
-
 export function assembleResult(config: RangeTestConfig, dataset: Dataset, backend: string, curves: RunCurve[], schedule: number[]): RangeTestResult {
   const stopReason: StopReason = curves.some((c) => c.stopReason === 'cancelled') ? 'cancelled' : curves[0].stopReason;
   // A cancelled test shows its first run, the one that streamed: the others stopped at random points.
