@@ -17,6 +17,7 @@ const benches: Bench[] = [
   { name: 'engine', what: 'range-test engine vs PyTorch + OpenBLAS on W1 and W2 (steps/s, CPU ms/step, peak RSS)', command: () => ['node', out('engine/engineBench.js'), '--repeats', '5'] },
   { name: 'csv', what: 'CSV ingest vs csv-parse and papaparse (MB/s, peak RSS), 1 GB inspect', command: () => ['node', out('csvIngest/run.js')] },
   { name: 'suggestions', what: 'suggested bounds vs the best of a 12-point fixed-LR grid on six datasets', command: () => [findTorchPython(process.env.CLR_PYTHON).executable, join(root, 'bench', 'suggestion-quality', 'run.py')] },
+  { name: 'stability', what: 'seed stability of the suggested max_lr with the CLI defaults on six datasets × 8 seeds (spread max/min, mean confidence)', command: () => ['node', out('stability/run.js')] },
   { name: 'chart', what: "the panel's chart streaming a 10,000-point curve in Chromium (frames per second)", command: () => ['node', out('panelChart/run.js')] },
   { name: 'bridge', what: 'PyTorch bridge vs a plain PyTorch loop on W1 (steps/s overhead)', command: () => ['node', out('pytorch-bridge.js'), '--reps', '15'] },
   { name: 'activation', what: 'extension activation time in the real VS Code harness', command: () => ['node', out('activation/run.js'), '5'] },

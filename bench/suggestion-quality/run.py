@@ -305,7 +305,28 @@ def fmt_lr(v):
     return "—" if v is None else f"{v:.2g}"
 
 
-def run_dataset(name, make, kind, steps, seed):
+ENGINE_HIDDEN = {"mlp": "32", "mlp2": "64,64"}
+
+
+def engine_suggestion(xtr, ytr, kind, seed):
+    """The zero-code path: our own engine's range test (`clr range-test` with its defaults, the same model
+    shape and batch) on the training table, as a user would run it before training in PyTorch."""
+    with tempfile.TemporaryDirectory() as d:
+        csv, out = os.path.join(d, "train.csv"), os.path.join(d, "result.json")
+        with open(csv, "w") as f:
+            f.write(",".join([f"x{i}" for i in range(xtr.shape[1])] + ["target"]) + "\n")
+            for xi, yi in zip(xtr.tolist(), ytr.view(len(ytr), -1).tolist()):
+                f.write(",".join(f"{v:.6g}" for v in xi + yi) + "\n")
+        cmd = ["node", CLI, "range-test", csv, "--target", "target", "--hidden", ENGINE_HIDDEN[kind],
+               "--batch-size", str(BATCH), "--seed", str(seed % 100000), "--json", out]
+        run = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        if run.returncode != 0:
+            raise RuntimeError(f"clr range-test failed ({run.returncode}): {run.stderr.strip()}")
+        with open(out) as f:
+            return json.load(f)["suggestion"]
+
+
+def run_dataset(name, make, kind, steps, seed, zero_code=False):
     g = torch.Generator().manual_seed(seed)
     (xtr, ytr, xva, yva), task, outputs = make(g)
     data = (xtr, ytr, xva, yva)
@@ -317,6 +338,9 @@ def run_dataset(name, make, kind, steps, seed):
     s = suggest_via_cli(lrs, losses, stop)
 
     runs = {}
+    engine = engine_suggestion(xtr, ytr, kind, seed) if zero_code and kind in ENGINE_HIDDEN else None
+    if engine is not None:
+        runs["CLR (zero-code)"] = train(model, init, data, task, steps, seed, ("clr", engine["clr"]["baseLr"], engine["clr"]["maxLr"]))
     base, top = s["clr"]["baseLr"], s["clr"]["maxLr"]
     runs["CLR (ours)"] = train(model, init, data, task, steps, seed, ("clr", base, top))
     runs["1cycle (ours)"] = train(model, init, data, task, steps, seed, ("onecycle", s["oneCycle"]["maxLr"]))
@@ -336,7 +360,8 @@ def run_dataset(name, make, kind, steps, seed):
         "gridBest": {"train": best_train, "val": best_val,
                      "trainLr": grid_lrs[min(range(GRID_POINTS), key=lambda i: grid[i][0])],
                      "valLr": grid_lrs[min(range(GRID_POINTS), key=lambda i: grid[i][1])]},
-        "ratios": {r: {"train": runs[r][0] / best_train, "val": runs[r][1] / best_val} for r in RULES},
+        "ratios": {r: {"train": runs[r][0] / best_train, "val": runs[r][1] / best_val} for r in runs},
+        "engineSuggestion": engine,
     }
 
 
@@ -379,6 +404,26 @@ def report(by_dataset, seconds, seeds):
     lines.append(f"CLR (ours) within 5% of the grid's best (median over seeds): train {within['train']}/{n}, val {within['val']}/{n} "
                  f"datasets (target ≥ 80%: {'met' if min(within.values()) >= 0.8 * n else 'NOT met'}); "
                  f"single runs: train {within_runs['train']}/{len(all_runs)}, val {within_runs['val']}/{len(all_runs)}.")
+    for label, keep in (("confidence ≥ 0.7", lambda c: c >= 0.7), ("confidence < 0.7", lambda c: c < 0.7)):
+        group = [r for r in all_runs if keep(r["suggestion"]["confidence"])]
+        ok = {m: sum(r["ratios"]["CLR (ours)"][m] <= 1.05 for r in group) for m in ("train", "val")}
+        lines.append(f"CLR (ours) single runs with {label}: {len(group)}; within 5% of the grid's best: "
+                     f"train {ok['train']}/{len(group)}, val {ok['val']}/{len(group)}.")
+    zero = [r for r in all_runs if r.get("engineSuggestion")]
+    if zero:
+        lines.append("")
+        lines.append("Zero-code path (our engine's range test with the CLI defaults → our bounds → CyclicLR in PyTorch), single runs:")
+        lines.append("")
+        lines.append("| dataset | engine base..max (confidence) | torch-curve base..max | zero-code train / val | torch-curve CLR train / val |")
+        lines.append("|---|---|---|---|---|")
+        for r in zero:
+            e, t = r["engineSuggestion"], r["suggestion"]
+            z, c = r["ratios"]["CLR (zero-code)"], r["ratios"]["CLR (ours)"]
+            lines.append(f"| {r['dataset']} | {fmt_lr(e['clr']['baseLr'])}..{fmt_lr(e['clr']['maxLr'])} ({e['confidence']:.2f}) | "
+                         f"{fmt_lr(t['clr']['baseLr'])}..{fmt_lr(t['clr']['maxLr'])} | {fmt_ratio(z['train'])} / {fmt_ratio(z['val'])} | "
+                         f"{fmt_ratio(c['train'])} / {fmt_ratio(c['val'])} |")
+        ok = {m: sum(r["ratios"]["CLR (zero-code)"][m] <= 1.05 for r in zero) for m in ("train", "val")}
+        lines.append(f"\nZero-code within 5% of the grid's best: train {ok['train']}/{len(zero)}, val {ok['val']}/{len(zero)}.")
     for rival in ["valley", "steepest", "minimum", "slide"]:
         wins = {m: sum(med[d]["CLR (ours)"][m] <= med[d][rival][m] for d in med) for m in ("train", "val")}
         lines.append(f"CLR (ours) at least as good as fixed-lr {rival}: train {wins['train']}/{n}, val {wins['val']}/{n} datasets.")
@@ -394,6 +439,8 @@ def main():
     parser.add_argument("--seeds", type=int, default=3, help="seeds per dataset (data sample, init, batch order)")
     parser.add_argument("--first-seed", type=int, default=0, help="first seed (held-out seeds: e.g. --first-seed 3)")
     parser.add_argument("--holdout", action="store_true", help="run the held-out datasets instead of the main six")
+    parser.add_argument("--zero-code", action="store_true",
+                        help="also the zero-code path on the tabular datasets: our engine's range test → our bounds → CyclicLR in PyTorch")
     args = parser.parse_args()
     if not os.path.exists(CLI):
         sys.exit(f"error: {CLI} not found: run `npm run build` first")
@@ -410,7 +457,7 @@ def main():
     seeds = range(args.first_seed, args.first_seed + args.seeds)
     for i, name, (make, kind) in chosen:
         t0 = time.time()
-        by_dataset[name] = [run_dataset(name, make, kind, steps, 1000 * seed + i) for seed in seeds]
+        by_dataset[name] = [run_dataset(name, make, kind, steps, 1000 * seed + i, args.zero_code) for seed in seeds]
         print(f"  {name}: {time.time() - t0:.0f} s", file=sys.stderr)
     print(report(by_dataset, time.time() - start, args.seeds))
     print(f"Seeds {seeds.start}..{seeds.stop - 1}{'; held-out datasets' if args.holdout else ''}.")

@@ -41,26 +41,29 @@ export function renderReport(result: RangeTestResult, chartJs: string): string {
     ['model', c.model === 'mlp' ? `mlp ${c.hidden.join('-')}` : c.model],
     ['optimizer', `${c.optimizer}${c.optimizer === 'momentum' || c.optimizer === 'nesterov' ? ` (momentum ${c.momentum})` : ''}, weight decay ${c.weightDecay}`],
     ['sweep', `${c.startLr} → ${c.endLr}, ${c.iterations} iterations, ${c.stepMode}, batch ${c.batchSize}`],
-    ['runs', `${c.runs} (seed ${c.seed})`],
+    ['runs', c.runs > 1 ? `${c.runs} (seeds ${c.seed}..${c.seed + c.runs - 1}); the curve is their median, the band their lowest..highest` : `1 (seed ${c.seed})`],
     ['stopped', `${result.stopReason} at step ${result.stoppedAt + 1}`],
     ['backend', `${result.backend}, ${result.stepsPerSecond.toFixed(1)} steps/s`],
   ];
+  const range = (r: [number, number] | undefined) => (r ? ` (seeds ${fmt(r[0])}–${fmt(r[1])})` : '');
   const suggestions: Array<[string, string]> = [
-    ['CyclicLR base_lr', fmt(s.clr.baseLr)],
-    ['CyclicLR max_lr', fmt(s.clr.maxLr)],
+    ['CyclicLR base_lr', fmt(s.clr.baseLr) + range(s.clr.baseLrRange)],
+    ['CyclicLR max_lr', fmt(s.clr.maxLr) + range(s.clr.maxLrRange)],
     ['1cycle max_lr', fmt(s.oneCycle.maxLr)],
-    ['steepest', fmt(s.steepest)],
-    ['minimum / 10', fmt(s.minimum)],
-    ['valley', fmt(s.valley)],
-    ['slide', fmt(s.slide)],
     ['confidence', s.confidence.toFixed(2)],
+    ['fastai lr_find: valley', fmt(s.finders?.fastai.valley ?? s.valley)],
+    ['fastai lr_find: slide', fmt(s.finders?.fastai.slide ?? s.slide)],
+    ['fastai lr_find: minimum', fmt(s.finders?.fastai.minimum ?? s.minimum)],
+    ['fastai lr_find: steep', fmt(s.finders?.fastai.steep)],
+    ['torch-lr-finder: steepest', fmt(s.finders?.torchLrFinder.steepest ?? s.steepest)],
+    ['Lightning lr_find: suggestion()', fmt(s.finders?.lightning.suggestion)],
   ];
   const rows = (pairs: Array<[string, string]>) => pairs.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('\n');
   const data = {
     lrs: result.lrs,
     losses: result.losses,
     smoothed: result.smoothed,
-    spread: result.spread ?? null,
+    band: result.band ?? null,
     valLosses: result.valLosses ?? null,
     baseLr: Number.isFinite(s.clr.baseLr) ? s.clr.baseLr : null,
     maxLr: Number.isFinite(s.clr.maxLr) ? s.clr.maxLr : null,
@@ -97,12 +100,12 @@ ${s.diagnostics.map((d) => `<p class="diag">${escapeHtml(d)}</p>`).join('\n')}
 const data = ${scriptJson(data)};
 const points = (ys) => data.lrs.map((x, i) => ({ x, y: ys[i] }));
 const datasets = [
-  { label: 'loss', data: points(data.losses), borderColor: 'rgba(90,120,200,0.45)', pointRadius: 0, borderWidth: 1 },
+  { label: data.band ? 'median of the runs' : 'loss', data: points(data.losses), borderColor: 'rgba(90,120,200,0.45)', pointRadius: 0, borderWidth: 1 },
   { label: 'smoothed', data: points(data.smoothed), borderColor: 'rgb(30,60,160)', pointRadius: 0, borderWidth: 2 },
 ];
-if (data.spread) {
-  datasets.push({ label: 'mean + spread', data: points(data.losses.map((l, i) => l + data.spread[i])), borderColor: 'rgba(0,0,0,0)', backgroundColor: 'rgba(90,120,200,0.15)', pointRadius: 0, fill: '+1' });
-  datasets.push({ label: 'mean − spread', data: points(data.losses.map((l, i) => l - data.spread[i])), borderColor: 'rgba(0,0,0,0)', pointRadius: 0, fill: false });
+if (data.band) {
+  datasets.push({ label: 'highest run', data: points(data.band.high), borderColor: 'rgba(0,0,0,0)', backgroundColor: 'rgba(90,120,200,0.15)', pointRadius: 0, fill: '+1' });
+  datasets.push({ label: 'lowest run', data: points(data.band.low), borderColor: 'rgba(0,0,0,0)', pointRadius: 0, fill: false });
 }
 if (data.valLosses) {
   datasets.push({ label: 'validation loss', data: data.valLosses.map(([step, y]) => ({ x: data.lrs[step], y })), borderColor: 'rgb(200,100,30)', pointRadius: 2, borderWidth: 1.5 });

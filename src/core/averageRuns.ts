@@ -59,3 +59,38 @@ export function averageRuns(runs: ReadonlyArray<LossCurve>): LossCurve & { sprea
   }
   return { lrs, losses, spread };
 }
+
+export interface MedianCurve extends LossCurve {
+  /** Lowest and highest loss among the runs still going at each point: the band the panel draws. */
+  low: number[];
+  high: number[];
+}
+
+/**
+ * The pointwise median of runs recorded on one lr schedule (each a prefix of the longest). A run that has
+ * stopped (diverged, or turned non-finite) counts as +∞ from there on: the median goes on while more than
+ * half the runs are still finite, so one lucky seed cannot extend it and one unlucky seed cannot cut it.
+ */
+export function medianRuns(runs: ReadonlyArray<LossCurve>): MedianCurve {
+  if (runs.length === 0) throw new UserError('no runs to combine');
+  const grid = runs.reduce((a, b) => (b.lrs.length > a.lrs.length ? b : a)).lrs;
+  const finite = runs.map((run) => finitePrefixLength(run.losses.slice(0, run.lrs.length)));
+  const out: MedianCurve = { lrs: [], losses: [], low: [], high: [] };
+  const values = new Array<number>(runs.length);
+  for (let i = 0; i < grid.length; i++) {
+    let alive = 0;
+    for (let r = 0; r < runs.length; r++) {
+      values[r] = i < finite[r] ? runs[r].losses[i] : Infinity;
+      if (i < finite[r]) alive++;
+    }
+    if (2 * alive <= runs.length && runs.length > 1) break;
+    if (alive === 0) break;
+    const sorted = [...values].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    out.lrs.push(grid[i]);
+    out.losses.push(sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2);
+    out.low.push(sorted[0]);
+    out.high.push(sorted[alive - 1]);
+  }
+  return out;
+}

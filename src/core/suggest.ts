@@ -2,21 +2,34 @@
 // Rates for Training Neural Networks", 2017, §3.3) and the popular finders' rules for comparison.
 
 import { UserError } from './errors';
-import { fastaiWindow, minimumRule, slideRule, steepestRule, valleyRule } from './lrFinderRules';
-import { despike, finitePrefixLength, localLinearSmooth, median, robustStd, smoothLosses } from './smoothing';
-import type { Suggestion } from './types';
+import { FinderSweep, libraryFinders } from './lrFinderRules';
+import { despike, finitePrefixLength, localLinearSmooth, median, robustStd } from './smoothing';
+import type { LibraryFinders, Suggestion } from './types';
 
 export { smoothLosses } from './smoothing';
 export { averageRuns } from './averageRuns';
 
 export interface SuggestOptions {
-  /** EMA β of the smoothed loss the competitors' rules read; default 0.98. */
+  /**
+   * Deprecated, validated but unused: the other finders now smooth as their libraries do (fastai and
+   * Lightning β 0.98, torch-lr-finder 0.05).
+   */
   beta?: number;
+  /**
+   * The sweep the other finders read (raw losses of one run, the lrs of the whole schedule and the
+   * requested iterations); default: this curve, as if it were one run of exactly its length; null: leave
+   * the finders out.
+   */
+  finderSweep?: FinderSweep | null;
+  /** Optimizer steps per pass over the training rows (rows / batch), to tell how many epochs the test trained. */
+  stepsPerEpoch?: number;
   /** The range test stopped because the loss diverged (so the curve does turn up, even if cut short). */
   diverged?: boolean;
 }
 
 export const DEFAULT_BETA = 0.98;
+/** Confidence when the fall is short or shallow, the test trained many epochs, or the seeds disagree. */
+export const DOUBTFUL_CONFIDENCE = 0.6;
 export const MIN_POINTS = 10;
 
 /** A curve that cannot be read; `index` is the 0-based point at fault, when one is. */
@@ -42,7 +55,16 @@ export const DIAGNOSTICS = {
     `the loss fell only ${percent} % before it turned up: the model barely learned during the test; more iterations, or check the features and labels`,
   fewPoints: (points: number): string =>
     `the fall spans only ${points} points: more iterations (or a narrower start_lr..end_lr) would place the bounds more precisely`,
+  seedsDisagree: (lo: number, hi: number, runs: number): string =>
+    `the ${runs} runs' seeds disagree: a rerun could put max_lr anywhere in ${lo.toPrecision(2)}..${hi.toPrecision(2)} (${(hi / lo).toFixed(1)}×); more runs, more iterations or a larger batch narrow it`,
+  manyEpochs: (epochs: number): string =>
+    `the test trained ${epochs.toFixed(0)} epochs before the loss turned up, so the curve shows a model that had already learned the data: fewer iterations (or a smaller batch) for this dataset size`,
 } as const;
+
+/** A fall over fewer points than this is too short to place the bounds precisely. */
+const SHORT_FALL_POINTS = 10;
+/** More epochs than this before the turn-up: the test measured an already-trained model. */
+const MANY_EPOCHS = 20;
 
 // Fractions of the total drop (top of the curve to its bottom) that mark where the fall starts and ends.
 const START_FRACTION = 0.1;
@@ -150,15 +172,7 @@ export function suggest(lrs: number[], losses: number[], options: SuggestOptions
   if (!(beta >= 0 && beta < 1)) throw new UserError(`smoothing β ${beta} is out of range`, { hint: 'use a value in [0, 1), e.g. 0.98' });
   const n = validateCurve(lrs, losses);
 
-  // Competitors read the EMA, over the whole input (their own trimming decides what they skip).
-  const ema = smoothLosses(losses, beta);
-  const window = fastaiWindow(lrs, ema);
-  const competitors = {
-    steepest: steepestRule(lrs, ema),
-    minimum: minimumRule(window.lrs, window.losses),
-    valley: valleyRule(window.lrs, window.losses),
-    slide: slideRule(window.lrs, window.losses),
-  };
+  const finders = options.finderSweep === null ? undefined : libraryFinders(options.finderSweep ?? { lrs, losses });
 
   const xs = lrs.slice(0, n);
   const raw = losses.slice(0, n);
@@ -254,15 +268,30 @@ export function suggest(lrs: number[], losses: number[], options: SuggestOptions
     if (!diverged) diagnostics.push(DIAGNOSTICS.neverDiverged);
     if (!startClear) diagnostics.push(DIAGNOSTICS.startUnclear);
     if (snr < 4) diagnostics.push(DIAGNOSTICS.tooNoisy);
-    if (fallPoints < 5) diagnostics.push(DIAGNOSTICS.fewPoints(fallPoints));
-    if (relativeFall < CLEAR_FALL) diagnostics.push(DIAGNOSTICS.shallowFall(Math.round(relativeFall * 100)));
+    // A short or shallow fall, or a test that trained for many epochs, is weak evidence however clean.
+    const turnUpIndex = turnUpLr === undefined ? n - 1 : xs.findIndex((lr) => lr >= turnUpLr);
+    const epochs = options.stepsPerEpoch ? (turnUpIndex + 1) / options.stepsPerEpoch : 0;
+    const doubts = [
+      fallPoints < SHORT_FALL_POINTS && DIAGNOSTICS.fewPoints(fallPoints),
+      relativeFall < CLEAR_FALL && DIAGNOSTICS.shallowFall(Math.round(relativeFall * 100)),
+      epochs > MANY_EPOCHS && DIAGNOSTICS.manyEpochs(epochs),
+    ].filter((d): d is string => typeof d === 'string');
+    diagnostics.push(...doubts);
+    if (doubts.length) confidence = Math.min(confidence, DOUBTFUL_CONFIDENCE);
   }
 
   return {
     clr: { baseLr, maxLr },
     oneCycle: { maxLr },
-    ...competitors,
+    ...(finders ? { finders } : {}),
+    ...legacyFinderFields(finders),
     confidence: Math.round(clamp01(confidence) * 100) / 100,
     diagnostics,
   };
+}
+
+/** The pre-`finders` top-level fields, kept for one release: the same libraries' values. */
+export function legacyFinderFields(finders: LibraryFinders | undefined): Pick<Suggestion, 'steepest' | 'minimum' | 'valley' | 'slide'> {
+  if (!finders) return { steepest: null, minimum: null, valley: null, slide: null };
+  return { steepest: finders.torchLrFinder.steepest, minimum: finders.fastai.minimum, valley: finders.fastai.valley, slide: finders.fastai.slide };
 }

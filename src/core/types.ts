@@ -27,6 +27,11 @@ export interface RangeTestConfig {
   startLr: number;
   endLr: number;
   iterations: number;
+  /**
+   * Choose the iterations from the dataset instead (sweepBudget in src/engine/rangeTest.ts); the result's
+   * config carries the number chosen. Set when the user did not give --iterations.
+   */
+  autoIterations?: boolean;
   stepMode: StepMode;
   batchSize: number;
   /** EMA β of the smoothed loss. */
@@ -60,14 +65,14 @@ export const DEFAULT_RANGE_TEST_CONFIG: Omit<RangeTestConfig, 'dataset'> = {
   optimizer: 'momentum',
   momentum: 0.9,
   weightDecay: 0,
-  startLr: 1e-7,
+  startLr: 1e-6,
   endLr: 10,
-  iterations: 100,
+  iterations: 200,
   stepMode: 'exp',
   batchSize: 64,
-  smoothing: 0.98,
+  smoothing: 0.9,
   diverge: 4,
-  runs: 1,
+  runs: 5,
   seed: 0,
   valEvery: 0,
   backend: 'auto',
@@ -103,14 +108,28 @@ export interface CurvePoint {
 export interface LrBounds {
   baseLr: number;
   maxLr: number;
+  /** Where max_lr lies across the runs' seeds, [lo, hi] (absent for a single curve). */
+  maxLrRange?: [number, number];
+  /** Where base_lr lies across the runs' seeds, [lo, hi] (absent for a single curve). */
+  baseLrRange?: [number, number];
+}
+
+/** What each popular LR finder would have suggested on the same sweep (null: the library gives none). */
+export interface LibraryFinders {
+  fastai: { valley: number | null; slide: number | null; minimum: number | null; steep: number | null };
+  torchLrFinder: { steepest: number | null };
+  lightning: { suggestion: number | null };
 }
 
 /** The output of `suggest()` in src/core/suggest.ts; also `clr suggest`'s JSON. */
 export interface Suggestion {
   clr: LrBounds;
   oneCycle: { maxLr: number };
-  /** Competitors' rules, as they define them; null where a rule finds nothing. */
+  /** The other finders, each computed as its library computes it (src/core/lrFinderRules.ts). */
+  finders?: LibraryFinders;
+  /** Deprecated (kept for one release): finders.torchLrFinder.steepest. */
   steepest: number | null;
+  /** Deprecated (kept for one release): finders.fastai.minimum, .valley, .slide. */
   minimum: number | null;
   valley: number | null;
   slide: number | null;
@@ -129,8 +148,12 @@ export interface RangeTestResult {
   lrs: number[];
   losses: number[];
   smoothed: number[];
-  /** Spread (standard deviation across runs) of the loss at each step when runs > 1. */
+  /** Deprecated (results before the median curve): standard deviation across runs at each step. */
   spread?: number[];
+  /** runs > 1: lrs/losses are the runs' pointwise median; the band is the lowest and highest run there. */
+  band?: { low: number[]; high: number[] };
+  /** runs > 1: each run's raw losses (on the schedule's first lrs), for rereading with `clr suggest`. */
+  runCurves?: Array<{ seed: number; losses: number[]; stopReason: StopReason }>;
   /** Validation losses as [step, loss] pairs, when valEvery > 0. */
   valLosses?: Array<[number, number]>;
   stopReason: StopReason;

@@ -9,7 +9,7 @@ import { WORKER_PROTOCOL_VERSION } from '../core/workerProtocol';
 import { Dataset, InMemoryDataset } from '../data/dataset';
 import { prepareTrainer } from './prepareTrainer';
 import type { RangeTestOptions } from './rangeTest';
-import { RunCurve, runSeed, runSweep } from './sweep';
+import { RunCurve, runConfig, runSeed, runSweep } from './sweep';
 
 /** Marks workerData as ours, so that importing this module in some other thread does nothing. */
 const THREAD_MARK = 'cyclical-lr-range-test-run';
@@ -131,11 +131,10 @@ async function threadMain(input: ThreadInput): Promise<void> {
     const rows = (r: SharedRows) => new InMemoryDataset(r.summary, r.x, r.y);
     const train = rows(input.train);
     const validation = input.validation ? rows(input.validation) : undefined;
-    const trainer = await prepareTrainer(input.config, input.summary);
-    post({ type: 'ready', backend: trainer.backend });
     for (const run of input.runs) {
       if (cancelled) break;
-      trainer.reset();
+      const trainer = await prepareTrainer(runConfig(input.config, run), input.summary);
+      post({ type: 'ready', backend: trainer.backend });
       const curve = await runSweep(trainer, train, validation, {
         lrs: input.lrs,
         batchSize: input.config.batchSize,
@@ -146,9 +145,9 @@ async function threadMain(input: ThreadInput): Promise<void> {
         onPoint: (point) => post({ type: 'point', run, point }),
         isCancelled: () => cancelled,
       });
+      trainer.dispose();
       post({ type: 'curve', run, curve });
     }
-    trainer.dispose();
   } catch (error) {
     if (error instanceof UserError) {
       post({ type: 'error', userError: true, message: error.message, hint: error.hint, ...error.location });

@@ -3,13 +3,16 @@
 import { availableParallelism } from 'node:os';
 import { UserError } from '../core/errors';
 import { rangeTestLrs } from '../core/schedules';
-import { averageRuns, smoothLosses, suggest } from '../core/suggest';
+import { medianRuns } from '../core/averageRuns';
+import { recordedSweep, stepsPerEpoch, suggestFromRecordedRuns } from '../core/runsSuggestion';
+import { centredSmooth, legacyFinderFields } from '../core/suggest';
+import { libraryFinders } from '../core/lrFinderRules';
 import { RangeTestConfig, RangeTestResult, StopReason, Suggestion } from '../core/types';
 import { LogEvent, ProgressEvent, StartedEvent, WORKER_PROTOCOL_VERSION } from '../core/workerProtocol';
 import type { Dataset } from '../data/dataset';
 import { runInThreads } from './parallelRuns';
 import { prepareTrainer } from './prepareTrainer';
-import { RunCurve, runSeed, runSweep } from './sweep';
+import { RunCurve, runConfig, runSeed, runSweep } from './sweep';
 import { validateConfig } from './validateConfig';
 
 /** Share of the rows held out for the validation loss when valEvery > 0. */
@@ -25,8 +28,25 @@ export interface RangeTestOptions {
   parallel?: boolean;
 }
 
-export async function runRangeTestOnDataset(config: RangeTestConfig, dataset: Dataset, options: RangeTestOptions = {}): Promise<RangeTestResult> {
-  validateConfig(config);
+/** Rows the sweep trains on (all but the held-out share when a validation loss is asked for). */
+const trainingRows = (config: RangeTestConfig, dataset: Dataset): number =>
+  config.valEvery > 0 ? Math.ceil(dataset.summary.rows * (1 - VALIDATION_FRACTION)) : dataset.summary.rows;
+
+/** Bounds of the automatic sweep length, and the epochs it aims at within them. */
+export const BUDGET = { minIterations: 100, maxIterations: 200, epochs: 20 } as const;
+
+/**
+ * Iterations for a dataset of `rows` training rows: enough points in the fall (200 over 1e-6..10 put ~28 in
+ * each decade of lr), but no more than ~20 epochs, so that a tiny table is not trained to the bone before
+ * the lr gets interesting (and never fewer than 100 steps, which a fall needs to be seen at all).
+ */
+export function sweepBudget(rows: number, batchSize: number): number {
+  return Math.max(BUDGET.minIterations, Math.min(BUDGET.maxIterations, BUDGET.epochs * stepsPerEpoch(Math.max(1, rows), batchSize)));
+}
+
+export async function runRangeTestOnDataset(requested: RangeTestConfig, dataset: Dataset, options: RangeTestOptions = {}): Promise<RangeTestResult> {
+  validateConfig(requested);
+  const config = requested.autoIterations ? { ...requested, iterations: sweepBudget(trainingRows(requested, dataset), requested.batchSize) } : requested;
   const lrs = rangeTestLrs(config.startLr, config.endLr, config.iterations, config.stepMode);
   const { train, validation } = config.valEvery > 0 ? dataset.split(VALIDATION_FRACTION, config.seed) : { train: dataset, validation: undefined };
   if (train.summary.rows === 0) throw new UserError('the dataset has no rows to train on', { file: dataset.summary.path });
@@ -41,13 +61,15 @@ export async function runRangeTestOnDataset(config: RangeTestConfig, dataset: Da
     backend = outcome.backend;
     curves = outcome.curves;
   } else {
-    const trainer = await prepareTrainer(config, dataset.summary);
-    backend = trainer.backend;
-    options.onEvent?.({ v: WORKER_PROTOCOL_VERSION, type: 'started', backend, dataset: dataset.summary, lrs, runs: config.runs });
     curves = [];
-    try {
-      for (let run = 0; run < config.runs; run++) {
-        trainer.reset();
+    backend = '';
+    for (let run = 0; run < config.runs; run++) {
+      const trainer = await prepareTrainer(runConfig(config, run), dataset.summary);
+      if (run === 0) {
+        backend = trainer.backend;
+        options.onEvent?.({ v: WORKER_PROTOCOL_VERSION, type: 'started', backend, dataset: dataset.summary, lrs, runs: config.runs });
+      }
+      try {
         curves.push(
           await runSweep(trainer, train, validation, {
             lrs,
@@ -60,28 +82,24 @@ export async function runRangeTestOnDataset(config: RangeTestConfig, dataset: Da
             isCancelled: options.isCancelled,
           }),
         );
-        if (curves[run].stopReason === 'cancelled') break;
+      } finally {
+        trainer.dispose();
       }
-    } finally {
-      trainer.dispose();
+      if (curves[run].stopReason === 'cancelled') break;
     }
   }
-  return assembleResult(config, dataset, backend, curves);
+  return assembleResult(config, dataset, backend, curves, lrs);
 }
 
-export function assembleResult(config: RangeTestConfig, dataset: Dataset, backend: string, curves: RunCurve[]): RangeTestResult {
+export function assembleResult(config: RangeTestConfig, dataset: Dataset, backend: string, curves: RunCurve[], schedule: number[]): RangeTestResult {
   const stopReason: StopReason = curves.some((c) => c.stopReason === 'cancelled') ? 'cancelled' : curves[0].stopReason;
-  const usable = curves.filter((c) => c.losses.length > 0);
-  let lrs: number[];
-  let losses: number[];
-  let spread: number[] | undefined;
-  if (usable.length <= 1) {
-    lrs = usable[0]?.lrs ?? [];
-    losses = usable[0]?.losses ?? [];
-  } else {
-    ({ lrs, losses, spread } = averageRuns(usable));
-  }
-  const smoothed = usable.length === 1 ? usable[0].smoothed : smoothLosses(losses, config.smoothing);
+  // A cancelled test shows its first run, the one that streamed: the others stopped at random points.
+  const usable = (stopReason === 'cancelled' ? curves.slice(0, 1) : curves).filter((c) => c.losses.length > 0);
+  const combined = usable.length > 1 ? medianRuns(usable) : undefined;
+  const lrs = combined?.lrs ?? usable[0]?.lrs ?? [];
+  const losses = combined?.losses ?? usable[0]?.losses ?? [];
+  // The bold curve is the centred smoother our bounds read: an EMA lags the lr by β/(1-β) steps.
+  const smoothed = losses.length > 0 ? centredSmooth(lrs, losses) : [];
   const steps = curves.reduce((n, c) => n + c.losses.length, 0);
   const seconds = curves.reduce((s, c) => s + c.trainSeconds, 0);
   const result: RangeTestResult = {
@@ -94,28 +112,31 @@ export function assembleResult(config: RangeTestConfig, dataset: Dataset, backen
     stopReason,
     stoppedAt: lrs.length - 1,
     stepsPerSecond: seconds > 0 ? steps / seconds : 0,
-    suggestion: suggestOrExplain(lrs, losses, config.smoothing, stopReason),
+    suggestion: suggestOrExplain(config, dataset, usable, schedule, stopReason),
   };
-  if (spread) result.spread = spread;
+  if (combined) {
+    result.band = { low: combined.low, high: combined.high };
+    result.runCurves = curves.map((c, run) => ({ seed: runSeed(config.seed, run), losses: c.losses, stopReason: c.stopReason }));
+  }
   const valLosses = averageValidation(curves);
   if (valLosses.length > 0) result.valLosses = valLosses;
   return result;
 }
 
 /** The suggestion, or, for a curve too short to read, one with confidence 0 that says why. */
-function suggestOrExplain(lrs: number[], losses: number[], beta: number, stopReason: StopReason): Suggestion {
+function suggestOrExplain(config: RangeTestConfig, dataset: Dataset, curves: RunCurve[], schedule: number[], stopReason: StopReason): Suggestion {
   try {
-    return suggest(lrs, losses, { beta, diverged: stopReason === 'diverged' || stopReason === 'non-finite' });
+    return suggestFromRecordedRuns(curves, schedule, { seed: config.seed, stepsPerEpoch: stepsPerEpoch(trainingRows(config, dataset), config.batchSize) });
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
-    const why = stopReason === 'cancelled' ? 'the test was cancelled early' : stopReason === 'completed' ? 'too few points' : `the loss diverged after ${lrs.length} steps: lower --start-lr`;
+    const steps = curves[0]?.losses.length ?? 0;
+    const why = stopReason === 'cancelled' ? 'the test was cancelled early' : stopReason === 'completed' ? 'too few points' : `the loss diverged after ${steps} steps: lower --start-lr`;
+    const finders = curves[0] ? libraryFinders(recordedSweep(curves[0], schedule)) : undefined;
     return {
       clr: { baseLr: NaN, maxLr: NaN },
       oneCycle: { maxLr: NaN },
-      steepest: null,
-      minimum: null,
-      valley: null,
-      slide: null,
+      ...(finders ? { finders } : {}),
+      ...legacyFinderFields(finders),
       confidence: 0,
       diagnostics: [`no suggestion: ${why} (${error.message})`],
     };

@@ -1,6 +1,7 @@
 // One run of the LR sweep: train at each learning rate in turn, record the loss, stop on divergence.
 import { UserError } from '../core/errors';
-import { CurvePoint, StopReason } from '../core/types';
+import { allLibraryRecorders } from '../core/lrFinderRules';
+import { CurvePoint, RangeTestConfig, StopReason } from '../core/types';
 import type { Dataset } from '../data/dataset';
 import { Trainer } from './trainer';
 
@@ -28,10 +29,15 @@ export interface RunCurve {
   stopReason: StopReason;
   /** Wall time of the training steps (not the validation passes). */
   trainSeconds: number;
+  /** The non-finite loss that ended the run (stopReason 'non-finite'); the other finders read it. */
+  brokenLoss?: number;
 }
 
-/** The seed of run r's batch order. Every run starts from the same initial weights (config.seed). */
+/** The seed of run r: its initial weights and its batch order (run 0 is what `--seed` alone gives). */
 export const runSeed = (seed: number, run: number): number => seed + run;
+
+/** Run r of a multi-run test: a range test of its own, with its own seed. */
+export const runConfig = (config: RangeTestConfig, run: number): RangeTestConfig => ({ ...config, seed: runSeed(config.seed, run) });
 
 /** Validation losses are computed on at most this many rows, so that they cost little next to training. */
 export const MAX_VALIDATION_ROWS = 2048;
@@ -53,6 +59,10 @@ export async function runSweep(trainer: Trainer, train: Dataset, validation: Dat
   let weight = 1;
   let best = Infinity;
   let lastYield = Date.now();
+  // After our own divergence stop the run goes on until every other finder's library would have stopped
+  // too (a few steps at most), so that their values come from the losses they would have seen.
+  const libraries = allLibraryRecorders(lrs.length);
+  let diverged = false;
   for (let step = 0; step < lrs.length; step++) {
     if (Date.now() - lastYield >= YIELD_EVERY_MS) {
       await yieldToEventLoop();
@@ -73,6 +83,7 @@ export async function runSweep(trainer: Trainer, train: Dataset, validation: Dat
         });
       }
       curve.stopReason = 'non-finite';
+      curve.brokenLoss = loss;
       break;
     }
     avg = beta * avg + (1 - beta) * loss;
@@ -88,10 +99,12 @@ export async function runSweep(trainer: Trainer, train: Dataset, validation: Dat
     curve.smoothed.push(smoothed);
     options.onPoint?.(point);
     best = Math.min(best, smoothed);
-    if (step > 0 && smoothed > diverge * best) {
+    for (const library of libraries) library.push(loss);
+    if (!diverged && step > 0 && smoothed > diverge * best) {
+      diverged = true;
       curve.stopReason = 'diverged';
-      break;
     }
+    if (diverged && libraries.every((library) => library.stopped)) break;
   }
   return curve;
 }

@@ -54,6 +54,8 @@ export class LossChart {
   private readonly updateBoundKeys: () => void;
   private raw: XY[] = [];
   private smoothed: XY[] = [];
+  private bandLow: XY[] = [];
+  private bandHigh: XY[] = [];
   private pending: CurvePoint[] = [];
   private frame = 0;
   private drawn: Array<() => void> = [];
@@ -75,6 +77,9 @@ export class LossChart {
           this.dataset('loss', this.raw, colors.loss, 1),
           this.dataset('smoothed loss', this.smoothed, colors.smoothed, 2.5),
           { ...this.dataset('overlay (smoothed)', [], colors.overlay, 2), borderDash: [6, 4], hidden: true },
+          // Several runs: the band of their lowest and highest loss around the median (thin dotted edges).
+          { ...this.dataset('lowest run', this.bandLow, colors.loss, 1), borderDash: [2, 3] },
+          { ...this.dataset('highest run', this.bandHigh, colors.loss, 1), borderDash: [2, 3] },
         ],
       },
       options: chartOptions(colors),
@@ -113,6 +118,8 @@ export class LossChart {
     this.pending = [];
     this.raw.length = 0;
     this.smoothed.length = 0;
+    this.bandLow.length = 0;
+    this.bandHigh.length = 0;
     this.overlay.diverged = null;
     this.extremes = emptyLossExtremes();
     this.fitY();
@@ -162,7 +169,7 @@ export class LossChart {
     yScale.max = range?.max;
   }
 
-  /** Shows a finished run (replaces what streamed in: with several runs the result is their average). */
+  /** Shows a finished run (replaces what streamed in: with several runs the result is their median). */
   showResult(result: RangeTestResult): void {
     if (this.frame) cancelAnimationFrame(this.frame);
     this.frame = 0;
@@ -172,6 +179,9 @@ export class LossChart {
     this.smoothed.length = 0;
     this.extremes = emptyLossExtremes();
     for (let i = 0; i < result.lrs.length; i++) this.push(result.lrs[i], result.losses[i], result.smoothed[i]);
+    const band = result.band;
+    this.bandLow.splice(0, Infinity, ...(band ? result.lrs.map((lr, i) => ({ x: lr, y: y(band.low[i]) })) : []));
+    this.bandHigh.splice(0, Infinity, ...(band ? result.lrs.map((lr, i) => ({ x: lr, y: y(band.high[i]) })) : []));
     const stop = Math.min(result.stoppedAt, result.lrs.length - 1);
     this.overlay.diverged =
       result.stopReason === 'diverged' || result.stopReason === 'non-finite'

@@ -38,13 +38,16 @@ export class SuggestionsView {
       return;
     }
     const s = result.suggestion;
+    const f = s.finders;
     const rows: Array<[string, string, string, HTMLElement | null]> = [
       ['Cyclical bounds (base_lr – max_lr)', `${formatLr(s.clr.baseLr)} – ${formatLr(s.clr.maxLr)}`, 'Smith 2017: max_lr a quarter of where the loss turns up; base_lr where it starts falling if that is within max/4..max/3, else max/4', this.useButton('Use these bounds', 'use-bounds', () => this.events.onUseBounds(s))],
       ['One-cycle max_lr', formatLr(s.oneCycle.maxLr), 'the peak rate for OneCycleLR / fit_one_cycle', this.useButton('Use for one-cycle', 'use-one-cycle', () => this.events.onUseOneCycle(s))],
-      ['Steepest slope', formatLr(s.steepest), 'torch-lr-finder', null],
-      ['Minimum ÷ 10', formatLr(s.minimum), 'fastai', null],
-      ['Valley', formatLr(s.valley), 'fastai', null],
-      ['Slide', formatLr(s.slide), 'fastai', null],
+      ['Steepest gradient', formatLr(f?.torchLrFinder.steepest ?? s.steepest), 'torch-lr-finder', null],
+      ['suggestion()', formatLr(f?.lightning.suggestion ?? null), 'Lightning', null],
+      ['Valley', formatLr(f?.fastai.valley ?? s.valley), 'fastai (lr_find default)', null],
+      ['Minimum ÷ 10', formatLr(f?.fastai.minimum ?? s.minimum), 'fastai', null],
+      ['Steep', formatLr(f?.fastai.steep ?? null), 'fastai', null],
+      ['Slide', formatLr(f?.fastai.slide ?? s.slide), 'fastai', null],
     ];
     const confidence = Math.round(Math.max(0, Math.min(1, s.confidence)) * 100);
     const level = confidence >= 70 ? 'high' : confidence >= 40 ? 'medium' : 'low';
@@ -57,6 +60,13 @@ export class SuggestionsView {
         h('span', { class: `confidence-${level}` }, `${confidence}% (${level})`),
       ),
     );
+    const [maxLo, maxHi] = s.clr.maxLrRange ?? [NaN, NaN];
+    const [baseLo, baseHi] = s.clr.baseLrRange ?? [NaN, NaN];
+    if (s.clr.maxLrRange) {
+      this.body.appendChild(
+        h('p', { class: 'hint', id: 'seed-interval' }, `Across the ${result.config.runs} seeds a rerun would land within max_lr ${formatLr(maxLo)} – ${formatLr(maxHi)}, base_lr ${formatLr(baseLo)} – ${formatLr(baseHi)}. The other finders below are what each library computes on the first seed's sweep.`),
+      );
+    }
     const table = h('table', { class: 'suggestions' }, h('caption', { class: 'visually-hidden' }, 'Suggested learning rates by rule'));
     table.appendChild(h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Rule'), h('th', { scope: 'col' }, 'Learning rate'), h('th', { scope: 'col' }, 'Source'), h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Action')))));
     const tbody = h('tbody');

@@ -30,7 +30,7 @@ export function findExampleDataset(): string {
 }
 
 export function demoConfig(dataset: string): RangeTestConfig {
-  return { ...DEFAULT_RANGE_TEST_CONFIG, dataset, hidden: [64, 64], startLr: 1e-4, endLr: 10, iterations: 400, batchSize: 128, runs: 1, seed: 0 };
+  return { ...DEFAULT_RANGE_TEST_CONFIG, dataset, hidden: [64, 64], autoIterations: true, seed: 0 };
 }
 
 export async function runDemo(argv: string[], io: CliIO): Promise<number> {
@@ -42,7 +42,7 @@ export async function runDemo(argv: string[], io: CliIO): Promise<number> {
   if (args.positionals.length > 0) throw new UserError(`demo takes no arguments, got '${args.positionals[0]}'`, { hint: 'use clr range-test for your own data' });
   const out = resolve(io.cwd, stringFlag(args, 'out') ?? join(tmpdir(), 'cyclical-lr-demo'));
   const config = demoConfig(findExampleDataset());
-  io.stdout(`range test: mlp ${config.hidden.join('-')} on ${config.dataset}, lr ${config.startLr} → ${config.endLr} over ${config.iterations} steps\n`);
+  io.stdout(`range test: mlp ${config.hidden.join('-')} on ${config.dataset}, lr ${config.startLr} → ${config.endLr}, ${config.runs} runs in parallel\n`);
   const reportPath = join(out, 'report.html');
   const jsonPath = join(out, 'result.json');
   checkOutputPaths(

@@ -15,6 +15,7 @@ import { writeReport } from '../report';
 import { rangeTestInputs } from '../runInputs';
 import { sweepFromArgs } from '../sweepFlags';
 import { runRangeTestPyTorch } from './rangeTestPyTorch';
+import { suggestionLines } from './suggest';
 
 const d = DEFAULT_RANGE_TEST_CONFIG;
 
@@ -27,7 +28,7 @@ export const RANGE_TEST_FLAGS: FlagSpecs = {
   'weight-decay': { kind: { type: 'number', min: 0 }, description: 'weight decay (L2; decoupled for adamw)', default: d.weightDecay },
   'start-lr': { kind: { type: 'number', min: 0, exclusiveMin: true }, description: 'learning rate at the first step', default: d.startLr },
   'end-lr': { kind: { type: 'number', min: 0, exclusiveMin: true }, description: 'learning rate at the last step', default: d.endLr },
-  iterations: { kind: { type: 'int', min: 2, max: MAX_ITERATIONS }, description: 'optimizer steps in the sweep', default: d.iterations },
+  iterations: { kind: { type: 'int', min: 2, max: MAX_ITERATIONS }, description: 'optimizer steps in the sweep (default: from the dataset, 20 epochs within 100..200)' },
   'step-mode': { kind: { type: 'enum', values: STEP_MODES }, description: 'how the learning rate grows', default: d.stepMode },
   'batch-size': { kind: { type: 'int', min: 1, max: MAX_BATCH_SIZE }, description: 'rows per step', default: d.batchSize },
   smoothing: { kind: { type: 'number', min: 0, max: 1, exclusiveMax: true }, description: 'EMA β of the smoothed loss', default: d.smoothing },
@@ -57,8 +58,11 @@ export function configFromArgs(args: ParsedArgs, cwd: string): RangeTestConfig {
   if (momentum !== undefined && optimizer !== 'momentum' && optimizer !== 'nesterov') {
     throw new UserError(`--momentum has no effect with --optimizer ${optimizer}`, { hint: 'use --optimizer momentum or nesterov, or drop --momentum' });
   }
+  // Without --iterations the engine sizes the sweep to the dataset (sweepBudget).
+  const autoIterations = args.flags.iterations === undefined;
   return {
     ...sweepFromArgs(args),
+    ...(autoIterations ? { iterations: d.iterations, autoIterations } : {}),
     dataset: resolve(cwd, args.positionals[0]),
     target: stringFlag(args, 'target'),
     model: isPreset(model) ? model : resolve(cwd, model),
@@ -74,28 +78,29 @@ export function configFromArgs(args: ParsedArgs, cwd: string): RangeTestConfig {
 
 export function summaryText(result: RangeTestResult): string {
   const s = result.suggestion;
-  const fmt = (x: number | null) => (x === null || !Number.isFinite(x) ? '—' : x.toPrecision(3));
+  const runs = result.config.runs > 1 ? ` × ${result.config.runs} runs (seeds ${result.config.seed}..${result.config.seed + result.config.runs - 1})` : '';
   return [
-    `range test on ${result.dataset.path}: ${result.lrs.length} steps, ${result.stopReason}, ${result.backend} backend, ${result.stepsPerSecond.toFixed(1)} steps/s`,
-    `CyclicLR bounds: base_lr ${fmt(s.clr.baseLr)}, max_lr ${fmt(s.clr.maxLr)} (confidence ${s.confidence.toFixed(2)})`,
-    `1cycle max_lr: ${fmt(s.oneCycle.maxLr)}`,
+    `range test on ${result.dataset.path}: ${result.lrs.length} steps${runs}, ${result.stopReason}, ${result.backend} backend, ${result.stepsPerSecond.toFixed(1)} steps/s`,
+    ...suggestionLines(s),
     ...s.diagnostics.map((line) => `note: ${line}`),
     '',
   ].join('\n');
 }
 
-/** A one-line progress bar, redrawn in place. */
-export function progressLine(point: CurvePoint, run: number, runs: number, total: number): string {
+/** A one-line progress bar, redrawn in place: `done` steps of `total` over all runs (they run in parallel). */
+export function progressLine(point: CurvePoint, done: number, total: number, runs: number): string {
   const width = 24;
-  const done = Math.round(((point.step + 1) / total) * width);
-  const runText = runs > 1 ? ` run ${run + 1}/${runs}` : '';
-  return `\r[${'#'.repeat(done)}${' '.repeat(width - done)}] ${point.step + 1}/${total}${runText}  lr ${point.lr.toExponential(2)}  loss ${point.smoothed.toPrecision(4)}  `;
+  const filled = Math.min(width, Math.round((done / total) * width));
+  const runText = runs > 1 ? ` (${runs} runs)` : '';
+  return `\r[${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${done}/${total}${runText}  lr ${point.lr.toExponential(2)}  loss ${point.smoothed.toPrecision(4)}  `;
 }
 
 /** Runs the test with a progress bar and Ctrl-C as cancel; shared with `clr demo`. */
 export async function runWithProgress(config: RangeTestConfig, io: CliIO): Promise<RangeTestResult> {
   let drawn = false;
   let cancelled = false;
+  let total = config.iterations * config.runs;
+  let done = 0;
   const onSignal = () => {
     cancelled = true;
   };
@@ -104,8 +109,10 @@ export async function runWithProgress(config: RangeTestConfig, io: CliIO): Promi
     return await runRangeTest(config, {
       isCancelled: () => cancelled,
       onEvent: (event) => {
+        // The sweep's length is the engine's to choose (it sizes it to the dataset without --iterations).
+        if (event.type === 'started') total = event.lrs.length * event.runs;
         if (!io.stderrIsTTY || event.type !== 'progress') return;
-        io.stderr(progressLine(event.point, event.run, config.runs, config.iterations));
+        io.stderr(progressLine(event.point, ++done, total, config.runs));
         drawn = true;
       },
     });

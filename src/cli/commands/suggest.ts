@@ -4,7 +4,9 @@ import { MAX_TEXT_FILE_BYTES } from '../../core/limits';
 import { isRunFileText, parseRunFile, runFileCurve } from '../../core/runFile';
 import { readWholeFile } from '../../data/files';
 import { CurveError, suggest } from '../../core/suggest';
-import type { Suggestion } from '../../core/types';
+import { RecordedRun, stepsPerEpoch, suggestFromRecordedRuns } from '../../core/runsSuggestion';
+import { rangeTestLrs } from '../../core/schedules';
+import type { RangeTestConfig, StopReason, Suggestion } from '../../core/types';
 import { booleanFlag, FlagSpecs, formatHelp, numberFlag, parseArgs } from '../args';
 import type { CliIO } from '../io';
 
@@ -12,12 +14,12 @@ const SPECS: FlagSpecs = {
   json: { kind: { type: 'boolean' }, description: 'print the suggestion as JSON instead of a table' },
   beta: {
     kind: { type: 'number', min: 0, max: 1, exclusiveMax: true },
-    description: "EMA β of the smoothed loss the other finders' rules read (default: the range test's, else 0.98)",
+    description: 'deprecated, no effect: each other finder now smooths as its library does',
   },
   help: { kind: { type: 'boolean' }, description: 'show this help' },
 };
 
-const USAGE = 'clr suggest <curve.csv | range-test.json | run.jsonl> [--json] [--beta 0.98]';
+const USAGE = 'clr suggest <curve.csv | range-test.json | run.jsonl> [--json]';
 
 /** A curve as read from a file; `lines[i]` is the 1-based file line of point i (CSV only). */
 interface LoadedCurve {
@@ -26,6 +28,10 @@ interface LoadedCurve {
   lines?: number[];
   diverged?: boolean;
   beta?: number;
+  /** Steps the range test was asked for (the finders' trims depend on it). */
+  iterations?: number;
+  /** A multi-run range test's runs, with its whole lr schedule: the suggestion is recomputed from them. */
+  runs?: { recorded: RecordedRun[]; schedule: number[]; seed: number; stepsPerEpoch?: number };
 }
 
 const NON_FINITE: Record<string, number> = { nan: NaN, inf: Infinity, '+inf': Infinity, infinity: Infinity, '-inf': -Infinity, '-infinity': -Infinity };
@@ -94,10 +100,12 @@ function parseJson(text: string, file: string): LoadedCurve {
   const config = record.config as Record<string, unknown> | undefined;
   const smoothing = typeof config?.smoothing === 'number' && config.smoothing >= 0 && config.smoothing < 1 ? config.smoothing : undefined;
   return {
+    runs: recordedRuns(record, file),
     lrs: numberArray(record.lrs, 'lrs', file, false),
     losses: numberArray(record.losses, 'losses', file, true),
     diverged: record.stopReason === 'diverged' || record.stopReason === 'non-finite' ? true : undefined,
     beta: smoothing,
+    iterations: Number.isInteger(config?.iterations) && (config?.iterations as number) > 0 ? (config?.iterations as number) : undefined,
   };
 }
 
@@ -107,19 +115,49 @@ function parseRun(text: string, file: string): LoadedCurve {
   return { ...runFileCurve(run), lines: run.steps.map((s) => s.line) };
 }
 
-const fmt = (v: number | null): string => (v === null ? '—' : v.toPrecision(3));
+const STOP_REASONS: readonly StopReason[] = ['completed', 'diverged', 'non-finite', 'cancelled'];
+
+/** The runs of `clr range-test --json` (runs > 1), when the file has them and the settings to rebuild the schedule. */
+function recordedRuns(record: Record<string, unknown>, file: string): LoadedCurve['runs'] {
+  const config = record.config as Partial<RangeTestConfig> | undefined;
+  if (!Array.isArray(record.runCurves) || !config) return undefined;
+  const { startLr, endLr, iterations, stepMode, seed, batchSize } = config;
+  if (!(typeof startLr === 'number' && typeof endLr === 'number' && Number.isInteger(iterations) && (stepMode === 'exp' || stepMode === 'linear'))) return undefined;
+  const recorded = record.runCurves.map((run: unknown, r): RecordedRun => {
+    const entry = (run ?? {}) as Record<string, unknown>;
+    const stopReason = STOP_REASONS.find((reason) => reason === entry.stopReason);
+    if (!stopReason) throw new UserError(`runCurves[${r}].stopReason is missing or unknown`, { file });
+    return { losses: numberArray(entry.losses, `runCurves[${r}].losses`, file, true), stopReason };
+  });
+  const dataset = record.dataset as { rows?: unknown } | undefined;
+  const rows = typeof dataset?.rows === 'number' && dataset.rows > 0 ? dataset.rows : undefined;
+  return {
+    recorded,
+    schedule: rangeTestLrs(startLr, endLr, iterations as number, stepMode),
+    seed: Number.isInteger(seed) ? (seed as number) : 0,
+    stepsPerEpoch: rows && typeof batchSize === 'number' ? stepsPerEpoch(rows, batchSize) : undefined,
+  };
+}
+
+const fmt = (v: number | null | undefined): string => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toPrecision(3));
+const fmtRange = (r: [number, number] | undefined): string => (r ? ` (seeds: ${fmt(r[0])}–${fmt(r[1])})` : '');
+
+/** The bounds with their seed interval, and what each other finder's library would have said. */
+export function suggestionLines(s: Suggestion): string[] {
+  const f = s.finders;
+  return [
+    `Cyclical bounds (confidence ${s.confidence.toFixed(2)})`,
+    `  CyclicLR   base_lr ${fmt(s.clr.baseLr)}${fmtRange(s.clr.baseLrRange)}   max_lr ${fmt(s.clr.maxLr)}${fmtRange(s.clr.maxLrRange)}`,
+    `  1cycle     max_lr  ${fmt(s.oneCycle.maxLr)}`,
+    'Other finders, as each library computes it on this sweep (— : the library gives none)',
+    `  fastai lr_find          valley ${fmt(f?.fastai.valley ?? s.valley)}   slide ${fmt(f?.fastai.slide ?? s.slide)}   minimum ${fmt(f?.fastai.minimum ?? s.minimum)}   steep ${fmt(f?.fastai.steep)}`,
+    `  torch-lr-finder         steepest ${fmt(f?.torchLrFinder.steepest ?? s.steepest)}`,
+    `  Lightning lr_find       suggestion() ${fmt(f?.lightning.suggestion)}`,
+  ];
+}
 
 function formatTable(s: Suggestion): string {
-  const rows = [
-    `Cyclical bounds (confidence ${s.confidence.toFixed(2)})`,
-    `  CyclicLR   base_lr ${fmt(s.clr.baseLr)}   max_lr ${fmt(s.clr.maxLr)}`,
-    `  1cycle     max_lr  ${fmt(s.oneCycle.maxLr)}`,
-    "Other finders' rules",
-    `  steepest   ${fmt(s.steepest)}   (torch-lr-finder: steepest fall of the smoothed loss)`,
-    `  minimum    ${fmt(s.minimum)}   (fastai: lr at the lowest loss / 10)`,
-    `  valley     ${fmt(s.valley)}   (fastai: middle of the longest descent)`,
-    `  slide      ${fmt(s.slide)}   (fastai: interval slide rule)`,
-  ];
+  const rows = suggestionLines(s);
   if (s.diagnostics.length) rows.push('Diagnostics', ...s.diagnostics.map((d) => `  - ${d}`));
   return rows.join('\n') + '\n';
 }
@@ -139,7 +177,10 @@ export async function runSuggest(argv: string[], io: CliIO): Promise<number> {
 
   let suggestion: Suggestion;
   try {
-    suggestion = suggest(curve.lrs, curve.losses, { beta: numberFlag(args, 'beta') ?? curve.beta, diverged: curve.diverged });
+    const finderSweep = { lrs: curve.lrs, losses: curve.losses, iterations: Math.max(curve.iterations ?? 0, curve.losses.length) };
+    suggestion = curve.runs
+      ? suggestFromRecordedRuns(curve.runs.recorded, curve.runs.schedule, curve.runs)
+      : suggest(curve.lrs, curve.losses, { beta: numberFlag(args, 'beta') ?? curve.beta, diverged: curve.diverged, finderSweep });
   } catch (error) {
     if (error instanceof CurveError) {
       const line = error.index !== undefined ? curve.lines?.[error.index] : undefined;

@@ -64,6 +64,11 @@ export function defaultRunRequest(dataset = ''): PanelRunRequest {
 export function configFromRequest(request: PanelRunRequest): RangeTestConfig {
   const base = configFromSettings(request.dataset);
   const config: RangeTestConfig = { ...base, ...request };
+  // Iterations nobody chose (the built-in default, not set in the settings nor changed in the form): the
+  // range test sizes the sweep to the dataset, as the CLI does without --iterations.
+  const chosen = vscode.workspace.getConfiguration('cyclicalLr').inspect<number>('iterations');
+  const userSet = [chosen?.globalValue, chosen?.workspaceValue, chosen?.workspaceFolderValue].some((v) => v !== undefined);
+  if (!userSet && request.iterations === DEFAULT_RANGE_TEST_CONFIG.iterations) config.autoIterations = true;
   if (!request.target) delete config.target;
   return config;
 }

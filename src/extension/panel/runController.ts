@@ -71,7 +71,8 @@ export class RunController {
   constructor(
     readonly runId: string,
     private readonly runs: number,
-    private readonly iterations: number,
+    /** Steps per run: the worker's 'started' event says how many when the engine sizes the sweep itself. */
+    private iterations: number,
     private readonly render: (update: RunUpdate) => void,
     private readonly clock: Clock = systemClock,
     /** The status bar: every update's progress, whether or not the panel has caught up. */
@@ -107,6 +108,7 @@ export class RunController {
   event(event: WorkerEvent): void {
     if (!this.running) return;
     this.lastEventAt = this.clock.now();
+    if (event.type === 'started' && event.lrs.length > 0) this.iterations = event.lrs.length;
     if (event.type !== 'progress') return;
     const run = event.run;
     if (!(run >= 0 && run < this.runs)) return;

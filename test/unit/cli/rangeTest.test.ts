@@ -21,13 +21,23 @@ describe('clr range-test and clr demo (dist/cli.js)', () => {
   it('writes the JSON atomically and a self-contained HTML report', () => {
     const r = clr(['range-test', 'data.csv', '--model', 'linear', '--iterations', '40', '--optimizer', 'adam', '--json', 'out/result.json', '--report', 'out/report.html'], dir);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /CyclicLR bounds: base_lr/);
+    assert.match(r.stdout, /steps × 5 runs \(seeds 0\.\.4\)/);
+    assert.match(r.stdout, /CyclicLR +base_lr [0-9.e-]+ \(seeds: [0-9.e-]+–[0-9.e-]+\) +max_lr [0-9.e-]+ \(seeds: [0-9.e-]+–[0-9.e-]+\)/);
+    assert.match(r.stdout, /fastai lr_find +valley/);
     assert.match(r.stdout, /report: .*report\.html/);
     const result = JSON.parse(readFileSync(join(dir, 'out', 'result.json'), 'utf8'));
     for (const key of ['backend', 'config', 'dataset', 'lrs', 'losses', 'smoothed', 'stopReason', 'stoppedAt', 'stepsPerSecond', 'suggestion']) {
       assert.ok(key in result, `JSON has ${key}`);
     }
     assert.equal(result.backend, 'wasm');
+    assert.equal(result.suggestion.clr.maxLrRange.length, 2);
+    assert.equal(result.suggestion.clr.baseLrRange.length, 2);
+    assert.equal(result.runCurves.length, 5);
+    assert.deepEqual(Object.keys(result.suggestion.finders), ['fastai', 'torchLrFinder', 'lightning']);
+    // clr suggest on that JSON recomputes the same suggestion from the recorded runs.
+    const reread = clr(['suggest', 'out/result.json', '--json'], dir);
+    assert.equal(reread.code, 0, reread.stderr);
+    assert.deepEqual(JSON.parse(reread.stdout), result.suggestion);
     assert.equal(result.config.optimizer, 'adam');
     assert.equal(result.lrs.length, result.stoppedAt + 1);
     assert.deepEqual(readdirSync(join(dir, 'out')).sort(), ['report.html', 'result.json'], 'no temporary files left');
@@ -69,7 +79,7 @@ describe('clr range-test and clr demo (dist/cli.js)', () => {
     const out = join(dir, 'demo');
     const r = clr(['demo', '--out', out], root);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /CyclicLR bounds: base_lr [0-9.e-]+, max_lr [0-9.e-]+/);
+    assert.match(r.stdout, /CyclicLR +base_lr [0-9.e-]+ \(seeds: [0-9.e-]+–[0-9.e-]+\) +max_lr [0-9.e-]+/);
     assert.match(r.stdout, new RegExp(`report: ${out.replace(/[/\\]/g, '.')}.report\\.html`));
     assert.ok(existsSync(join(out, 'report.html')));
   });

@@ -33,7 +33,7 @@ describe('clr suggest (dist/cli.js)', () => {
     const r = clr(['suggest', good, '--json'], dir);
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout);
-    assert.deepEqual(Object.keys(out).sort(), ['clr', 'confidence', 'diagnostics', 'minimum', 'oneCycle', 'slide', 'steepest', 'valley']);
+    assert.deepEqual(Object.keys(out).sort(), ['clr', 'confidence', 'diagnostics', 'finders', 'minimum', 'oneCycle', 'slide', 'steepest', 'valley']);
     assert.deepEqual(out, JSON.parse(JSON.stringify(suggest(lrs, losses))));
   });
 
@@ -41,19 +41,23 @@ describe('clr suggest (dist/cli.js)', () => {
     const r = clr(['suggest', good], dir);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /CyclicLR +base_lr \S+ +max_lr \S+/);
-    assert.match(r.stdout, /valley/);
+    assert.match(r.stdout, /fastai lr_find +valley \S+ +slide \S+ +minimum \S+ +steep \S+/);
+    assert.match(r.stdout, /torch-lr-finder +steepest \S+/);
+    assert.match(r.stdout, /Lightning lr_find +suggestion\(\) \S+/);
   });
 
-  it("reads the JSON clr range-test writes (null = NaN, stopReason, the test's β)", () => {
+  it('reads the JSON clr range-test writes (null = NaN, stopReason, the requested iterations)', () => {
     const nanTail = losses.map((v, i) => (i >= 90 ? null : v));
-    const file = write('result.json', JSON.stringify({ lrs, losses: nanTail, stopReason: 'non-finite', config: { smoothing: 0.9 } }));
+    const file = write('result.json', JSON.stringify({ lrs, losses: nanTail, stopReason: 'non-finite', config: { smoothing: 0.9, iterations: 150 } }));
     const r = clr(['suggest', file, '--json'], dir);
     assert.equal(r.code, 0, r.stderr);
-    const expected = suggest(lrs, nanTail.map((v) => v ?? NaN), { beta: 0.9, diverged: true });
+    const raw = nanTail.map((v) => v ?? NaN);
+    const expected = suggest(lrs, raw, { diverged: true, finderSweep: { lrs, losses: raw, iterations: 150 } });
     assert.deepEqual(JSON.parse(r.stdout), JSON.parse(JSON.stringify(expected)));
-    // --beta overrides the file's.
-    const withBeta = JSON.parse(clr(['suggest', file, '--json', '--beta', '0.5'], dir).stdout);
-    assert.equal(withBeta.minimum, suggest(lrs, nanTail.map((v) => v ?? NaN), { beta: 0.5, diverged: true }).minimum);
+    // fastai trims num_it // 10 = 15 points from the start of the 150 asked for, not 10 of the 100 recorded.
+    assert.notDeepEqual(expected.finders, suggest(lrs, raw, { diverged: true }).finders);
+    // --beta is deprecated: accepted, no effect on the libraries' values.
+    assert.deepEqual(JSON.parse(clr(['suggest', file, '--json', '--beta', '0.5'], dir).stdout).finders, JSON.parse(r.stdout).finders);
   });
 
   it('accepts extra columns in any order, NaN/inf losses, comments and blank lines', () => {

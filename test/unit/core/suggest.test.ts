@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { UserError } from '../../../src/core/errors';
-import { fastaiWindow, minimumRule, numpyGradient, slideRule, steepestRule, valleyRule } from '../../../src/core/lrFinderRules';
+import { libraryFinders } from '../../../src/core/lrFinderRules';
 import { despike, localLinearSmooth } from '../../../src/core/smoothing';
 import { averageRuns, CurveError, DIAGNOSTICS, smoothLosses, suggest } from '../../../src/core/suggest';
 import { mulberry32 } from '../../support/seededRandom';
@@ -70,75 +70,6 @@ describe('smoothing helpers', () => {
     assert.ok(out[6] < 1.2, `spike replaced (${out[6]})`);
     const rise = [1, 1, 1, 1, 1, 1, 2, 4, 8, 16, 32, 64];
     assert.deepEqual(despike(rise, 3).slice(8), [8, 16, 32, 64]);
-  });
-});
-
-describe('numpyGradient (numpy.gradient semantics)', () => {
-  it('central differences inside, one-sided at the ends (unit spacing)', () => {
-    // f = i²: [1, 4, 9, 16] → [4-1, (9-1)/2, (16-4)/2, 16-9]
-    assert.deepEqual(numpyGradient([1, 4, 9, 16]), [3, 4, 6, 7]);
-  });
-  it('uses the second-order formula on uneven coordinates', () => {
-    // f = x² at x = 0, 1, 3: exact derivative 2 at x = 1; ends (1-0)/1 and (9-1)/2.
-    const g = numpyGradient([0, 1, 9], [0, 1, 3]);
-    close(g[0], 1);
-    close(g[1], 2);
-    close(g[2], 4);
-  });
-});
-
-describe("competitors' rules, as their libraries define them", () => {
-  const lrs30 = Array.from({ length: 30 }, (_, i) => 10 ** (-6 + i / 5));
-
-  it('steepest: argmin of the gradient w.r.t. log10(lr), skipping 10 first and 5 last points', () => {
-    // Falls by 1 per step, except 6 from point 19 to 20 and 3 from 20 to 21: central differences (in units
-    // of 1/h) are -3.5 at 19, -4.5 at 20, -2 at 21 → point 20.
-    const losses = lrs30.map((_, i) => (i <= 19 ? -i : i === 20 ? -25 : -i - 7));
-    assert.equal(steepestRule(lrs30, losses), lrs30[20]);
-    // A far steeper cliff inside the skipped start (points 4 → 5) is ignored.
-    const early = losses.map((v, i) => (i < 5 ? v + 50 : v));
-    assert.equal(steepestRule(lrs30, early), lrs30[20]);
-    assert.equal(steepestRule(lrs30.slice(0, 16), losses.slice(0, 16)), null, 'fewer than 2 points after skipping');
-  });
-
-  it("fastai's window drops the first ⌊n/10⌋ and last 5 points and stops at NaN", () => {
-    const lrs = Array.from({ length: 50 }, (_, i) => i + 1);
-    const w = fastaiWindow(lrs, lrs.map((v) => 100 - v));
-    assert.equal(w.lrs[0], 6);
-    assert.equal(w.lrs.at(-1), 45);
-    const cut = fastaiWindow(lrs, lrs.map((v) => (v >= 30 ? NaN : 100 - v)));
-    assert.equal(cut.lrs.at(-1), 29);
-  });
-
-  it('minimum: the lr at the lowest loss, divided by 10', () => {
-    assert.equal(minimumRule([1, 2, 3, 4], [5, 3, 1, 2]), 0.3);
-    assert.equal(minimumRule([], []), null);
-  });
-
-  it('valley: middle of the longest strictly decreasing run, with fastai’s start index', () => {
-    // Longest decreasing subsequence 3, 2.9, 2.5, 2, 1.5, 1, 0.8, 0.7 ends at index 10 with length 8;
-    // fastai's start = 10 - 8 = 2; idx = 2 + ⌊8/3⌋ + ⌊8/6⌋ = 5.
-    const losses = [3, 3, 3, 3, 2.9, 2.5, 2, 1.5, 1, 0.8, 0.7, 0.9, 2];
-    const lrs = losses.map((_, i) => i + 1);
-    assert.equal(valleyRule(lrs, losses), 6);
-    // Longest run 2, 1 (length 2, ending at 1): start = 1 - 2 = -1, idx = -1 + 0 + 0 = -1, which Python reads
-    // as the last element.
-    assert.equal(valleyRule([1, 2, 3], [2, 1, 3]), 3);
-    // Only rising: the start stays 0 → the first lr.
-    assert.equal(valleyRule([1, 2, 3], [1, 2, 3]), 1);
-    assert.equal(valleyRule([], []), null);
-  });
-
-  it('slide: walks left until the gradients lr_diff apart agree within 0.005', () => {
-    // Linear loss: gradients agree at once → lrs[n-16].
-    const lin = Array.from({ length: 25 }, (_, i) => 2 - i / 25);
-    assert.equal(slideRule(lin.map((_, i) => i + 1), lin), 10);
-    // Flat, then 1 + 0.02(i-19)² from i = 19: gradients 0.01 at 19, 0.04(i-19) up to 28, 0.38 at 29, 0 left of
-    // 19. The walk continues while the right gradient exceeds 0.005, i.e. until right = 18, left = 3; the
-    // last left point stored was 4 → lrs[4].
-    const curve = Array.from({ length: 30 }, (_, i) => (i < 19 ? 1 : 1 + 0.02 * (i - 19) ** 2));
-    assert.equal(slideRule(curve.map((_, i) => i + 1), curve), 5);
-    assert.equal(slideRule([1, 2, 3], [3, 2, 1]), null, 'needs more than lr_diff points');
   });
 });
 
@@ -268,18 +199,10 @@ describe('suggest: our CLR bounds', () => {
     nearLr(s.clr.maxLr, 10 ** TURN_UP_X / 4);
   });
 
-  it('computes the competitors on the same curve (fastai minimum = lr at the EMA minimum / 10)', () => {
-    const losses = X.map(uShape);
-    const s = suggest(LRS, losses);
-    const ema = smoothLosses(losses, 0.98);
-    const w = fastaiWindow(LRS, ema);
-    assert.equal(s.minimum, minimumRule(w.lrs, w.losses));
-    assert.equal(s.valley, valleyRule(w.lrs, w.losses));
-    assert.equal(s.slide, slideRule(w.lrs, w.losses));
-    assert.equal(s.steepest, steepestRule(LRS, ema));
+  it('reports the other finders as their libraries compute them on the same curve', () => {
+    const s = suggest(LRS, X.map(uShape));
+    assert.deepEqual(s.finders, libraryFinders({ lrs: LRS, losses: X.map(uShape) }));
     assert.notEqual(s.steepest, null);
-    // β changes what the EMA rules see.
-    assert.notEqual(suggest(LRS, losses, { beta: 0.5 }).minimum, s.minimum);
   });
 
   it('rejects curves no rule can read, naming the point', () => {

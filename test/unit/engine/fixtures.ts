@@ -57,5 +57,5 @@ export function summary(path: string, rows: number, features: number, inputShape
 }
 
 export function config(overrides: Partial<RangeTestConfig> = {}): RangeTestConfig {
-  return { ...DEFAULT_RANGE_TEST_CONFIG, dataset: '/tmp/spirals.csv', hidden: [16, 16], startLr: 1e-4, endLr: 10, iterations: 60, batchSize: 32, backend: 'wasm', ...overrides };
+  return { ...DEFAULT_RANGE_TEST_CONFIG, dataset: '/tmp/spirals.csv', hidden: [16, 16], startLr: 1e-4, endLr: 10, iterations: 60, batchSize: 32, runs: 1, backend: 'wasm', ...overrides };
 }

@@ -47,17 +47,26 @@ describe('range-test engine', () => {
     assert.notDeepEqual(a.losses, c.losses);
   });
 
-  it('averages several runs with a spread, the same in threads as in one thread', async () => {
+  it('runs several seeds, the same in threads as in one thread; the curve is their median with a band', async () => {
     const data = spiralDataset();
-    const cfg = config({ runs: 3, iterations: 40, endLr: 1 });
+    const cfg = config({ runs: 3, iterations: 40, endLr: 1, seed: 5 });
     const threaded = await runRangeTestOnDataset(cfg, data, { parallel: true });
     const sequential = await runRangeTestOnDataset(cfg, data, { parallel: false });
     assert.deepEqual(threaded.losses, sequential.losses);
-    assert.equal(threaded.spread?.length, threaded.losses.length);
-    assert.ok(threaded.spread?.some((s) => s > 0), 'runs differ in batch order');
-    // Every run starts from the same weights: with one full-batch step the first losses agree.
-    const one = await runRangeTestOnDataset(config({ runs: 1, iterations: 40, endLr: 1 }), data);
-    assert.ok(Math.abs(one.losses[0] - threaded.losses[0]) < 0.2);
+    assert.deepEqual(threaded.suggestion, sequential.suggestion);
+    const runs = threaded.runCurves ?? [];
+    assert.deepEqual(runs.map((r) => r.seed), [5, 6, 7]);
+    threaded.losses.forEach((median, i) => {
+      const at = runs.map((r) => r.losses[i]).sort((a, b) => a - b);
+      assert.equal(median, at[1]);
+      assert.equal(threaded.band?.low[i], at[0]);
+      assert.equal(threaded.band?.high[i], at[2]);
+    });
+    // Run r is the range test `--seed seed+r` would give alone (weights and batch order).
+    const alone = await runRangeTestOnDataset(config({ runs: 1, iterations: 40, endLr: 1, seed: 6 }), data);
+    assert.deepEqual(runs[1].losses, alone.losses);
+    const [lo, hi] = threaded.suggestion.clr.maxLrRange ?? [NaN, NaN];
+    assert.ok(lo <= threaded.suggestion.clr.maxLr && threaded.suggestion.clr.maxLr <= hi, `${lo} ≤ max_lr ≤ ${hi}`);
   });
 
   it('stops at the first non-finite loss or when the smoothed loss passes diverge × best', async () => {

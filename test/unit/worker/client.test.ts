@@ -66,7 +66,8 @@ describe('range-test worker (dist/worker.js)', () => {
     const result = await handle.result;
     assert.equal(events[0].type, 'started');
     const points = events.filter((e) => e.type === 'progress');
-    assert.equal(points.length, result.lrs.length);
+    // Every step of every run (5 by default, in parallel threads) streams.
+    assert.equal(points.length, (result.runCurves ?? []).reduce((n, run) => n + run.losses.length, 0));
     const out = join(dir, 'cli.json');
     await promisify(execFile)(process.execPath, [cliPath, 'range-test', dataset, '--hidden', '16', '--iterations', '50', '--start-lr', '1e-4', '--seed', '3', '--json', out]);
     const cli = JSON.parse(readFileSync(out, 'utf8')) as RangeTestResult;
