@@ -40,7 +40,12 @@ export class SuggestionsView {
     const s = result.suggestion;
     const rows: Array<[string, string, string, HTMLElement | null]> = [
       ['Cyclical bounds (base_lr – max_lr)', `${formatLr(s.clr.baseLr)} – ${formatLr(s.clr.maxLr)}`, 'Smith 2017: max_lr a quarter of where the loss turns up; base_lr where it starts falling if that is within max/4..max/3, else max/4', this.useButton('Use these bounds', 'use-bounds', () => this.events.onUseBounds(s))],
-      ['One-cycle max_lr', formatLr(s.oneCycle.maxLr), 'the peak rate for OneCycleLR / fit_one_cycle', this.useButton('Use for one-cycle', 'use-one-cycle', () => this.events.onUseOneCycle(s))],
+      [
+        'One-cycle max_lr',
+        formatLr(s.oneCycle.maxLr),
+        'the peak rate for OneCycleLR / fit_one_cycle, and for the warm-up schedules (warm-up + cosine, WSD, linear decay)',
+        this.useButton('Use as the peak', 'use-one-cycle', () => this.events.onUseOneCycle(s)),
+      ],
       ['Steepest slope', formatLr(s.steepest), 'torch-lr-finder', null],
       ['Minimum ÷ 10', formatLr(s.minimum), 'fastai', null],
       ['Valley', formatLr(s.valley), 'fastai', null],
