@@ -228,8 +228,9 @@ function readWarmupChain(
   before: number,
   optimizerName: string,
 ): { spec: WarmupSpec; defaulted: string[]; firstLine: number } | undefined {
-  const names = /^\[([\w\s,]*)\]$/.exec(schedulersText.trim())?.[1].split(',').map((n) => n.trim()).filter(Boolean);
+  const names = /^\[([\w.\s,]*)\]$/.exec(schedulersText.trim())?.[1].split(',').map((n) => n.trim()).filter(Boolean);
   if (!names?.length) return undefined;
+  const literal = (name: string) => name.replace(/\./g, '\\.');
   const defaulted: string[] = [];
   const steps = (text: string | undefined): number | undefined => {
     if (text === undefined) return undefined;
@@ -246,7 +247,7 @@ function readWarmupChain(
   const phases: ChainPhase[] = [];
   let firstOffset = before;
   for (const name of names) {
-    const assign = new RegExp(`(?:^|\\n)[ \\t]*${name}\\s*=\\s*(?:torch\\.optim\\.lr_scheduler\\.)?(LinearLR|ConstantLR|CosineAnnealingLR|LambdaLR)\\s*\\(`, 'g');
+    const assign = new RegExp(`(?:^|\\n)[ \\t]*${literal(name)}\\s*=\\s*(?:torch\\.optim\\.lr_scheduler\\.)?(LinearLR|ConstantLR|CosineAnnealingLR|LambdaLR)\\s*\\(`, 'g');
     let found: RegExpExecArray | undefined;
     for (let m = assign.exec(blank); m && m.index < before; m = assign.exec(blank)) found = m;
     if (!found) return undefined;
@@ -266,7 +267,7 @@ function readWarmupChain(
   }
   // The 1-sqrt cool-down: LambdaLR(optimizer, lr_lambda=lambda k: 1 - math.sqrt(min(k, D) / (D))).
   for (const name of names) {
-    const sqrt = new RegExp(`(?:^|\\n)[ \\t]*${name}\\s*=\\s*(?:torch\\.optim\\.lr_scheduler\\.)?LambdaLR\\s*\\([^\\n]*1\\s*-\\s*math\\.sqrt\\(\\s*min\\(\\s*\\w+\\s*,\\s*([^)]+?)\\s*\\)`).exec(blank.slice(0, before));
+    const sqrt = new RegExp(`(?:^|\\n)[ \\t]*${literal(name)}\\s*=\\s*(?:torch\\.optim\\.lr_scheduler\\.)?LambdaLR\\s*\\([^\\n]*1\\s*-\\s*math\\.sqrt\\(\\s*min\\(\\s*\\w+\\s*,\\s*([^)]+?)\\s*\\)`).exec(blank.slice(0, before));
     const total = sqrt ? steps(sqrt[1]) : undefined;
     if (total !== undefined) phases.splice(names.indexOf(name), 0, { kind: '1-sqrt', steps: total });
   }

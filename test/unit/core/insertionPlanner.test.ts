@@ -96,6 +96,13 @@ describe('insertion planner', () => {
     assert.equal(replaced.action, 'replaced');
     assert.doesNotMatch(replaced.result, /SequentialLR\(|param_groups|scheduler_warmup/);
     assert.match(replaced.result, /scheduler = CyclicLR\(/);
+
+    // A chain kept on an object (self.scheduler_warmup, ...) is read and rebuilt too.
+    const onSelf = source.replace(/optimizer/g, 'self.optimizer');
+    const selfFirst = planInsertion({ source: onSelf, framework: 'pytorch', spec: wsd }).result;
+    const selfAgain = planInsertion({ source: selfFirst, framework: 'pytorch', spec: { ...wsd, maxLr: 0.07 } });
+    assert.equal(selfAgain.action, 'updated');
+    assert.equal(selfAgain.result.match(/self\.scheduler = SequentialLR\(/g)?.length, 1, selfAgain.result);
   });
 
   it('Lightning: returns the step-interval dict from configure_optimizers that returned a name', () => {
