@@ -1,11 +1,13 @@
 // Finds `CyclicLR(...)`, `OneCycleLR(...)` and `CosineAnnealingWarmRestarts(...)` calls in Python source and reads
 // their literal arguments into a ScheduleSpec, so that an editor can preview the schedule a script will train with.
 // Arguments that are not literals (e.g. `steps_per_epoch=len(loader)`) are reported, and the preview uses defaults.
+// A `SequentialLR(...)` whose schedulers form a warm-up schedule (LinearLR warm-up, ConstantLR, LinearLR /
+// 1-sqrt LambdaLR / CosineAnnealingLR decay, as the insertion writes them) is read as warmup-cosine, wsd or linear-decay.
 
-import { CyclicMode, ScheduleSpec, validateScheduleSpec } from './schedules';
+import { CooldownShape, CyclicMode, ScheduleSpec, validateScheduleSpec, WarmupSpec } from './schedules';
 import { DEFAULT_BOUNDS, DEFAULT_SGDR } from './snippets';
 
-export type SchedulerClass = 'CyclicLR' | 'OneCycleLR' | 'CosineAnnealingWarmRestarts';
+export type SchedulerClass = 'CyclicLR' | 'OneCycleLR' | 'CosineAnnealingWarmRestarts' | 'SequentialLR';
 
 export interface SchedulerCall {
   className: SchedulerClass;
@@ -17,6 +19,8 @@ export interface SchedulerCall {
   spec: ScheduleSpec;
   /** PyTorch argument names whose values were not literals (or are invalid) and were replaced by defaults. */
   defaulted: string[];
+  /** SequentialLR: the first line of the statements the chain is built from (its phase schedulers, the peak). */
+  firstLine?: number;
 }
 
 type Literal = number | string | boolean | null;
@@ -25,6 +29,7 @@ const SIGNATURES: Record<SchedulerClass, string[]> = {
   CyclicLR: ['optimizer', 'base_lr', 'max_lr', 'step_size_up', 'step_size_down', 'mode', 'gamma', 'scale_fn', 'scale_mode', 'cycle_momentum', 'base_momentum', 'max_momentum', 'last_epoch', 'verbose'],
   OneCycleLR: ['optimizer', 'max_lr', 'total_steps', 'epochs', 'steps_per_epoch', 'pct_start', 'anneal_strategy', 'cycle_momentum', 'base_momentum', 'max_momentum', 'div_factor', 'final_div_factor', 'three_phase', 'last_epoch', 'verbose'],
   CosineAnnealingWarmRestarts: ['optimizer', 'T_0', 'T_mult', 'eta_min', 'last_epoch', 'verbose'],
+  SequentialLR: ['optimizer', 'schedulers', 'milestones', 'last_epoch', 'verbose'],
 };
 
 /**
@@ -176,7 +181,7 @@ export function parseSchedulerCalls(source: string): SchedulerCall[] {
   // Argument texts come from the source without its comments (strings kept, to read `mode="exp_range"`).
   const code = blankCommentsAndStrings(source, true);
   const calls: SchedulerCall[] = [];
-  const pattern = /\b(CyclicLR|OneCycleLR|CosineAnnealingWarmRestarts)\s*\(/g;
+  const pattern = /\b(CyclicLR|OneCycleLR|CosineAnnealingWarmRestarts|SequentialLR)\s*\(/g;
   for (let m = pattern.exec(blank); m; m = pattern.exec(blank)) {
     const className = m[1] as SchedulerClass;
     const lineStart = blank.lastIndexOf('\n', m.index) + 1;
@@ -197,14 +202,115 @@ export function parseSchedulerCalls(source: string): SchedulerCall[] {
     const line = source.slice(0, m.index).split('\n').length - 1;
     const optimizerName = values.optimizer?.text ?? '';
     const callStart = m.index;
+    if (className === 'SequentialLR') {
+      const chain = readWarmupChain(source, code, blank, values.schedulers?.text ?? '', callStart, optimizerName);
+      if (chain) calls.push({ className, offset: m.index, line, column: m.index - lineStart, ...chain });
+      continue;
+    }
     const { spec, defaulted } = toSpec(className, values, () => optimizerLr(code, blank, optimizerName, callStart));
     calls.push({ className, offset: m.index, line, column: m.index - lineStart, spec, defaulted });
   }
   return calls;
 }
 
+type ChainPhase = { kind: 'warmup'; steps: number; startFactor: number } | { kind: 'stable'; steps: number } | { kind: 'cosine'; steps: number; etaMin: number } | { kind: CooldownShape; steps: number };
+
+/**
+ * The warm-up schedule a `SequentialLR(optimizer, schedulers=[a, b, ...], ...)` chains, from the assignments of a,
+ * b, ... above it; undefined when the chain is not one. Step counts written with a name (`4 * steps_per_epoch`) use
+ * the name's literal value in the file, else 1 (reported in defaulted).
+ */
+function readWarmupChain(
+  source: string,
+  code: string,
+  blank: string,
+  schedulersText: string,
+  before: number,
+  optimizerName: string,
+): { spec: WarmupSpec; defaulted: string[]; firstLine: number } | undefined {
+  const names = /^\[([\w.\s,]*)\]$/.exec(schedulersText.trim())?.[1].split(',').map((n) => n.trim()).filter(Boolean);
+  if (!names?.length) return undefined;
+  const literal = (name: string) => name.replace(/\./g, '\\.');
+  const defaulted: string[] = [];
+  const steps = (text: string | undefined): number | undefined => {
+    if (text === undefined) return undefined;
+    const substituted = text.replace(/[A-Za-z_]\w*/g, (name) => {
+      const assigned = lastAssignment(code, blank, name, before);
+      const value = assigned === undefined ? undefined : evaluateLiteral(assigned);
+      if (typeof value === 'number') return String(value);
+      if (!defaulted.includes(`${name} (taken as 1)`)) defaulted.push(`${name} (taken as 1)`);
+      return '1';
+    });
+    const value = evaluateLiteral(substituted);
+    return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
+  };
+  const phases: ChainPhase[] = [];
+  let firstOffset = before;
+  for (const name of names) {
+    const assign = new RegExp(`(?:^|\\n)[ \\t]*${literal(name)}\\s*=\\s*(?:torch\\.optim\\.lr_scheduler\\.)?(LinearLR|ConstantLR|CosineAnnealingLR|LambdaLR)\\s*\\(`, 'g');
+    let found: RegExpExecArray | undefined;
+    for (let m = assign.exec(blank); m && m.index < before; m = assign.exec(blank)) found = m;
+    if (!found) return undefined;
+    firstOffset = Math.min(firstOffset, found.index + (blank[found.index] === '\n' ? 1 : 0));
+    if (found[1] === 'LambdaLR') continue; // read below: only the 1-sqrt cool-down is one of ours
+    const args = splitArguments(code, blank, found.index + found[0].length - 1) ?? [];
+    const kw = (arg: string) => args.map((a) => new RegExp(`^\\s*${arg}\\s*=([\\s\\S]*)$`).exec(a.text)?.[1].trim()).find((x) => x !== undefined);
+    const num = (arg: string) => evaluateLiteral(kw(arg) ?? '');
+    const total = steps(kw('total_iters') ?? kw('T_max'));
+    if (total === undefined) return undefined;
+    const [start, end] = [num('start_factor'), num('end_factor')];
+    if (found[1] === 'LinearLR' && typeof start === 'number' && start > 0 && start < 1 && end === 1) phases.push({ kind: 'warmup', steps: total, startFactor: start });
+    else if (found[1] === 'LinearLR' && start === 1 && end === 0) phases.push({ kind: 'linear', steps: total });
+    else if (found[1] === 'ConstantLR' && num('factor') === 1) phases.push({ kind: 'stable', steps: total });
+    else if (found[1] === 'CosineAnnealingLR') phases.push({ kind: 'cosine', steps: total, etaMin: typeof num('eta_min') === 'number' ? (num('eta_min') as number) : 0 });
+    else return undefined;
+  }
+  // The 1-sqrt cool-down: LambdaLR(optimizer, lr_lambda=lambda k: 1 - math.sqrt(min(k, D) / (D))).
+  for (const name of names) {
+    const sqrt = new RegExp(`(?:^|\\n)[ \\t]*${literal(name)}\\s*=\\s*(?:torch\\.optim\\.lr_scheduler\\.)?LambdaLR\\s*\\([^\\n]*1\\s*-\\s*math\\.sqrt\\(\\s*min\\(\\s*\\w+\\s*,\\s*([^)]+?)\\s*\\)`).exec(blank.slice(0, before));
+    const total = sqrt ? steps(sqrt[1]) : undefined;
+    if (total !== undefined) phases.splice(names.indexOf(name), 0, { kind: '1-sqrt', steps: total });
+  }
+  if (phases.length !== names.length) return undefined;
+  const warmup = phases[0].kind === 'warmup' ? phases[0] : undefined;
+  const rest = phases.slice(warmup ? 1 : 0).map((p) => p.kind);
+  const policy = rest.join() === 'cosine' ? 'warmup-cosine' : rest.join() === 'linear' ? 'linear-decay' : /^stable,(linear|1-sqrt)$/.test(rest.join()) ? 'wsd' : undefined;
+  if (!policy) return undefined;
+  const last = phases[phases.length - 1];
+  // The peak: set on the optimizer's groups just above the chain (as inserted), else the optimizer's lr.
+  const peakText = /\[\s*["']lr["']\s*\]\s*=\s*([^\n]+)\n(?![\s\S]*\[\s*["']lr["']\s*\]\s*=)/.exec(code.slice(0, firstOffset))?.[1];
+  const peak = peakText === undefined ? optimizerLr(code, blank, optimizerName, firstOffset) : evaluateLiteral(peakText);
+  if (typeof peak !== 'number') defaulted.push('lr (of the optimizer)');
+  const candidate: WarmupSpec = {
+    policy,
+    maxLr: typeof peak === 'number' ? peak : DEFAULT_BOUNDS.maxLr,
+    totalSteps: phases.reduce((sum, p) => sum + p.steps, 0),
+    warmupSteps: warmup?.steps ?? 0,
+    ...(warmup ? { warmupStartFactor: warmup.startFactor } : {}),
+    ...(policy === 'wsd' ? { decaySteps: last.steps, cooldown: last.kind as CooldownShape } : {}),
+    ...(last.kind === 'cosine' ? { etaMin: last.etaMin } : {}),
+  };
+  // The lines that build the chain: its phase schedulers and the peak-setting loop with its comment above them.
+  let firstLine = source.slice(0, firstOffset).split('\n').length - 1;
+  const lines = source.split('\n');
+  while (firstLine > 0 && /^\s*(for group in [\w.]+\.param_groups:|group\[["']lr["']\]\s*=|# These schedulers scale)/.test(lines[firstLine - 1])) firstLine--;
+  try {
+    return { spec: validateScheduleSpec(candidate) as WarmupSpec, defaulted, firstLine };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The text assigned to `name` last before `before` (`name = <text>` on one line), if any. */
+function lastAssignment(code: string, blank: string, name: string, before: number): string | undefined {
+  const pattern = new RegExp(`(?:^|\\n)[ \\t]*${name}\\s*=(?!=)([^\\n]*)`, 'g');
+  let text: string | undefined;
+  for (let m = pattern.exec(blank); m && m.index < before; m = pattern.exec(blank)) text = code.slice(m.index + m[0].length - m[1].length, m.index + m[0].length);
+  return text;
+}
+
 function toSpec(
-  className: SchedulerClass,
+  className: Exclude<SchedulerClass, 'SequentialLR'>,
   values: Record<string, { text: string; value: Literal | undefined }>,
   findOptimizerLr: () => number | undefined,
 ): { spec: ScheduleSpec; defaulted: string[] } {

@@ -1,7 +1,7 @@
 // The VS Code snippet files under snippets/ (contributes.snippets), generated from snippets.ts by
 // scripts/generate-snippets.mjs; a unit test checks the committed files equal this output.
 
-import { defaultSnippetSpec, FRAMEWORK_LABELS, generateSnippet, POLICY_LABELS, SnippetFramework, SnippetPolicy } from './snippets';
+import { defaultSnippetSpec, FRAMEWORK_LABELS, generateSnippet, POLICY_LABELS, SNIPPET_POLICIES, SnippetFramework, SnippetPolicy } from './snippets';
 
 export interface SnippetFileEntry {
   prefix: string;
@@ -21,14 +21,13 @@ const PREFIX_BY_POLICY: Record<SnippetPolicy, string> = {
   'linear-decay': 'linear-decay',
 };
 const PREFIX_BY_FRAMEWORK: Record<SnippetFramework, string> = { pytorch: '', lightning: 'lightning-', keras: 'keras-', fastai: 'fastai-', tfjs: 'tfjs-' };
-const POLICIES: SnippetPolicy[] = ['triangular', 'triangular2', 'exp_range', 'one-cycle', 'sgdr'];
 /** A typical dataset (iterations per epoch) so that the snippets show the `k × iterations` form. */
 const EXAMPLE_STEPS_PER_EPOCH = 100;
 
 function entries(frameworks: SnippetFramework[], typescript: boolean): SnippetFile {
   const file: SnippetFile = {};
   for (const framework of frameworks) {
-    for (const policy of POLICIES) {
+    for (const policy of SNIPPET_POLICIES) {
       const g = generateSnippet({
         framework,
         spec: defaultSnippetSpec(policy, { stepsPerEpoch: EXAMPLE_STEPS_PER_EPOCH }),

@@ -15,8 +15,10 @@ import {
   OneCycleSpec,
   ScheduleSpec,
   SgdrSpec,
+  WARMUP_DEFAULTS,
   WARMUP_POLICIES,
   WarmupPolicy,
+  WarmupSpec,
 } from './schedules';
 import { UserError } from './errors';
 import { torchSchedulerCode } from './insertion/torchSchedulerCode';
@@ -29,11 +31,6 @@ export type SnippetFramework = 'pytorch' | 'lightning' | 'keras' | 'tfjs' | 'fas
 export const SNIPPET_FRAMEWORKS: readonly SnippetFramework[] = ['pytorch', 'lightning', 'keras', 'tfjs', 'fastai'];
 export type SnippetPolicy = 'triangular' | 'triangular2' | 'exp_range' | 'one-cycle' | 'sgdr' | WarmupPolicy;
 export const SNIPPET_POLICIES: readonly SnippetPolicy[] = ['triangular', 'triangular2', 'exp_range', 'one-cycle', 'sgdr', ...WARMUP_POLICIES];
-
-/** The policies a framework has code for: the warm-up schedules are written with PyTorch's own schedulers only. */
-export function policiesFor(framework: SnippetFramework): readonly SnippetPolicy[] {
-  return framework === 'pytorch' || framework === 'lightning' ? SNIPPET_POLICIES : SNIPPET_POLICIES.filter((p) => !(WARMUP_POLICIES as readonly string[]).includes(p));
-}
 
 export const FRAMEWORK_LABELS: Record<SnippetFramework, string> = {
   pytorch: 'PyTorch',
@@ -227,6 +224,38 @@ function stepSizeExpr(ctx: Context, name: string, value: number): { expr: string
 
 function lines(...items: Array<string | undefined | false>): string {
   return items.filter((l): l is string => typeof l === 'string').join('\n');
+}
+
+/**
+ * A warm-up schedule as the one closed form its SequentialLR chain computes: a linear warm-up from
+ * startFactor × peak over warmupSteps, the peak until the last decaySteps, which decay to etaMin (cosine) or 0.
+ * Numbers are placeholders.
+ */
+interface WarmupForm {
+  peak: string;
+  totalSteps: string;
+  warmupSteps: string;
+  startFactor: string;
+  decaySteps: string;
+  decay: 'cosine' | 'linear' | '1-sqrt';
+  etaMin: string;
+  title: string;
+}
+
+function warmupForm(N: Numbers, spec: WarmupSpec): WarmupForm {
+  const warmup = spec.warmupSteps ?? WARMUP_DEFAULTS.warmupSteps;
+  const decaySteps = spec.policy === 'wsd' ? (spec.decaySteps ?? 0) : spec.totalSteps - warmup;
+  const decay = spec.policy === 'warmup-cosine' ? 'cosine' : spec.policy === 'wsd' ? (spec.cooldown ?? WARMUP_DEFAULTS.cooldown) : 'linear';
+  return {
+    peak: N.n('maxLr', spec.maxLr),
+    totalSteps: N.n('totalSteps', spec.totalSteps),
+    warmupSteps: N.n('warmupSteps', warmup),
+    startFactor: N.n('warmupStartFactor', formatFloat(spec.warmupStartFactor ?? WARMUP_DEFAULTS.warmupStartFactor)),
+    decaySteps: N.n('decaySteps', decaySteps),
+    decay,
+    etaMin: N.n('etaMin', formatFloat(spec.policy === 'warmup-cosine' ? (spec.etaMin ?? WARMUP_DEFAULTS.etaMin) : 0)),
+    title: `PyTorch's ${POLICY_LABELS[spec.policy]} chain (SequentialLR)`,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -575,6 +604,43 @@ class WarmRestartsLearningRate(keras.optimizers.schedules.LearningRateSchedule):
             "eta_min": self.eta_min,
         }`;
 
+const KERAS_WARMUP_CLASS = `@keras.saving.register_keras_serializable()
+class WarmupDecayLearningRate(keras.optimizers.schedules.LearningRateSchedule):
+    """PyTorch's LinearLR warm-up, ConstantLR peak and final decay (SequentialLR), at every optimizer step (batch)."""
+
+    def __init__(self, max_lr, total_steps, warmup_steps, start_factor, decay_steps, decay="linear", eta_min=0.0):
+        self.max_lr = max_lr
+        self.total_steps = total_steps
+        self.warmup_steps = warmup_steps
+        self.start_factor = start_factor
+        self.decay_steps = decay_steps
+        self.decay = decay
+        self.eta_min = eta_min
+
+    def __call__(self, step):
+        step = ops.cast(step, "float32")
+        warm = self.max_lr * (self.start_factor + (1.0 - self.start_factor) * step / max(self.warmup_steps, 1))
+        k = ops.maximum(step - (self.total_steps - self.decay_steps), 0.0)
+        if self.decay == "cosine":
+            decayed = self.eta_min + (self.max_lr - self.eta_min) * (1 + ops.cos(math.pi * k / self.decay_steps)) / 2
+        elif self.decay == "1-sqrt":
+            decayed = self.max_lr * (1 - ops.sqrt(ops.minimum(k, self.decay_steps) / self.decay_steps))
+        else:
+            decayed = self.max_lr * (1 - ops.minimum(k, self.decay_steps) / self.decay_steps)
+        stable = ops.where(step < self.total_steps - self.decay_steps, self.max_lr, decayed)
+        return ops.where(step < self.warmup_steps, warm, stable)
+
+    def get_config(self):
+        return {
+            "max_lr": self.max_lr,
+            "total_steps": self.total_steps,
+            "warmup_steps": self.warmup_steps,
+            "start_factor": self.start_factor,
+            "decay_steps": self.decay_steps,
+            "decay": self.decay,
+            "eta_min": self.eta_min,
+        }`;
+
 function kerasSnippet(ctx: Context): { template: string; schedule: ScheduleSpec } {
   const { nums: N, opts } = ctx;
   const spec = opts.spec;
@@ -637,6 +703,25 @@ function kerasSnippet(ctx: Context): { template: string; schedule: ScheduleSpec 
         ')',
       );
       schedule = { policy: 'sgdr', maxLr: spec.maxLr, t0: spec.t0, tMult: spec.tMult ?? 1, etaMin: spec.etaMin ?? 0, stepsPerEpoch: spe ?? 1 };
+      break;
+    }
+    case 'warmup-cosine':
+    case 'wsd':
+    case 'linear-decay': {
+      const f = warmupForm(N, spec);
+      cls = KERAS_WARMUP_CLASS;
+      build = lines(
+        'schedule = WarmupDecayLearningRate(',
+        `    max_lr=${f.peak},  # peak rate`,
+        `    total_steps=${f.totalSteps},  # optimizer steps in the whole run`,
+        `    warmup_steps=${f.warmupSteps},`,
+        `    start_factor=${f.startFactor},  # the warm-up starts at this fraction of the peak`,
+        `    decay_steps=${f.decaySteps},  # the last steps, decaying ${f.decay === 'cosine' ? 'to eta_min' : 'to 0'}`,
+        `    decay="${f.decay}",`,
+        f.decay === 'cosine' && `    eta_min=${f.etaMin},`,
+        ')',
+      );
+      schedule = { ...spec };
       break;
     }
     default:
@@ -749,6 +834,31 @@ function pythonRateFunction(ctx: Context, name: string): { code: string; schedul
         schedule: { policy: 'sgdr', maxLr: spec.maxLr, t0: spec.t0, tMult: spec.tMult ?? 1, etaMin: spec.etaMin ?? 0, stepsPerEpoch: spe },
       };
     }
+    case 'warmup-cosine':
+    case 'wsd':
+    case 'linear-decay': {
+      const f = warmupForm(N, spec);
+      return {
+        code: lines(
+          `def ${name}(step):`,
+          `    """${f.title} at optimizer step \`step\`."""`,
+          `    max_lr, total_steps = ${f.peak}, ${f.totalSteps}`,
+          `    warmup_steps, start_factor = ${f.warmupSteps}, ${f.startFactor}`,
+          `    decay_steps = ${f.decaySteps}  # the last steps, decaying ${f.decay === 'cosine' ? 'to eta_min' : 'to 0'}`,
+          '    if step < warmup_steps:',
+          '        return max_lr * (start_factor + (1.0 - start_factor) * step / warmup_steps)',
+          '    if step < total_steps - decay_steps:',
+          '        return max_lr',
+          '    k = step - (total_steps - decay_steps)',
+          f.decay === 'cosine'
+            ? lines(`    eta_min = ${f.etaMin}`, '    return eta_min + (max_lr - eta_min) * (1 + math.cos(math.pi * k / decay_steps)) / 2')
+            : f.decay === '1-sqrt'
+              ? '    return max_lr * (1 - math.sqrt(min(k, decay_steps) / decay_steps))'
+              : '    return max_lr * (1 - min(k, decay_steps) / decay_steps)',
+        ),
+        schedule: { ...spec },
+      };
+    }
     default:
       throw new UserError(`no snippet for policy '${spec.policy}'`, { hint: `expected one of ${SNIPPET_POLICIES.join(', ')}` });
   }
@@ -782,8 +892,8 @@ function fastaiSnippet(ctx: Context): { template: string; schedule: ScheduleSpec
     );
     return { template: template + '\n', schedule: { ...spec, cycleMomentum: false } };
   }
-  const fn = pythonRateFunction({ ...ctx, speExpr: 'ITERS_PER_EPOCH' }, spec.policy === 'sgdr' ? 'sgdr_lr' : 'cyclical_lr');
-  const name = spec.policy === 'sgdr' ? 'sgdr_lr' : 'cyclical_lr';
+  const name = spec.policy === 'sgdr' ? 'sgdr_lr' : (WARMUP_POLICIES as readonly string[]).includes(spec.policy) ? 'warmup_lr' : 'cyclical_lr';
+  const fn = pythonRateFunction({ ...ctx, speExpr: 'ITERS_PER_EPOCH' }, name);
   const template = lines(
     'import math',
     '',
@@ -799,6 +909,7 @@ function fastaiSnippet(ctx: Context): { template: string; schedule: ScheduleSpec
     '',
     '',
     "# fastai's ParamScheduler calls the schedule with pos = (batches done) / (total batches), once per batch.",
+    name === 'warmup_lr' && '# total_steps should equal EPOCHS × ITERS_PER_EPOCH, so that the decay ends where training does.',
     `learn.fit(EPOCHS, cbs=ParamScheduler({"lr": lambda pos: ${name}(round(pos * EPOCHS * ITERS_PER_EPOCH))}))`,
   );
   return { template: template + '\n', schedule: fn.schedule };
@@ -900,6 +1011,32 @@ function jsRateFunction(ctx: Context, ts: boolean): { code: string; schedule: Sc
         schedule: { policy: 'sgdr', maxLr: spec.maxLr, t0: spec.t0, tMult: spec.tMult ?? 1, etaMin: spec.etaMin ?? 0, stepsPerEpoch: spe },
       };
     }
+    case 'warmup-cosine':
+    case 'wsd':
+    case 'linear-decay': {
+      const f = warmupForm(N, spec);
+      return {
+        code: lines(
+          `// ${f.title} at optimizer step \`step\`.`,
+          `function learningRateAt${sig} {`,
+          `  const maxLr = ${f.peak};`,
+          `  const totalSteps = ${f.totalSteps}; // optimizer steps in the whole run`,
+          `  const warmupSteps = ${f.warmupSteps};`,
+          `  const startFactor = ${f.startFactor}; // the warm-up starts at this fraction of the peak`,
+          `  const decaySteps = ${f.decaySteps}; // the last steps, decaying ${f.decay === 'cosine' ? 'to etaMin' : 'to 0'}`,
+          '  if (step < warmupSteps) return maxLr * (startFactor + ((1 - startFactor) * step) / warmupSteps);',
+          '  if (step < totalSteps - decaySteps) return maxLr;',
+          '  const k = step - (totalSteps - decaySteps);',
+          f.decay === 'cosine'
+            ? lines(`  const etaMin = ${f.etaMin};`, '  return etaMin + ((maxLr - etaMin) * (1 + Math.cos((Math.PI * k) / decaySteps))) / 2;')
+            : f.decay === '1-sqrt'
+              ? '  return maxLr * (1 - Math.sqrt(Math.min(k, decaySteps) / decaySteps));'
+              : '  return maxLr * (1 - Math.min(k, decaySteps) / decaySteps);',
+          '}',
+        ),
+        schedule: { ...spec },
+      };
+    }
     default:
       throw new UserError(`no TensorFlow.js snippet for policy '${spec.policy}'`, { hint: `expected one of ${SNIPPET_POLICIES.join(', ')}` });
   }
@@ -956,11 +1093,6 @@ export function generateSnippet(opts: SnippetOptions): GeneratedSnippet {
   }
   if (!(SNIPPET_POLICIES as readonly string[]).includes(opts.spec.policy)) {
     throw new UserError(`no snippet for policy '${opts.spec.policy}'`, { hint: `expected one of ${SNIPPET_POLICIES.join(', ')}` });
-  }
-  if (!(policiesFor(opts.framework) as readonly string[]).includes(opts.spec.policy)) {
-    throw new UserError(`no ${FRAMEWORK_LABELS[opts.framework]} code for policy '${opts.spec.policy}'`, {
-      hint: `${FRAMEWORK_LABELS[opts.framework]} has ${policiesFor(opts.framework).join(', ')}; the warm-up schedules are written for PyTorch and Lightning`,
-    });
   }
   if (opts.optimizer !== undefined && !OPTIMIZERS.includes(opts.optimizer)) {
     throw new UserError(`unknown optimizer '${opts.optimizer}'`, { hint: `expected one of ${OPTIMIZERS.join(', ')}` });

@@ -241,6 +241,7 @@ const POLICY_OF_CLASS: Record<string, (spec: ScheduleSpec) => SnippetPolicy> = {
   CyclicLR: (spec) => spec.policy as SnippetPolicy,
   OneCycleLR: () => 'one-cycle',
   CosineAnnealingWarmRestarts: () => 'sgdr',
+  SequentialLR: (spec) => spec.policy as SnippetPolicy,
 };
 
 /**
@@ -252,7 +253,7 @@ export class SchedulerCodeLensProvider implements vscode.CodeLensProvider {
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     const text = document.getText();
-    if (!/CyclicLR|OneCycleLR|CosineAnnealingWarmRestarts/.test(text)) return [];
+    if (!/CyclicLR|OneCycleLR|CosineAnnealingWarmRestarts|SequentialLR/.test(text)) return [];
     const ownModel = document.uri.scheme === 'file' && providesOwnModel(text);
     const last = this.context ? getLastRangeTestResult(this.context) : undefined;
     return parseSchedulerCalls(text).flatMap((call) => {

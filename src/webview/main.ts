@@ -116,10 +116,7 @@ class Panel {
 
     this.suggestions = new SuggestionsView({
       onUseBounds: (s) => this.useBounds(s.clr),
-      onUseOneCycle: (s) => {
-        const form = this.schedule.state;
-        this.schedule.setSpec({ policy: 'one-cycle', maxLr: s.oneCycle.maxLr, epochs: form.epochs, stepsPerEpoch: form.stepsPerEpoch });
-      },
+      onUseOneCycle: (s) => this.schedule.usePeak(s.oneCycle.maxLr),
     });
     this.schedule = new ScheduleSection(this.state.schedule, this.colors, {
       onChange: (form) => {

@@ -5,6 +5,7 @@ import {
   defaultPreviewSteps,
   defaultWarmupSpec,
   SCHEDULE_POLICIES,
+  WARMUP_POLICIES,
   type SchedulePolicy,
   type ScheduleSpec,
 } from '../core/schedules';
@@ -342,6 +343,19 @@ export class ScheduleSection {
     this.render();
     this.events.onChange(this.state);
     this.events.onBoundsEdited({ baseLr: this.form.baseLr, maxLr: this.form.maxLr });
+  }
+
+  /**
+   * The range test's peak (its one-cycle max_lr): the peak of the warm-up schedule shown, else a one-cycle
+   * schedule peaking there over the form's training length.
+   */
+  usePeak(peak: number): void {
+    const f = this.form;
+    this.setSpec(
+      (WARMUP_POLICIES as readonly string[]).includes(f.policy)
+        ? specFromForm({ ...f, maxLr: peak })
+        : { policy: 'one-cycle', maxLr: peak, epochs: f.epochs, stepsPerEpoch: f.stepsPerEpoch },
+    );
   }
 
   /** The training length now comes from the form's epochs × iterations per epoch. */

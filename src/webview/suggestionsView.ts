@@ -41,13 +41,18 @@ export class SuggestionsView {
     const f = s.finders;
     const rows: Array<[string, string, string, HTMLElement | null]> = [
       ['Cyclical bounds (base_lr – max_lr)', `${formatLr(s.clr.baseLr)} – ${formatLr(s.clr.maxLr)}`, 'Smith 2017: max_lr a quarter of where the loss turns up; base_lr where it starts falling if that is within max/4..max/3, else max/4', this.useButton('Use these bounds', 'use-bounds', () => this.events.onUseBounds(s))],
-      ['One-cycle max_lr', formatLr(s.oneCycle.maxLr), 'the peak rate for OneCycleLR / fit_one_cycle', this.useButton('Use for one-cycle', 'use-one-cycle', () => this.events.onUseOneCycle(s))],
-      ['Steepest gradient', formatLr(f?.torchLrFinder.steepest ?? s.steepest), 'torch-lr-finder', null],
-      ['suggestion()', formatLr(f?.lightning.suggestion ?? null), 'Lightning', null],
-      ['Valley', formatLr(f?.fastai.valley ?? s.valley), 'fastai (lr_find default)', null],
-      ['Minimum ÷ 10', formatLr(f?.fastai.minimum ?? s.minimum), 'fastai', null],
-      ['Steep', formatLr(f?.fastai.steep ?? null), 'fastai', null],
-      ['Slide', formatLr(f?.fastai.slide ?? s.slide), 'fastai', null],
+      [
+        'One-cycle max_lr',
+        formatLr(s.oneCycle.maxLr),
+        'the peak rate for OneCycleLR / fit_one_cycle, and for the warm-up schedules (warm-up + cosine, WSD, linear decay)',
+        this.useButton('Use as the peak', 'use-one-cycle', () => this.events.onUseOneCycle(s)),
+      ],
+      ['Steepest gradient', formatLr(f?.torchLrFinder.steepest ?? s.steepest), 'torch-lr-finder: the steepest fall of its smoothed loss', null],
+      ['suggestion()', formatLr(f?.lightning.suggestion ?? null), 'Lightning: the steepest fall of its smoothed loss against lr', null],
+      ['Valley', formatLr(f?.fastai.valley ?? s.valley), 'fastai (lr_find default): the middle of the longest descent', null],
+      ['Minimum ÷ 10', formatLr(f?.fastai.minimum ?? s.minimum), 'fastai: a tenth of the lr at the lowest loss', null],
+      ['Steep', formatLr(f?.fastai.steep ?? null), 'fastai: the steepest slope', null],
+      ['Slide', formatLr(f?.fastai.slide ?? s.slide), 'fastai: the slide rule, where the slope flattens out before the minimum', null],
     ];
     const confidence = Math.round(Math.max(0, Math.min(1, s.confidence)) * 100);
     const level = confidence >= 70 ? 'high' : confidence >= 40 ? 'medium' : 'low';

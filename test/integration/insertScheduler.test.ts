@@ -103,6 +103,28 @@ describe('Insert Scheduler', () => {
     assert.ok(titles.includes('Tune bounds'), titles.join(' | '));
   });
 
+  it('previews a warm-up chain it inserted from its CodeLens, and rebuilds the chain in place from the lens command', async () => {
+    const editor = await openPython(SCRIPT);
+    editor.selection = new vscode.Selection(3, 0, 3, 0);
+    const spec = { policy: 'wsd', maxLr: 0.05, totalSteps: 60, warmupSteps: 6, decaySteps: 12 };
+    await vscode.commands.executeCommand('cyclicalLr.insertScheduler', { framework: 'pytorch', policy: 'wsd', spec });
+    assert.equal(editor.document.getText().split('SequentialLR(').length - 1, 1, editor.document.getText());
+
+    await codeLensTitles(editor.document.uri, 'Preview schedule');
+    const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri, 10)) ?? [];
+    const preview = lenses.find((l) => l.command?.title === 'Preview schedule');
+    assert.ok(preview, lenses.map((l) => l.command?.title).join(' | '));
+    assert.match(editor.document.lineAt(preview.range.start.line).text, /^scheduler = SequentialLR\(/);
+    assert.deepEqual((preview.command?.arguments?.[0] as { schedule: unknown }).schedule, { ...spec, warmupStartFactor: 0.01, cooldown: 'linear' });
+
+    // "Use last range test" runs this command on the chain's line: the chain is rebuilt, not inserted twice.
+    await vscode.commands.executeCommand('cyclicalLr.useLastBoundsInCall', editor.document.uri, preview.range.start.line, 'wsd');
+    const text = editor.document.getText();
+    assert.equal(text.split('SequentialLR(').length - 1, 1, text);
+    assert.equal(text.split('scheduler_warmup = ').length - 1, 1, text);
+    assert.equal(text.split('scheduler.step()').length - 1, 1, text);
+  });
+
   it('inserts into the notebook cell that creates the optimizer, and steps in the loop cell, through the notebook API', async () => {
     const cells = [
       new vscode.NotebookCellData(vscode.NotebookCellKind.Code, 'import torch', 'python'),

@@ -81,6 +81,20 @@ describe('range-test panel', function () {
     assert.ok(text.includes(String(Number(baseLr.toPrecision(3)))) || text.includes(baseLr.toPrecision(3)) || text.includes(String(baseLr)), `base_lr ${baseLr} in:\n${text}`);
   });
 
+  it('sets the peak of a warm-up schedule from the range test, as for one-cycle', async () => {
+    assert.ok(result);
+    await vscode.commands.executeCommand('cyclicalLr.openPanel', { schedule: { policy: 'wsd', maxLr: 0.1, totalSteps: 500, warmupSteps: 25, decaySteps: 100 } });
+    const before = await waitForPanel((s) => s.policy === 'wsd', 'the WSD preview');
+    await vscode.commands.executeCommand('cyclicalLr._panelActionForTests', 'use-one-cycle');
+    const peak = result.suggestion.oneCycle.maxLr;
+    const after = await waitForPanel((s) => s.bounds?.maxLr === peak, `the peak ${peak} from the range test`);
+    assert.equal(after.policy, 'wsd', 'the warm-up schedule stays selected');
+    assert.equal(after.schedulePoints, before.schedulePoints, 'with its length and phases');
+    // Back to the suggested bounds, which the tests below expect on the chart.
+    await vscode.commands.executeCommand('cyclicalLr._panelActionForTests', 'use-bounds');
+    await waitForPanel((s) => s.bounds?.baseLr === result?.suggestion.clr.baseLr, 'the suggested bounds again');
+  });
+
   it('keeps the finished run in the history and reopens it', async () => {
     const state = await panelState();
     assert.ok(state?.runId);

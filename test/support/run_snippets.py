@@ -117,6 +117,7 @@ def fake_keras():
     ops = types.ModuleType("keras.ops")
     ops.cast = lambda x, dtype: np.float64(x)  # float64 so that the arithmetic itself can be compared exactly
     ops.floor, ops.where, ops.power, ops.cos, ops.log, ops.mod = np.floor, np.where, np.power, np.cos, np.log, np.mod
+    ops.sqrt, ops.minimum, ops.maximum = np.sqrt, np.minimum, np.maximum
     keras.ops = ops
     keras.saving = types.SimpleNamespace(register_keras_serializable=lambda *a, **k: (lambda cls: cls))
 

@@ -285,7 +285,7 @@ export function planInsertion(req: InsertionRequest): InsertionPlan {
 
   let action: InsertionPlan['action'] = 'inserted';
   let schedule = code.schedule;
-  if (existing && existing.className === code.className) {
+  if (existing && existing.className === code.className && existing.className !== 'SequentialLR') {
     action = 'updated';
     const update = updateCall(src, existing, code.args);
     edits.push(...update.edits);
@@ -300,11 +300,15 @@ export function planInsertion(req: InsertionRequest): InsertionPlan {
   } else {
     const lines = [provenance, ...(speLine ? [speLine] : []), ...code.before, `${schedulerVar} = ${renderConstructor(code.className, existing ? existingOptimizerText(src, existing) : optVar, code.args)}`];
     if (existing) {
-      action = 'replaced';
-      const first = existing.line;
-      const last = src.statementEndLine(first);
+      // A chain (SequentialLR) is rebuilt whole, from the statements that build its schedulers.
+      action = existing.className === code.className ? 'updated' : 'replaced';
+      let first = existing.firstLine ?? existing.line;
+      const last = src.statementEndLine(existing.line);
+      const isProvenance = (line: number) => line >= 0 && src.text.slice(src.lines[line].start, src.lines[line].end).trim().startsWith(PROVENANCE_PREFIX);
+      if (isProvenance(first - 1)) first--;
+      else if (isProvenance(first - 2) && /^\s*steps_per_epoch\s*=/.test(src.lines[first - 1].code)) edits.push({ start: src.lines[first - 2].start, end: src.afterLine(first - 2), text: '' });
       edits.push({ start: src.lines[first].start, end: src.afterLine(last), text: indentBlock(lines, src.lines[first].indent) + '\n' });
-      messages.push(`Replaced the ${existing.className} on line ${first + 1} with ${code.className}.`);
+      if (action === 'replaced') messages.push(`Replaced the ${existing.className} on line ${existing.line + 1} with ${code.className}.`);
     } else {
       edits.push({ start: placement.at, end: placement.at, text: indentBlock(lines, placement.indent) + '\n' });
     }

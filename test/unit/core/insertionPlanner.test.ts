@@ -77,6 +77,34 @@ describe('insertion planner', () => {
     assert.doesNotMatch(replaced.result, /sched = CyclicLR/);
   });
 
+  it('rebuilds a warm-up chain it wrote in place (Use last range test over SequentialLR), or replaces it', () => {
+    const source = ['import torch', 'loader = make_loader()', 'optimizer = torch.optim.SGD(p, lr=0.1, momentum=0.9)', LOOP].join('\n');
+    const wsd = { policy: 'wsd' as const, maxLr: 0.05, totalSteps: 100, warmupSteps: 5, decaySteps: 20 };
+    const first = planInsertion({ source, framework: 'pytorch', spec: wsd, stepsPerEpoch: 5 }).result;
+    const again = planInsertion({ source: first, framework: 'pytorch', spec: { ...wsd, maxLr: 0.07, cooldown: '1-sqrt' }, stepsPerEpoch: 5 });
+    assert.equal(again.action, 'updated');
+    assert.equal(again.result.match(/SequentialLR\(/g)?.length, 1, again.result);
+    assert.equal(again.result.match(/# Cyclical LR:/g)?.length, 1, 'one provenance comment');
+    assert.equal(again.result.match(/^steps_per_epoch = /gm)?.length, 1);
+    assert.equal(again.result.match(/scheduler\.step\(\)/g)?.length, 1, 'stepped once');
+    assert.match(again.result, /group\["lr"\] = 0\.07\n/);
+    assert.match(again.result, /scheduler_decay = LambdaLR\(optimizer, lr_lambda=lambda k: 1 - math\.sqrt/);
+    assert.doesNotMatch(again.result, /= 0\.05\n|scheduler_decay = LinearLR/);
+    assert.deepEqual(again.schedule, { ...wsd, maxLr: 0.07, cooldown: '1-sqrt' });
+
+    const replaced = planInsertion({ source: again.result, framework: 'pytorch', spec: cyclic });
+    assert.equal(replaced.action, 'replaced');
+    assert.doesNotMatch(replaced.result, /SequentialLR\(|param_groups|scheduler_warmup/);
+    assert.match(replaced.result, /scheduler = CyclicLR\(/);
+
+    // A chain kept on an object (self.scheduler_warmup, ...) is read and rebuilt too.
+    const onSelf = source.replace(/optimizer/g, 'self.optimizer');
+    const selfFirst = planInsertion({ source: onSelf, framework: 'pytorch', spec: wsd }).result;
+    const selfAgain = planInsertion({ source: selfFirst, framework: 'pytorch', spec: { ...wsd, maxLr: 0.07 } });
+    assert.equal(selfAgain.action, 'updated');
+    assert.equal(selfAgain.result.match(/self\.scheduler = SequentialLR\(/g)?.length, 1, selfAgain.result);
+  });
+
   it('Lightning: returns the step-interval dict from configure_optimizers that returned a name', () => {
     const source = [
       'import torch',

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { detectFramework } from '../../../src/core/frameworkDetection';
 import { blankCommentsAndStrings, evaluateLiteral, parseSchedulerCalls } from '../../../src/core/schedulerCallParser';
 import { generateSnippet, defaultSnippetSpec, SNIPPET_POLICIES } from '../../../src/core/snippets';
-import { WARMUP_POLICIES } from '../../../src/core/schedules';
+import { ScheduleSpec, WARMUP_POLICIES } from '../../../src/core/schedules';
 
 describe('schedulerCallParser', () => {
   it('evaluates Python literals and simple arithmetic', () => {
@@ -73,6 +73,49 @@ describe('schedulerCallParser', () => {
         assert.deepEqual(got[key], value, `${policy}.${key}`);
       }
     }
+  });
+
+  it('reads the warm-up schedules back from the SequentialLR chains we write (PyTorch and Lightning)', () => {
+    const specs = [
+      ...WARMUP_POLICIES.map((policy) => defaultSnippetSpec(policy, { maxLr: 0.02, stepsPerEpoch: 50, epochs: 10 })),
+      { policy: 'wsd', maxLr: 0.03, totalSteps: 400, warmupSteps: 20, warmupStartFactor: 0.1, decaySteps: 90, cooldown: '1-sqrt' },
+      { policy: 'warmup-cosine', maxLr: 0.03, totalSteps: 400, warmupSteps: 7, etaMin: 1e-5 },
+    ] as ScheduleSpec[];
+    for (const spec of specs) {
+      for (const framework of ['pytorch', 'lightning'] as const) {
+        const g = generateSnippet({ framework, spec, stepsPerEpoch: 50, optimizer: 'momentum' });
+        const calls = parseSchedulerCalls(`optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)\n${g.code}`);
+        const label = `${framework} ${JSON.stringify(spec)}`;
+        assert.equal(calls.length, 1, label);
+        assert.equal(calls[0].className, 'SequentialLR', label);
+        assert.deepEqual(calls[0].defaulted, [], label);
+        const { stepsPerEpoch: _spe, ...want } = g.schedule as unknown as Record<string, unknown>;
+        for (const [key, value] of Object.entries(want)) assert.deepEqual((calls[0].spec as unknown as Record<string, unknown>)[key], value, `${label}: ${key}`);
+        // The chain starts at the comment above the peak-setting loop (plain PyTorch) or at its first scheduler
+        // (the source above has one more line than the snippet).
+        assert.match(g.code.split('\n')[(calls[0].firstLine as number) - 1], framework === 'pytorch' ? /^# These schedulers scale/ : /^ {4}scheduler_warmup = /);
+      }
+    }
+  });
+
+  it('reads step counts written with a name from its literal value, else as 1 (saying so); ignores other chains', () => {
+    const chain = (spe: string) =>
+      [
+        `steps_per_epoch = ${spe}`,
+        'for group in opt.param_groups:',
+        '    group["lr"] = 0.05',
+        'warm = LinearLR(opt, start_factor=0.01, end_factor=1.0, total_iters=2 * steps_per_epoch)',
+        'decay = CosineAnnealingLR(opt, T_max=8 * steps_per_epoch, eta_min=0.0)',
+        'sched = SequentialLR(opt, schedulers=[warm, decay], milestones=[2 * steps_per_epoch])',
+      ].join('\n');
+    const [known] = parseSchedulerCalls(chain('100'));
+    assert.deepEqual(known.spec, { policy: 'warmup-cosine', maxLr: 0.05, totalSteps: 1000, warmupSteps: 200, warmupStartFactor: 0.01, etaMin: 0 });
+    assert.equal(known.firstLine, 1);
+    const [unknown] = parseSchedulerCalls(chain('len(train_loader)'));
+    assert.equal((unknown.spec as { totalSteps: number }).totalSteps, 10);
+    assert.deepEqual(unknown.defaulted, ['steps_per_epoch (taken as 1)']);
+    // Not a warm-up schedule: a step decay chained after an exponential one.
+    assert.deepEqual(parseSchedulerCalls('a = StepLR(opt, 10)\nb = ExponentialLR(opt, 0.9)\ns = SequentialLR(opt, schedulers=[a, b], milestones=[5])'), []);
   });
 
   it('detects the framework from imports', () => {

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { ScheduleSpec } from '../../../src/core/schedules';
-import { policiesFor, SNIPPET_FRAMEWORKS } from '../../../src/core/snippets';
+import { SNIPPET_FRAMEWORKS, SNIPPET_POLICIES } from '../../../src/core/snippets';
 import { WARMUP_POLICIES } from '../../../src/core/schedules';
 import { SCHEDULE_FLAG_FIELDS } from '../../../src/cli/scheduleFlags';
 import { REPO_ROOT, runPythonJson, torchPython } from '../../support/pythonOracle';
@@ -88,7 +88,7 @@ function variants(): Variant[] {
   const optimizers = [undefined, 'sgd', 'momentum', 'nesterov', 'adam', 'adamw', 'rmsprop'];
   let k = 0;
   for (const framework of SNIPPET_FRAMEWORKS) {
-    for (const policy of policiesFor(framework)) {
+    for (const policy of SNIPPET_POLICIES) {
       for (const spe of [37, undefined]) {
         const optimizer = optimizers[k++ % optimizers.length];
         const flags = ['--framework', framework, '--policy', policy, '--base-lr', '0.0003', '--max-lr', '0.02', ...policyFlags(policy, spe)];
@@ -139,7 +139,7 @@ describe('snippets: the generated code produces clr schedule’s rates', functio
 
   it('covers every framework × policy pair the CLI offers', () => {
     for (const framework of SNIPPET_FRAMEWORKS) {
-      for (const policy of policiesFor(framework)) {
+      for (const policy of SNIPPET_POLICIES) {
         assert.ok(cases.some((c) => c.framework === framework && c.policy === policy), `${framework} × ${policy}`);
       }
     }

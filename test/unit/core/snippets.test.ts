@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { UserError } from '../../../src/core/errors';
-import { defaultSnippetSpec, escapeSnippet, generateSnippet, policiesFor, SNIPPET_FRAMEWORKS, snippetForRequest } from '../../../src/core/snippets';
+import { defaultSnippetSpec, escapeSnippet, generateSnippet, SNIPPET_FRAMEWORKS, SNIPPET_POLICIES, snippetForRequest } from '../../../src/core/snippets';
 import { RangeTestResult } from '../../../src/core/types';
 
 describe('snippets', () => {
@@ -22,7 +22,7 @@ describe('snippets', () => {
   it('escapes $, } and \\ outside tab stops, so the snippet expands to exactly the plain code', () => {
     assert.equal(escapeSnippet('a$b}c\\d'), 'a\\$b\\}c\\\\d');
     for (const framework of SNIPPET_FRAMEWORKS) {
-      for (const policy of policiesFor(framework)) {
+      for (const policy of SNIPPET_POLICIES) {
         const g = generateSnippet({ framework, spec: defaultSnippetSpec(policy, { stepsPerEpoch: 100 }), stepsPerEpoch: 100 });
         // Expand: tab stops become their defaults, escapes become the characters.
         const expanded = g.snippet.replace(/\$\{\d+:([^}]*)\}/g, '$1').replace(/\\([\\$}])/g, '$1');
