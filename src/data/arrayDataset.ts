@@ -5,6 +5,7 @@ import { DEFAULT_MEMORY_BUDGET_BYTES, InMemoryDataset, OpenOptions } from './dat
 import { RANDOM_STREAM, SeededRandom, sampleIndices } from './random';
 import { MAX_DISTINCT } from './table';
 import { checkClasses, meanAndStd, planNumericTarget } from './targets';
+import { sharedFloat32Array } from './sharedFloat32';
 
 /** One array inside a file (an NPY file, an NPZ member, an IDX file). */
 export interface ArrayInput {
@@ -102,7 +103,7 @@ export async function assembleArrays(spec: ArrayDatasetSpec, options: OpenOption
   const capacity = summaryOnly ? Math.min(rows, 10000) : Math.max(1, Math.min(rows, options.maxRows ?? Infinity, Math.floor(budget / (featureWidth * 8 + 16))));
   const sample = sampleIndices(rows, capacity, new SeededRandom(options.seed ?? 0, RANDOM_STREAM.sample));
   const sampled = sample.length;
-  const x = summaryOnly ? new Float32Array(0) : new Float32Array(sampled * featureWidth);
+  const x = summaryOnly ? new Float32Array(0) : sharedFloat32Array(sampled * featureWidth);
   const labelValues = new Float64Array(sampled);
   const stats: LabelStats = { distinct: new Set(), integerOnly: true, missing: 0 };
   const noteLabel = (value: number): void => {
@@ -192,7 +193,7 @@ export async function assembleArrays(spec: ArrayDatasetSpec, options: OpenOption
   // Keep rows with a label; standardize features (per column for tables, over all pixels for images).
   const kept: number[] = [];
   for (let i = 0; i < sampled; i++) if (labelValues[i] === labelValues[i]) kept.push(i);
-  const keptX = kept.length === sampled ? x : new Float32Array(kept.length * featureWidth);
+  const keptX = kept.length === sampled ? x : sharedFloat32Array(kept.length * featureWidth);
   if (keptX !== x) kept.forEach((slot, i) => keptX.set(x.subarray(slot * featureWidth, (slot + 1) * featureWidth), i * featureWidth));
   if (isImage) {
     const { mean, std } = meanAndStd(keptX);
@@ -204,7 +205,7 @@ export async function assembleArrays(spec: ArrayDatasetSpec, options: OpenOption
     }
   }
   if (nonFinite > 0) warnings.push(`${nonFinite} feature values are NaN or infinite; they were replaced by the mean`);
-  const y = new Float32Array(kept.length);
+  const y = sharedFloat32Array(kept.length);
   let targetScale: { mean: number; std: number } | undefined;
   kept.forEach((slot, i) => {
     y[i] = plan.task === 'classification' ? plan.classIndex!.get(labelValues[slot])! : labelValues[slot];

@@ -1,5 +1,6 @@
 import { DatasetSummary, Task } from '../core/types';
 import { RANDOM_STREAM, SeededRandom } from './random';
+import { sharedFloat32Array } from './sharedFloat32';
 
 /** One training batch: `x` is size × features row-major (images flattened NHWC). */
 export interface Batch {
@@ -132,8 +133,8 @@ export class InMemoryDataset implements Dataset {
 
   private subset(rows: number[]): InMemoryDataset {
     const features = this.summary.features;
-    const x = new Float32Array(rows.length * features);
-    const y = new Float32Array(rows.length);
+    const x = sharedFloat32Array(rows.length * features);
+    const y = sharedFloat32Array(rows.length);
     rows.forEach((row, i) => {
       x.set(this.x.subarray(row * features, (row + 1) * features), i * features);
       y[i] = this.y[row];

@@ -11,6 +11,7 @@ import { formatLimit, MAX_IMAGE_FILE_BYTES, MAX_IMAGE_PIXELS } from '../core/lim
 import { RANDOM_STREAM, SeededRandom, sampleIndices } from './random';
 import { resizeImage } from './resize';
 import { checkClasses, meanAndStd } from './targets';
+import { sharedFloat32Array } from './sharedFloat32';
 
 const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg']);
 const OTHER_IMAGE_EXTENSIONS = new Set(['.gif', '.bmp', '.webp', '.tif', '.tiff', '.heic', '.svg']);
@@ -153,8 +154,8 @@ export async function readImageFolder(root: string, options: OpenOptions): Promi
   const capacity = Math.max(1, Math.min(options.maxRows ?? Infinity, Math.floor(budget / (pixels * 3 * 4 * 2))));
   const sample = sampleIndices(files.length, capacity, new SeededRandom(options.seed ?? 0, RANDOM_STREAM.sample));
   const codecs = await loadCodecs();
-  const rgb = new Float32Array(sample.length * pixels * 3);
-  const y = new Float32Array(sample.length);
+  const rgb = sharedFloat32Array(sample.length * pixels * 3);
+  const y = sharedFloat32Array(sample.length);
   let allGrey = true;
   for (let i = 0; i < sample.length; i++) {
     const file = files[sample[i]];
@@ -170,7 +171,7 @@ export async function readImageFolder(root: string, options: OpenOptions): Promi
   const channels = allGrey ? 1 : 3;
   let x = rgb;
   if (allGrey) {
-    x = new Float32Array(sample.length * pixels);
+    x = sharedFloat32Array(sample.length * pixels);
     for (let i = 0; i < x.length; i++) x[i] = rgb[i * 3];
   }
   const { mean, std } = meanAndStd(x);

@@ -4,6 +4,7 @@ import { DEFAULT_MEMORY_BUDGET_BYTES, InMemoryDataset, OpenOptions } from './dat
 import { RANDOM_STREAM, SeededRandom, sampleIndices } from './random';
 import { ColumnStats, MAX_DISTINCT, TableBuilder } from './table';
 import { MAX_CLASSES, checkClasses, meanAndStd, planNumericTarget } from './targets';
+import { sharedFloat32Array } from './sharedFloat32';
 
 /** A categorical feature with more categories than this is dropped (it looks like an identifier or free text). */
 export const MAX_ONE_HOT = 100;
@@ -214,8 +215,8 @@ export function encodeTable(source: TableSource, options: OpenOptions): InMemory
   }
   const featureCount = plan.featureNames.length;
   kept = fitEncodedRows(kept, featureCount, source, options, plan.warnings);
-  const x = new Float32Array(kept.length * featureCount);
-  const y = new Float32Array(kept.length);
+  const x = sharedFloat32Array(kept.length * featureCount);
+  const y = sharedFloat32Array(kept.length);
 
   const { target } = plan;
   kept.forEach((r, i) => {

@@ -7,6 +7,7 @@ import { UserError } from '../core/errors';
 import { CurvePoint, DatasetSummary, RangeTestConfig } from '../core/types';
 import { WORKER_PROTOCOL_VERSION } from '../core/workerProtocol';
 import { Dataset, InMemoryDataset } from '../data/dataset';
+import { isWholeSharedArray, sharedFloat32Array } from '../data/sharedFloat32';
 import { prepareTrainer } from './prepareTrainer';
 import type { RangeTestOptions } from './rangeTest';
 import { RunCurve, runConfig, runSeed, runSweep } from './sweep';
@@ -36,12 +37,16 @@ type ThreadMessage =
   | { type: 'curve'; run: number; curve: RunCurve }
   | { type: 'error'; userError: boolean; message: string; hint?: string; file?: string; line?: number; column?: number };
 
+/** The readers allocate rows on shared memory (src/data/sharedFloat32.ts); anything else is copied once. */
+function shared(array: Float32Array): Float32Array {
+  if (isWholeSharedArray(array)) return array;
+  const copy = sharedFloat32Array(array.length);
+  copy.set(array);
+  return copy;
+}
+
 function share(dataset: Dataset): SharedRows {
-  const x = new Float32Array(new SharedArrayBuffer(dataset.x.byteLength));
-  x.set(dataset.x);
-  const y = new Float32Array(new SharedArrayBuffer(dataset.y.byteLength));
-  y.set(dataset.y);
-  return { summary: dataset.summary, x, y };
+  return { summary: dataset.summary, x: shared(dataset.x), y: shared(dataset.y) };
 }
 
 export async function runInThreads(

@@ -175,7 +175,7 @@ const cases: Case[] = [
       return ['range-test', 'd.csv', '--model', 'linear', '--iterations', '20', '--json', 'old.json'];
     },
     code: 0,
-    expect: /CyclicLR bounds/,
+    expect: /CyclicLR\s+base_lr/,
     check: (_o, d) => {
       assert.equal(statSync(join(d, 'old.json')).mode & 0o777, 0o640);
       assert.equal(JSON.parse(readFileSync(join(d, 'old.json'), 'utf8')).lrs.length, 20);
