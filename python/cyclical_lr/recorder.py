@@ -34,6 +34,7 @@ class Recorder:
         extra_config=None,
     ):
         self.planned = range_test_lrs(start_lr, end_lr, iterations, step_mode)
+        self.iterations = iterations
         self.smoothing = smoothing
         self.ema = SmoothedLoss(smoothing, diverge)
         self.lrs = []
@@ -98,7 +99,11 @@ class Recorder:
         if self.stop_reason is None:
             self.stop_reason = ERROR if error is not None else LOOP_ENDED
         try:
-            self.suggestion = suggest(self.lrs, self.losses, self.smoothing, diverged=self.stop_reason in (DIVERGED, NON_FINITE))
+            # The finders read the sweep as `clr suggest RUN.jsonl` does: the requested iterations, so that their
+            # trims fall where the libraries' would on a run that stopped early.
+            sweep = {"lrs": self.lrs, "losses": self.losses, "iterations": max(self.iterations, len(self.losses))}
+            diverged = self.stop_reason in (DIVERGED, NON_FINITE)
+            self.suggestion = suggest(self.lrs, self.losses, self.smoothing, diverged=diverged, finder_sweep=sweep)
         except CurveError as exc:
             self.suggestion_error = str(exc) + ("; " + exc.hint if exc.hint else "")
         if self.writer is None:

@@ -7,6 +7,7 @@ halves up, Math.min/Math.max propagate NaN, and ** overflows to Infinity instead
 """
 
 import math
+import struct
 
 DEFAULT_BETA = 0.98
 MIN_POINTS = 10
@@ -28,6 +29,9 @@ DIVERGENCE_MARGIN = 10
 TURN_UP_FRACTION = 0.1
 TURN_UP_MARGIN = 4
 MIN_VALUE = 5e-324  # Number.MIN_VALUE
+DOUBTFUL_CONFIDENCE = 0.6
+SHORT_FALL_POINTS = 10
+MANY_EPOCHS = 20
 
 
 class CurveError(ValueError):
@@ -42,29 +46,28 @@ class CurveError(ValueError):
 class Suggestion:
     """The bounds for a cyclical schedule, how much to trust them, and the other finders' values."""
 
-    def __init__(self, base_lr, max_lr, confidence, diagnostics, steepest, minimum, valley, slide):
+    def __init__(self, base_lr, max_lr, confidence, diagnostics, finders=None):
         self.base_lr = base_lr
         self.max_lr = max_lr
         self.one_cycle_max_lr = max_lr
         self.confidence = confidence
         self.diagnostics = list(diagnostics)
-        self.steepest = steepest
-        self.minimum = minimum
-        self.valley = valley
-        self.slide = slide
+        # {"fastai": {valley, slide, minimum, steep}, "torchLrFinder": {steepest}, "lightning": {suggestion}}
+        self.finders = finders
+        # Deprecated (kept for one release, as in the extension): the same libraries' values.
+        self.steepest = finders["torchLrFinder"]["steepest"] if finders else None
+        self.minimum = finders["fastai"]["minimum"] if finders else None
+        self.valley = finders["fastai"]["valley"] if finders else None
+        self.slide = finders["fastai"]["slide"] if finders else None
 
     def to_json(self):
-        """The JSON `clr suggest --json` prints."""
-        return {
-            "clr": {"baseLr": self.base_lr, "maxLr": self.max_lr},
-            "oneCycle": {"maxLr": self.one_cycle_max_lr},
-            "steepest": self.steepest,
-            "minimum": self.minimum,
-            "valley": self.valley,
-            "slide": self.slide,
-            "confidence": self.confidence,
-            "diagnostics": self.diagnostics,
-        }
+        """The JSON `clr suggest --json` prints (a non-finite number as null, as JSON.stringify writes it)."""
+        out = {"clr": {"baseLr": self.base_lr, "maxLr": self.max_lr}, "oneCycle": {"maxLr": self.one_cycle_max_lr}}
+        if self.finders:
+            out["finders"] = self.finders
+        out.update(steepest=self.steepest, minimum=self.minimum, valley=self.valley, slide=self.slide)
+        out.update(confidence=self.confidence, diagnostics=self.diagnostics)
+        return _json_safe(out)
 
     def __repr__(self):
         return "Suggestion(base_lr=%.3g, max_lr=%.3g, confidence=%.2f%s)" % (
@@ -90,12 +93,25 @@ def _js_max(*values):
     return math.nan if any(math.isnan(v) for v in values) else max(values)
 
 
+def _js_to_fixed0(x):
+    """Number.prototype.toFixed(0): halves rounded away from zero."""
+    return "%d" % math.floor(x + 0.5)
+
+
 def _square(x):
     return x * x
 
 
 def _finite(x):
     return isinstance(x, (int, float)) and math.isfinite(x)
+
+
+def _json_safe(value):
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
 
 # ------------------------------------------------------------------------------------------- smoothing
@@ -174,61 +190,158 @@ def local_linear_smooth(x, y, half_width):
 
 
 # ---------------------------------------------------------------------------------- the finders' rules
+# src/core/lrFinderRules.ts: each library's own recording of the raw losses (smoothing, bias correction,
+# divergence stop), its own trims and its rule, with float32 rounding where the library's tensors are float32.
+
+
+def _f32(x):
+    """Math.fround: the nearest float32 (infinite past its range)."""
+    try:
+        return struct.unpack("f", struct.pack("f", x))[0]
+    except OverflowError:
+        return math.copysign(math.inf, x)
+
+
+def _div(a, b):
+    """JavaScript's a / b: Infinity or NaN where Python raises ZeroDivisionError."""
+    if b != 0:
+        return a / b
+    if a == 0 or math.isnan(a):
+        return math.nan
+    return math.copysign(math.inf, a) * math.copysign(1.0, b)
+
+
+def _js_pow(base, exponent):
+    try:
+        return base**exponent
+    except OverflowError:
+        return math.inf if base > 0 or exponent % 2 == 0 else -math.inf
+
+
+def _argmin_nan_first(values):
+    """argmin with numpy/torch semantics: the first NaN is the minimum; -1 for an empty list."""
+    best = -1
+    for i, v in enumerate(values):
+        if math.isnan(v):
+            return i
+        if best < 0 or v < values[best]:
+            best = i
+    return best
 
 
 def numpy_gradient(f, x=None):
+    """numpy.gradient / torch.gradient with edge_order 1, on unit spacing or on coordinates `x`."""
     n = len(f)
-    at = (lambda i: x[i]) if x is not None else (lambda i: i)
+    if n < 2:
+        raise ValueError("numpy_gradient needs at least 2 points")
     g = [0.0] * n
-    g[0] = (f[1] - f[0]) / (at(1) - at(0))
-    g[n - 1] = (f[n - 1] - f[n - 2]) / (at(n - 1) - at(n - 2))
+    if x is None:
+        g[0] = f[1] - f[0]
+        g[n - 1] = f[n - 1] - f[n - 2]
+        for i in range(1, n - 1):
+            g[i] = (f[i + 1] - f[i - 1]) / 2
+        return g
+    g[0] = _div(f[1] - f[0], x[1] - x[0])
+    g[n - 1] = _div(f[n - 1] - f[n - 2], x[n - 1] - x[n - 2])
     for i in range(1, n - 1):
-        hd = at(i) - at(i - 1)
-        hs = at(i + 1) - at(i)
-        g[i] = (hd * hd * f[i + 1] - hs * hs * f[i - 1] + (hs * hs - hd * hd) * f[i]) / (hs * hd * (hd + hs))
+        dx1 = x[i] - x[i - 1]
+        dx2 = x[i + 1] - x[i]
+        a = _div(-dx2, dx1 * (dx1 + dx2))
+        b = _div(dx2 - dx1, dx1 * dx2)
+        c = _div(dx1, dx2 * (dx1 + dx2))
+        g[i] = a * f[i - 1] + b * f[i] + c * f[i + 1]
     return g
 
 
-def _argmin(values, start=0, stop=None):
-    stop = len(values) - 1 if stop is None else stop
-    best = start
-    for i in range(start + 1, stop + 1):
-        if values[i] < values[best]:
-            best = i
-    return best
+def _py_slice(values, start, end):
+    """values[start:-end] (end > 0), clamped the way Python clamps it."""
+    return values[start : max(0, len(values) - end)]
 
 
-def _argmax(values, start=0, stop=None):
-    stop = len(values) - 1 if stop is None else stop
-    best = start
-    for i in range(start + 1, stop + 1):
-        if values[i] > values[best]:
-            best = i
-    return best
+def padded_raw_losses(losses, iterations=None):
+    """The raw losses each library would have seen: NaN after a non-finite loss, up to the requested iterations."""
+    raw = list(losses)
+    broken = finite_prefix_length(raw)
+    if broken == len(raw):
+        return raw
+    total = max(len(raw), len(raw) if iterations is None else iterations)
+    return raw[: broken + 1] + [math.nan] * (total - broken - 1)
 
 
-def steepest_rule(lrs, smoothed, skip_start=10, skip_end=5):
-    n = min(len(lrs), finite_prefix_length(smoothed))
-    lo, hi = skip_start, n - skip_end
-    if hi - lo < 2:
-        return None
-    ys = smoothed[lo:hi]
-    xs = [math.log10(v) for v in lrs[lo:hi]]
-    return lrs[lo + _argmin(numpy_gradient(ys, xs))]
-
-
-def fastai_window(lrs, smoothed):
+def _lr_at(lrs, i):
+    """lr of step i: from the sweep's lrs, extended geometrically past their end."""
+    if i < len(lrs):
+        return lrs[i]
     n = len(lrs)
-    start = n // 10
-    end = min(n - 5, start + finite_prefix_length(smoothed[start : n - 5]))
-    return (lrs[start:end], smoothed[start:end]) if end > start else ([], [])
+    ratio = lrs[n - 1] / lrs[n - 2] if n >= 2 else 1
+    return lrs[n - 1] * _js_pow(ratio, i - n + 1)
 
 
-def minimum_rule(lrs, losses):
-    return lrs[_argmin(losses)] / 10 if losses else None
+def _fastai_recording(raw, iterations, beta=0.98, diverge_factor=4):
+    """fastai's Recorder + AvgSmoothLoss + LRFinder.after_batch."""
+    val = 0.0
+    best = math.inf
+    values = []
+    for count, loss in enumerate(raw, 1):
+        val = val - (val - loss) * (1 - beta)
+        smooth = val / (1 - beta**count)
+        values.append(smooth)
+        if smooth < best:
+            best = smooth
+        if smooth > diverge_factor * best or count >= iterations:
+            break
+    return values
 
 
-def valley_rule(lrs, losses):
+def _torch_lr_finder_recording(raw, smooth_f=0.05, diverge_th=5):
+    """torch-lr-finder's range_test recording."""
+    best = math.nan
+    values = []
+    for loss in raw:
+        if not values:
+            best = loss
+        else:
+            if smooth_f > 0:
+                loss = smooth_f * loss + (1 - smooth_f) * values[-1]
+            if loss < best:
+                best = loss
+        values.append(loss)
+        if loss > diverge_th * best:
+            break
+    return values
+
+
+def _lightning_recording(raw, beta=0.98, early_stop_threshold=4):
+    """Lightning's _LRCallback.on_train_batch_end (global_step is already 1 on the first batch)."""
+    avg = 0.0
+    best = 0.0
+    values = []
+    for loss in raw:
+        step = len(values) + 1
+        avg = beta * avg + (1 - beta) * loss
+        smoothed = avg / (1 - beta ** (step + 1))
+        stop = step > 1 and smoothed > early_stop_threshold * best
+        if smoothed < best or step == 1:
+            best = smoothed
+        values.append(smoothed)
+        if stop:
+            break
+    return values
+
+
+def fastai_minimum(lrs, losses):
+    i = _argmin_nan_first(losses)
+    return None if i < 0 else lrs[i] / 10
+
+
+def fastai_steep(lrs, losses):
+    if len(losses) < 2:
+        return None
+    grads = [_div(losses[i + 1] - losses[i], math.log(lrs[i + 1]) - math.log(lrs[i])) for i in range(len(losses) - 1)]
+    return lrs[_argmin_nan_first(grads)]
+
+
+def fastai_valley(lrs, losses):
     n = len(losses)
     if n == 0:
         return None
@@ -246,7 +359,7 @@ def valley_rule(lrs, losses):
     return lrs[idx] if -len(lrs) <= idx < len(lrs) else None
 
 
-def slide_rule(lrs, losses, lr_diff=15, thresh=0.005, adjust_value=1):
+def fastai_slide(lrs, losses, lr_diff=15, thresh=0.005, adjust_value=1):
     n = len(losses)
     if n < lr_diff + 1:
         return None
@@ -259,6 +372,48 @@ def slide_rule(lrs, losses, lr_diff=15, thresh=0.005, adjust_value=1):
         right -= 1
         left -= 1
     return local_min_lr * adjust_value
+
+
+def fastai_window(lrs, recorded, iterations):
+    """What `lr_find` hands its suggestion functions: recorded[num_it//10 : -5], cut at the first NaN."""
+    start = iterations // 10
+    losses = [_f32(v) for v in _py_slice(recorded, start, 5)]
+    window_lrs = [_f32(v) for v in _py_slice([_lr_at(lrs, i) for i in range(len(recorded))], start, 5)]
+    end = next((i for i, v in enumerate(losses) if math.isnan(v)), len(losses))
+    return window_lrs[:end], losses[:end]
+
+
+def torch_lr_finder_steepest(lrs, recorded, skip_start=10, skip_end=5):
+    losses = _py_slice(recorded, skip_start, skip_end)
+    if len(losses) < 2:
+        return None
+    return _lr_at(lrs, skip_start + _argmin_nan_first(numpy_gradient(losses)))
+
+
+def lightning_suggestion(lrs, recorded, skip_begin=10, skip_end=1):
+    indices = [i for i in _py_slice(list(range(len(recorded))), skip_begin, skip_end) if math.isfinite(_f32(recorded[i]))]
+    if len(indices) < 2:
+        return None
+    losses = [_f32(recorded[i]) for i in indices]
+    spacing = [_f32(_lr_at(lrs, i)) for i in indices]
+    return _lr_at(lrs, indices[_argmin_nan_first(numpy_gradient(losses, spacing))])
+
+
+def library_finders(lrs, losses, iterations=None):
+    """Every library's suggestion on one sweep (lrs of each step, raw losses, requested iterations)."""
+    raw = padded_raw_losses(losses, iterations)
+    num_it = max(1, len(losses) if iterations is None else iterations)
+    window_lrs, window_losses = fastai_window(lrs, _fastai_recording(raw, num_it), num_it)
+    return {
+        "fastai": {
+            "valley": fastai_valley(window_lrs, window_losses),
+            "slide": fastai_slide(window_lrs, window_losses),
+            "minimum": fastai_minimum(window_lrs, window_losses),
+            "steep": fastai_steep(window_lrs, window_losses),
+        },
+        "torchLrFinder": {"steepest": torch_lr_finder_steepest(lrs, _torch_lr_finder_recording(raw))},
+        "lightning": {"suggestion": lightning_suggestion(lrs, _lightning_recording(raw))},
+    }
 
 
 # -------------------------------------------------------------------------------------- our own bounds
@@ -294,6 +449,24 @@ def validate_curve(lrs, losses):
     return finite
 
 
+def _argmin(values, start=0, stop=None):
+    stop = len(values) - 1 if stop is None else stop
+    best = start
+    for i in range(start + 1, stop + 1):
+        if values[i] < values[best]:
+            best = i
+    return best
+
+
+def _argmax(values, start=0, stop=None):
+    stop = len(values) - 1 if stop is None else stop
+    best = start
+    for i in range(start + 1, stop + 1):
+        if values[i] > values[best]:
+            best = i
+    return best
+
+
 def smoothing_half_width(points):
     return max(3, _js_round(points / 25))
 
@@ -319,8 +492,17 @@ def _clamp01(v):
     return min(1.0, max(0.0, v))
 
 
-def suggest(lrs, losses, beta=DEFAULT_BETA, diverged=False):
-    """The suggestion for a curve of learning rates and losses (NaN/inf or None for a non-finite loss)."""
+_THIS_CURVE = object()
+
+
+def suggest(lrs, losses, beta=DEFAULT_BETA, diverged=False, finder_sweep=_THIS_CURVE, steps_per_epoch=None):
+    """The suggestion for a curve of learning rates and losses (NaN/inf or None for a non-finite loss).
+
+    `finder_sweep` is what the other finders read: {"lrs", "losses", "iterations"} (the raw losses of one
+    run, the lrs of its steps and the iterations it was asked for); default: this curve, as if it were one
+    run of exactly its length; None: leave the finders out. `beta` is validated but unused (each finder
+    smooths as its library does). `steps_per_epoch` tells how many epochs the test trained.
+    """
     if beta is None:
         beta = DEFAULT_BETA
     if not (0 <= beta < 1):
@@ -329,12 +511,12 @@ def suggest(lrs, losses, beta=DEFAULT_BETA, diverged=False):
     losses = [math.nan if v is None else float(v) for v in losses]
     n = validate_curve(lrs, losses)
 
-    ema = smooth_losses(losses, beta)
-    window_lrs, window_losses = fastai_window(lrs, ema)
-    steepest = steepest_rule(lrs, ema)
-    minimum = minimum_rule(window_lrs, window_losses)
-    valley = valley_rule(window_lrs, window_losses)
-    slide = slide_rule(window_lrs, window_losses)
+    if finder_sweep is _THIS_CURVE:
+        finder_sweep = {"lrs": lrs, "losses": losses}
+    finders = None
+    if finder_sweep is not None:
+        sweep_losses = [math.nan if v is None else float(v) for v in finder_sweep["losses"]]
+        finders = library_finders([float(v) for v in finder_sweep["lrs"]], sweep_losses, finder_sweep.get("iterations"))
 
     xs = lrs[:n]
     raw = losses[:n]
@@ -424,24 +606,33 @@ def suggest(lrs, losses, beta=DEFAULT_BETA, diverged=False):
             diagnostics.append(DIAGNOSTICS["start_unclear"])
         if snr < 4:
             diagnostics.append(DIAGNOSTICS["too_noisy"])
-        if fall_points < 5:
-            diagnostics.append(
+        # A short or shallow fall, or a test that trained for many epochs, is weak evidence however clean.
+        turn_up_index = n - 1 if turn_up_lr is None else next((i for i, lr in enumerate(xs) if lr >= turn_up_lr), -1)
+        epochs = (turn_up_index + 1) / steps_per_epoch if steps_per_epoch else 0
+        doubts = []
+        if fall_points < SHORT_FALL_POINTS:
+            doubts.append(
                 "the fall spans only %d points: more iterations (or a narrower start_lr..end_lr) would place the bounds "
                 "more precisely" % fall_points
             )
         if relative_fall < CLEAR_FALL:
-            diagnostics.append(
+            doubts.append(
                 "the loss fell only %d %% before it turned up: the model barely learned during the test; more iterations, "
                 "or check the features and labels" % _js_round(relative_fall * 100)
             )
+        if epochs > MANY_EPOCHS:
+            doubts.append(
+                "the test trained %s epochs before the loss turned up, so the curve shows a model that had already learned "
+                "the data: fewer iterations (or a smaller batch) for this dataset size" % _js_to_fixed0(epochs)
+            )
+        diagnostics.extend(doubts)
+        if doubts:
+            confidence = _js_min(confidence, DOUBTFUL_CONFIDENCE)
 
     return Suggestion(
         base_lr=base_lr,
         max_lr=max_lr,
         confidence=_js_round(_clamp01(confidence) * 100) / 100,
         diagnostics=diagnostics,
-        steepest=steepest,
-        minimum=minimum,
-        valley=valley,
-        slide=slide,
+        finders=finders,
     )

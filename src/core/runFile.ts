@@ -173,13 +173,14 @@ export function parseRunFile(text: string, file: string): RunFile {
   return parser.run;
 }
 
-/** The curve as `suggest()` reads it, and whether the run stopped on divergence. */
-export function runFileCurve(run: RunFile): { lrs: number[]; losses: number[]; beta: number; diverged: boolean } {
+/** The curve as `suggest()` reads it, the iterations the sweep was asked for, and whether it stopped on divergence. */
+export function runFileCurve(run: RunFile): { lrs: number[]; losses: number[]; beta: number; iterations: number; diverged: boolean } {
   const reason = run.end?.stopReason;
   return {
     lrs: run.steps.map((s) => s.lr),
     losses: run.steps.map((s) => s.loss),
     beta: run.header.smoothing,
+    iterations: run.header.iterations,
     diverged: reason === 'diverged' || reason === 'non-finite' || (reason === undefined && run.steps.some((s) => !Number.isFinite(s.loss))),
   };
 }
@@ -219,7 +220,8 @@ export function runFileResult(run: RunFile, file: string): RangeTestResult {
   const curve = runFileCurve(run);
   let suggestion: Suggestion;
   try {
-    suggestion = suggest(curve.lrs, curve.losses, { beta: curve.beta, diverged: curve.diverged });
+    const finderSweep = { lrs: curve.lrs, losses: curve.losses, iterations: Math.max(curve.iterations, curve.losses.length) };
+    suggestion = suggest(curve.lrs, curve.losses, { beta: curve.beta, diverged: curve.diverged, finderSweep });
   } catch (error) {
     if (error instanceof CurveError) throw new UserError(`the run has no readable curve: ${error.message}`, { file, hint: error.hint });
     throw error;

@@ -208,7 +208,12 @@ export function pytorchResult(
     stopReason,
     stoppedAt: points.length - 1,
     stepsPerSecond,
-    suggestion: suggest(lrs, losses, { beta: config.smoothing, diverged: stopReason === 'diverged' || stopReason === 'non-finite' }),
+    // The finders' trims depend on the requested iterations (fastai's num_it), also when the run stopped early.
+    suggestion: suggest(lrs, losses, {
+      beta: config.smoothing,
+      diverged: stopReason === 'diverged' || stopReason === 'non-finite',
+      finderSweep: { lrs, losses, iterations: Math.max(config.iterations, losses.length) },
+    }),
   };
   if (valLosses.length > 0) result.valLosses = valLosses;
   if (state.python && state.torch) {

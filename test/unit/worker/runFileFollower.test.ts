@@ -37,7 +37,8 @@ describe('run file follower (real torch)', function () {
     assert.equal(events[events.length - 1].type, 'result');
     const run = parseRunFile(readFileSync(file, 'utf8'), file);
     const curve = runFileCurve(run);
-    assert.deepEqual(result.suggestion, suggest(curve.lrs, curve.losses, { beta: curve.beta, diverged: curve.diverged }));
+    const finderSweep = { lrs: curve.lrs, losses: curve.losses, iterations: curve.iterations };
+    assert.deepEqual(result.suggestion, suggest(curve.lrs, curve.losses, { beta: curve.beta, diverged: curve.diverged, finderSweep }));
     assert.equal(result.stopReason, run.end?.stopReason);
     assert.deepEqual(result.lrs, curve.lrs.slice(0, result.lrs.length));
     assert.equal(events.filter((e) => e.type === 'progress').length, result.lrs.length);
