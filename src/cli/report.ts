@@ -132,7 +132,7 @@ new Chart(document.getElementById('curve'), {
     parsing: false,
     scales: {
       x: { type: data.logScale ? 'logarithmic' : 'linear', title: { display: true, text: 'learning rate' } },
-      y: { title: { display: true, text: 'loss' }, min: data.yAxis?.min, max: data.yAxis?.max },
+      y: { title: { display: true, text: 'loss' }, min: data.yAxis?.min, max: data.yAxis?.max, ticks: { format: { maximumSignificantDigits: 4 } } },
     },
     plugins: { legend: { position: 'bottom' }, tooltip: { mode: 'nearest', intersect: false } },
   },
