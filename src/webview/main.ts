@@ -302,8 +302,9 @@ class Panel {
         return;
       case 'testAction': {
         const target = document.querySelector<HTMLElement>(`[data-test-id="${CSS.escape(message.target)}"]`);
-        if (target) target.click();
-        else this.post({ type: 'log', level: 'warn', message: `test action: no element ${message.target}` });
+        if (!target) this.post({ type: 'log', level: 'warn', message: `test action: no element ${message.target}` });
+        else if ((target as HTMLButtonElement).disabled) this.post({ type: 'log', level: 'warn', message: `test action: ${message.target} is disabled` });
+        else target.click();
         return;
       }
     }

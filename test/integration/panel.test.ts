@@ -150,7 +150,9 @@ describe('range-test panel', function () {
 
   it('overlays one run on another, and deletes a run from the history', async () => {
     assert.ok(firstRunId);
-    const shown = await waitForPanel((s) => s.historyIds.length >= 2 && s.runId !== firstRunId, 'two runs in the history');
+    // The words of a finished run show before its result: wait for the result (its bounds), which is when the
+    // history marks it as the shown run and enables the first run's Overlay button.
+    const shown = await waitForPanel((s) => s.historyIds.length >= 2 && s.runId !== firstRunId && s.bounds !== null, 'two runs in the history, the newer shown');
     await vscode.commands.executeCommand('cyclicalLr._panelActionForTests', `overlay-${firstRunId}`);
     const overlaid = await waitForPanel((s) => s.overlayRunId === firstRunId && s.overlayPoints > 0, 'the overlay');
     assert.equal(overlaid.overlayPoints, result?.lrs.length);
