@@ -1,5 +1,5 @@
 // Writes snippets/*.json (VS Code contributes.snippets) from src/core/snippetFiles.ts.
-// Run after changing snippets.ts: `npm run snippets`. test/unit/core/snippetFiles.test.ts fails when they differ.
+// Run after changing src/core/snippets/: `npm run snippets`. test/unit/core/snippetFiles.test.ts fails when they differ.
 import * as esbuild from 'esbuild';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

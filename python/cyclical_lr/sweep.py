@@ -1,5 +1,5 @@
 """The sweep: the learning rates a range test tries, and the smoothed loss with its stop rule. The same
-arithmetic as the extension's engine (src/core/schedules.ts rangeTestLrs; the EMA and divergence stop of
+arithmetic as the extension's engine (src/core/schedules/rangeTestSweep.ts rangeTestLrs; the EMA and divergence stop of
 the built-in range test), so that a run started here and one started from the panel are comparable."""
 
 import math

@@ -1,3 +1,4 @@
+import { parseArgs as parseNodeArgs } from 'node:util';
 import { UserError } from '../core/errors';
 import { formatLimit } from '../core/limits';
 
@@ -15,15 +16,41 @@ export interface FlagSpec {
   kind: FlagKind;
   description: string;
   /** Shown in --help; a flag without a default is undefined when absent. */
-  default?: string | number | boolean | number[];
+  default?: string | number | boolean | readonly number[];
 }
 
-export type FlagSpecs = Record<string, FlagSpec>;
+export type FlagSpecs = Readonly<Record<string, FlagSpec>>;
 export type FlagValue = string | number | boolean | number[];
 
-export interface ParsedArgs {
-  flags: Record<string, FlagValue | undefined>;
+/** The value a flag of this kind parses to. */
+export type KindValue<K extends FlagKind> = K extends { type: 'string' }
+  ? string
+  : K extends { type: 'number' } | { type: 'int' }
+    ? number
+    : K extends { type: 'boolean' }
+      ? boolean
+      : K extends { type: 'enum'; values: readonly (infer V)[] }
+        ? V
+        : K extends { type: 'numberList' }
+          ? number[]
+          : never;
+
+/** Each flag's parsed value: always there when the flag has a default, else possibly undefined. */
+export type FlagValues<S extends FlagSpecs> = {
+  -readonly [N in keyof S]: S[N] extends { default: NonNullable<unknown> } ? KindValue<S[N]['kind']> : KindValue<S[N]['kind']> | undefined;
+};
+
+export interface ParsedArgs<S extends FlagSpecs = FlagSpecs> {
+  flags: FlagValues<S>;
   positionals: string[];
+}
+
+/**
+ * A command's flags, declared once: the literal types are kept (enum values, which flags have a default), so
+ * that `parseArgs(argv, flags).flags` is typed per flag.
+ */
+export function defineFlags<const S extends FlagSpecs>(specs: S): S {
+  return specs;
 }
 
 function describeAllowed(kind: FlagKind): string {
@@ -85,47 +112,45 @@ function parseValue(name: string, kind: FlagKind, raw: string): FlagValue {
   }
 }
 
+const BOOLEAN_WORDS = ['true', 'false', '1', '0'];
+
 /**
- * Parses `--name value`, `--name=value` and bare boolean `--name` flags against a spec; anything else is a
- * positional. Unknown flags and bad values are UserErrors that name the flag and the allowed values.
+ * Parses `--name value`, `--name=value` and bare boolean `--name` (or `--name true|false|1|0`) flags against a
+ * spec with node's parseArgs; anything else is a positional, everything after `--` too. Unknown flags, missing
+ * values and bad values are UserErrors that name the flag and the allowed values.
  */
-export function parseArgs(argv: readonly string[], specs: FlagSpecs): ParsedArgs {
-  const flags: Record<string, FlagValue | undefined> = {};
+export function parseArgs<S extends FlagSpecs>(argv: readonly string[], specs: S): ParsedArgs<S> {
+  const options = Object.fromEntries(Object.entries(specs).map(([name, spec]) => [name, { type: spec.kind.type === 'boolean' ? ('boolean' as const) : ('string' as const) }]));
+  // Not strict: unknown flags and missing values come back as tokens, so that the messages are ours.
+  const { tokens } = parseNodeArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
+  const flags: Record<string, FlagValue> = {};
   const positionals: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--') {
-      positionals.push(...argv.slice(i + 1));
-      break;
-    }
-    if (!arg.startsWith('--') || arg === '--') {
-      positionals.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
-    const spec = specs[name];
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i];
+    if (token.kind === 'positional') positionals.push(token.value);
+    if (token.kind !== 'option') continue;
+    const spec = Object.hasOwn(specs, token.name) && token.rawName === `--${token.name}` ? specs[token.name] : undefined;
     if (!spec) {
       const known = Object.keys(specs).map((k) => `--${k}`).join(', ');
-      throw new UserError(`unknown flag --${name}`, { hint: `known flags: ${known}` });
+      throw new UserError(`unknown flag ${token.rawName}`, { hint: `known flags: ${known}` });
     }
-    let raw: string;
-    if (eq >= 0) {
-      raw = arg.slice(eq + 1);
-    } else if (spec.kind.type === 'boolean' && (i + 1 >= argv.length || !['true', 'false', '1', '0'].includes(argv[i + 1]))) {
-      raw = 'true';
-    } else {
-      if (i + 1 >= argv.length) {
-        throw new UserError(`--${name} needs a value`, { hint: `expected ${describeAllowed(spec.kind)}` });
-      }
-      raw = argv[++i];
+    let raw = token.value;
+    if (raw === undefined && spec.kind.type === 'boolean') {
+      // node leaves `--flag false` as a flag and a positional: the word right after belongs to the flag.
+      const next = tokens[i + 1];
+      if (next?.kind === 'positional' && next.index === token.index + 1 && BOOLEAN_WORDS.includes(next.value)) {
+        raw = next.value;
+        i++;
+      } else raw = 'true';
     }
-    flags[name] = parseValue(name, spec.kind, raw);
+    if (raw === undefined) throw new UserError(`--${token.name} needs a value`, { hint: `expected ${describeAllowed(spec.kind)}` });
+    flags[token.name] = parseValue(token.name, spec.kind, raw);
   }
   for (const [name, spec] of Object.entries(specs)) {
-    if (flags[name] === undefined && spec.default !== undefined) flags[name] = spec.default;
+    if (flags[name] === undefined && spec.default !== undefined) flags[name] = typeof spec.default === 'object' ? [...spec.default] : spec.default;
   }
-  return { flags, positionals };
+  // Each value was parsed by its own flag's kind above, which is what FlagValues<S> says.
+  return { flags: flags as FlagValues<S>, positionals };
 }
 
 /** `--help` text for a command. */
@@ -136,19 +161,3 @@ export function formatHelp(usage: string, specs: FlagSpecs): string {
   });
   return `usage: ${usage}\n\n${rows.join('\n')}\n`;
 }
-
-function typed<T>(args: ParsedArgs, name: string, check: (v: FlagValue) => v is FlagValue & T): T | undefined {
-  const value = args.flags[name];
-  if (value === undefined) return undefined;
-  if (!check(value)) throw new TypeError(`flag --${name} has an unexpected type`);
-  return value;
-}
-
-export const numberFlag = (args: ParsedArgs, name: string): number | undefined =>
-  typed<number>(args, name, (v): v is number => typeof v === 'number');
-export const stringFlag = (args: ParsedArgs, name: string): string | undefined =>
-  typed<string>(args, name, (v): v is string => typeof v === 'string');
-export const booleanFlag = (args: ParsedArgs, name: string): boolean =>
-  typed<boolean>(args, name, (v): v is boolean => typeof v === 'boolean') ?? false;
-export const numberListFlag = (args: ParsedArgs, name: string): number[] | undefined =>
-  typed<number[]>(args, name, (v): v is number[] => Array.isArray(v));

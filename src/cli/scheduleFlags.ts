@@ -12,21 +12,26 @@ import {
   SchedulePolicy,
   validateScheduleSpec,
 } from '../core/schedules';
-import { FlagSpecs, ParsedArgs } from './args';
+import { defineFlags, FlagValues } from './args';
 
 const CLR: readonly SchedulePolicy[] = ['triangular', 'triangular2', 'exp_range'];
 const ALL = SCHEDULE_POLICIES;
 const WARMUP = WARMUP_POLICIES;
 
+/** Every field of every ScheduleSpec variant but the policy. */
+export type ScheduleField = Exclude<ScheduleSpec extends infer T ? (T extends unknown ? keyof T : never) : never, 'policy'>;
+/** Spec fields by name, as the flags fill them before validation. */
+export type ScheduleFields = Partial<Record<ScheduleField, unknown>>;
+
 interface ScheduleFlag {
   /** The ScheduleSpec field it sets. */
-  field: string;
+  field: ScheduleField;
   /** Policies that use it; giving it with another policy is an error rather than silently ignored. */
   policies: readonly SchedulePolicy[];
 }
 
 /** Flag name → spec field and the policies it applies to. */
-export const SCHEDULE_FLAG_FIELDS: Record<string, ScheduleFlag> = {
+export const SCHEDULE_FLAG_FIELDS: Readonly<Record<ScheduleFlagName, ScheduleFlag>> = {
   'base-lr': { field: 'baseLr', policies: CLR },
   'max-lr': { field: 'maxLr', policies: ALL },
   'step-size-up': { field: 'stepSizeUp', policies: CLR },
@@ -54,8 +59,9 @@ export const SCHEDULE_FLAG_FIELDS: Record<string, ScheduleFlag> = {
   'steps-per-epoch': { field: 'stepsPerEpoch', policies: ALL },
 };
 
-export function scheduleFlagSpecs(policies: readonly SchedulePolicy[] = SCHEDULE_POLICIES): FlagSpecs {
-  return {
+/** The schedule flags, `--policy` offering `policies`. */
+export function scheduleFlagSpecs<P extends SchedulePolicy>(policies: readonly P[]) {
+  return defineFlags({
     policy: { kind: { type: 'enum', values: policies }, description: 'schedule policy (required)' },
     'base-lr': { kind: { type: 'number', min: 0 }, description: 'CLR lower bound (PyTorch base_lr; required for CLR)' },
     'max-lr': {
@@ -97,8 +103,15 @@ export function scheduleFlagSpecs(policies: readonly SchedulePolicy[] = SCHEDULE
       kind: { type: 'int', min: 1 },
       description: 'iterations per epoch = ceil(rows / batch); sgdr then steps per batch with fractional epochs',
     },
-  };
+  });
 }
+
+type ScheduleFlagSpecs = ReturnType<typeof scheduleFlagSpecs<SchedulePolicy>>;
+export type ScheduleFlagName = Exclude<keyof ScheduleFlagSpecs, 'policy'>;
+/** The schedule flags' values, as any command that declares them parses them. */
+export type ScheduleFlagValues = FlagValues<ScheduleFlagSpecs>;
+/** SCHEDULE_FLAG_FIELDS' keys, typed (Object.keys gives strings). */
+const SCHEDULE_FLAG_NAMES = Object.keys(SCHEDULE_FLAG_FIELDS) as ScheduleFlagName[];
 
 const FIELD_TO_FLAG: Record<string, string> = Object.fromEntries([
   ...Object.entries(SCHEDULE_FLAG_FIELDS).map(([flag, f]) => [f.field, flag]),
@@ -115,65 +128,72 @@ export function nameFlagInError(error: unknown): unknown {
   return error;
 }
 
-function need(args: ParsedArgs, flag: string, policy: string, what: string): number {
-  const value = args.flags[flag];
-  if (typeof value !== 'number') throw new UserError(`--policy ${policy} needs --${flag}`, { hint: `expected ${what}` });
-  return value;
+export interface ScheduleSpecOptions {
+  /** One-cycle's total_steps when neither --total-steps nor --epochs is given (the preview length). */
+  fallbackTotalSteps?: number;
+  /** Values for the fields whose flags were not given (`clr snippet`'s defaults); a given flag wins. */
+  defaults?: ScheduleFields;
 }
 
-/**
- * Builds and validates the ScheduleSpec the flags describe. `fallbackTotalSteps` is used as one-cycle's
- * total_steps when neither --total-steps nor --epochs is given (the preview length).
- */
-export function scheduleSpecFromArgs(args: ParsedArgs, fallbackTotalSteps?: number): ScheduleSpec {
-  const policy = args.flags.policy;
-  if (typeof policy !== 'string') {
+/** Builds and validates the ScheduleSpec the flags describe. */
+export function scheduleSpecFromArgs(flags: ScheduleFlagValues, options: ScheduleSpecOptions = {}): ScheduleSpec {
+  const p = flags.policy;
+  if (p === undefined) {
     throw new UserError('--policy is required', { hint: `expected one of ${SCHEDULE_POLICIES.join(', ')}` });
   }
-  const p = policy as SchedulePolicy;
-  const fields: Record<string, unknown> = { policy: p };
-  for (const [flag, { field, policies }] of Object.entries(SCHEDULE_FLAG_FIELDS)) {
-    const value = args.flags[flag];
-    if (value === undefined) continue;
-    if (!policies.includes(p)) {
-      throw new UserError(`--${flag} is not used by --policy ${p}`, { hint: `it applies to --policy ${policies.join(', ')}` });
+  const defaults = options.defaults ?? {};
+  // A one-cycle length given one way (total steps, or epochs) is not completed the other way by a default.
+  const lengthGiven = flags['total-steps'] !== undefined || flags.epochs !== undefined;
+  const fields: ScheduleFields = {};
+  for (const flag of SCHEDULE_FLAG_NAMES) {
+    const { field, policies } = SCHEDULE_FLAG_FIELDS[flag];
+    const value = flags[flag];
+    if (value !== undefined) {
+      if (!policies.includes(p)) {
+        throw new UserError(`--${flag} is not used by --policy ${p}`, { hint: `it applies to --policy ${policies.join(', ')}` });
+      }
+      fields[field] = value;
+    } else if (defaults[field] !== undefined && policies.includes(p) && !(p === 'one-cycle' && lengthGiven && (field === 'totalSteps' || field === 'epochs'))) {
+      fields[field] = defaults[field];
     }
-    fields[field] = value;
   }
+  const need = (field: ScheduleField, what: string): void => {
+    if (typeof fields[field] !== 'number') throw new UserError(`--policy ${p} needs --${FIELD_TO_FLAG[field]}`, { hint: `expected ${what}` });
+  };
   switch (p) {
     case 'triangular':
     case 'triangular2':
     case 'exp_range':
-      need(args, 'base-lr', p, 'a number ≥ 0, the lower bound (PyTorch base_lr)');
-      need(args, 'max-lr', p, 'a number ≥ 0, the upper bound (PyTorch max_lr)');
+      need('baseLr', 'a number ≥ 0, the lower bound (PyTorch base_lr)');
+      need('maxLr', 'a number ≥ 0, the upper bound (PyTorch max_lr)');
       break;
     case 'one-cycle':
-      need(args, 'max-lr', p, 'a number > 0, the peak rate');
+      need('maxLr', 'a number > 0, the peak rate');
       if (fields.totalSteps === undefined && fields.epochs === undefined) {
-        if (fallbackTotalSteps === undefined) {
+        if (options.fallbackTotalSteps === undefined) {
           throw new UserError('--policy one-cycle needs --total-steps (or --epochs with --steps-per-epoch)', { hint: 'expected an integer ≥ 1' });
         }
-        fields.totalSteps = fallbackTotalSteps;
+        fields.totalSteps = options.fallbackTotalSteps;
       }
       break;
     case 'sgdr':
-      need(args, 'max-lr', p, "a number > 0, the peak rate (the optimizer's lr, PyTorch's base_lr)");
-      need(args, 't0', p, 'an integer ≥ 1 (PyTorch T_0)');
+      need('maxLr', "a number > 0, the peak rate (the optimizer's lr, PyTorch's base_lr)");
+      need('t0', 'an integer ≥ 1 (PyTorch T_0)');
       break;
     case 'cosine':
-      need(args, 'max-lr', p, "a number > 0, the starting rate (the optimizer's lr)");
-      need(args, 't-max', p, 'an integer ≥ 1 (PyTorch T_max)');
+      need('maxLr', "a number > 0, the starting rate (the optimizer's lr)");
+      need('tMax', 'an integer ≥ 1 (PyTorch T_max)');
       break;
     case 'warmup-cosine':
     case 'wsd':
     case 'linear-decay':
-      need(args, 'max-lr', p, "a number > 0, the peak rate (the optimizer's lr)");
-      need(args, 'total-steps', p, 'an integer ≥ 1, the optimizer steps of the whole run');
-      if (p === 'wsd') need(args, 'decay-steps', p, 'an integer ≥ 1, the steps of the final cool-down');
+      need('maxLr', "a number > 0, the peak rate (the optimizer's lr)");
+      need('totalSteps', 'an integer ≥ 1, the optimizer steps of the whole run');
+      if (p === 'wsd') need('decaySteps', 'an integer ≥ 1, the steps of the final cool-down');
       break;
   }
   try {
-    return validateScheduleSpec(fields);
+    return validateScheduleSpec({ policy: p, ...fields });
   } catch (error) {
     throw nameFlagInError(error);
   }

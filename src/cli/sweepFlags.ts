@@ -1,22 +1,33 @@
 import { UserError } from '../core/errors';
-import { RangeTestConfig, StepMode } from '../core/types';
-import { ParsedArgs, numberFlag, stringFlag } from './args';
+import { DEFAULT_RANGE_TEST_CONFIG, RangeTestConfig, StepMode } from '../core/types';
 
 export type SweepSettings = Pick<RangeTestConfig, 'weightDecay' | 'startLr' | 'endLr' | 'iterations' | 'stepMode' | 'smoothing' | 'diverge' | 'valEvery'>;
 
-/** The sweep's flags, shared by the built-in engine and `--pytorch` (both declare them with defaults). */
-export function sweepFromArgs(args: ParsedArgs): SweepSettings {
-  const startLr = numberFlag(args, 'start-lr') as number;
-  const endLr = numberFlag(args, 'end-lr') as number;
+/** The sweep's flags as both range-test commands declare them (with defaults, --iterations possibly without). */
+export interface SweepFlagValues {
+  'weight-decay': number;
+  'start-lr': number;
+  'end-lr': number;
+  iterations: number | undefined;
+  'step-mode': StepMode;
+  smoothing: number;
+  diverge: number;
+  'val-every': number;
+}
+
+/** The sweep's flags, shared by the built-in engine and `--pytorch`; without --iterations, the default length. */
+export function sweepFromArgs(flags: SweepFlagValues): SweepSettings {
+  const startLr = flags['start-lr'];
+  const endLr = flags['end-lr'];
   if (endLr <= startLr) throw new UserError(`--end-lr (${endLr}) must be above --start-lr (${startLr})`, { hint: 'a range test sweeps from a low to a high learning rate' });
   return {
-    weightDecay: numberFlag(args, 'weight-decay') as number,
+    weightDecay: flags['weight-decay'],
     startLr,
     endLr,
-    iterations: numberFlag(args, 'iterations') as number,
-    stepMode: stringFlag(args, 'step-mode') as StepMode,
-    smoothing: numberFlag(args, 'smoothing') as number,
-    diverge: numberFlag(args, 'diverge') as number,
-    valEvery: numberFlag(args, 'val-every') as number,
+    iterations: flags.iterations ?? DEFAULT_RANGE_TEST_CONFIG.iterations,
+    stepMode: flags['step-mode'],
+    smoothing: flags.smoothing,
+    diverge: flags.diverge,
+    valEvery: flags['val-every'],
   };
 }

@@ -20,7 +20,8 @@ export class Arena {
 
 /**
  * Mean loss of `rows` rows of logits (row stride `stride` floats, at float index z); with `g` ≥ 0 also
- * writes d(loss)/d(logits) there (same stride, only the first `units` columns).
+ * writes d(loss)/d(logits) there (same stride, only the first `units` columns). The same function as losses.ts
+ * `batchLoss` on logits (test/unit/engine/losses.test.ts compares value and gradient).
  */
 export function lossOfLogits(heap: Float32Array, loss: LossSpec, z: number, stride: number, y: Float32Array, rows: number, g: number): number {
   const k = loss.outputUnits;

@@ -28,7 +28,9 @@ const EPSILON = 1e-7;
 
 /**
  * Mean loss of a batch. `labels` holds class indices (as floats) for classification and target values
- * for regression, shape [batch].
+ * for regression, shape [batch]. The fused trainers compute the same function on logits with its gradient in
+ * flatTraining.ts `lossOfLogits` (kept apart for exactness, see bench/engine/RESULTS.md); the unit test
+ * test/unit/engine/losses.test.ts holds the two equal.
  */
 export function batchLoss(tf: Tf, spec: LossSpec, output: Tensor, labels: Tensor): Tensor {
   return tf.tidy(() => {

@@ -1,47 +1,33 @@
 import { Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type TooltipItem } from 'chart.js';
 import { FRAMEWORKS, type Framework } from '../core/panelProtocol';
 import {
-  computeSchedule,
-  defaultPreviewSteps,
-  defaultWarmupSpec,
-  SCHEDULE_POLICIES,
-  WARMUP_POLICIES,
-  type SchedulePolicy,
-  type ScheduleSpec,
-} from '../core/schedules';
+  baseLrLabel,
+  formFromSpec,
+  peakSpec,
+  readScheduleField,
+  SCHEDULE_FIELD_LABELS,
+  type ScheduleForm,
+  type ScheduleNumberField,
+  scheduleFieldsUsed,
+  specFromForm,
+  withoutImportedLength,
+  withStepsPerEpoch,
+} from '../core/scheduleForm';
+import { computeSchedule, defaultPreviewSteps, SCHEDULE_POLICIES, type SchedulePolicy, type ScheduleSpec } from '../core/schedules';
+import { UserError } from '../core/errors';
 import type { LrBounds } from '../core/types';
 import { button, field, h, select } from './dom';
-import { formatLr, parsePositive, parsePositiveInt } from './format';
+import { formatLr } from './format';
 import type { ThemeColors } from './theme';
 
 // The schedule section: the policy and its parameters (bounds from the range test), a preview of the
 // learning rate and momentum per iteration computed by the same code the CLI and snippets use, and one
-// "Insert" button per framework.
+// "Insert" button per framework. The form's mapping to a ScheduleSpec is core's (src/core/scheduleForm.ts).
+
+export { defaultScheduleForm, type ScheduleForm } from '../core/scheduleForm';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Tooltip, Legend);
 
-/** The section's inputs, persisted with the webview state. */
-export interface ScheduleForm {
-  policy: SchedulePolicy;
-  baseLr: number;
-  maxLr: number;
-  stepsPerEpoch: number;
-  /** CyclicLR: iterations in the rising half-cycle. */
-  stepSizeUp: number;
-  /** exp_range's decay per iteration. */
-  gamma: number;
-  /** Training length for one-cycle and cosine. */
-  epochs: number;
-  /** SGDR: epochs to the first restart, and the period's growth factor. */
-  t0: number;
-  tMult: number;
-  cycleMomentum: boolean;
-  /** A spec handed over by the CodeLens: its other parameters (pct_start, …) are kept while the policy is. */
-  imported: ScheduleSpec | null;
-}
-
-/** Smith: a half-cycle of 2–10 epochs; we start at 4. */
-const HALF_CYCLE_EPOCHS = 4;
 /** The preview draws at most this many points (every k-th step beyond). */
 const PREVIEW_POINTS = 2000;
 
@@ -64,117 +50,6 @@ const FRAMEWORK_LABELS: Record<Framework, string> = {
   tfjs: 'TensorFlow.js',
   fastai: 'fastai',
 };
-
-export function defaultScheduleForm(): ScheduleForm {
-  const stepsPerEpoch = 100;
-  return {
-    policy: 'triangular',
-    baseLr: 1e-4,
-    maxLr: 1e-2,
-    stepsPerEpoch,
-    stepSizeUp: HALF_CYCLE_EPOCHS * stepsPerEpoch,
-    gamma: 0.9999,
-    epochs: 10,
-    t0: 2,
-    tMult: 2,
-    cycleMomentum: true,
-    imported: null,
-  };
-}
-
-/** The ScheduleSpec the form describes. */
-export function specFromForm(form: ScheduleForm): ScheduleSpec {
-  const kept = form.imported && form.imported.policy === form.policy ? form.imported : {};
-  switch (form.policy) {
-    case 'triangular':
-    case 'triangular2':
-    case 'exp_range':
-      return {
-        ...kept,
-        policy: form.policy,
-        baseLr: form.baseLr,
-        maxLr: form.maxLr,
-        stepSizeUp: form.stepSizeUp,
-        ...(form.policy === 'exp_range' ? { gamma: form.gamma } : {}),
-        cycleMomentum: form.cycleMomentum,
-        stepsPerEpoch: form.stepsPerEpoch,
-      } as ScheduleSpec;
-    case 'one-cycle': {
-      // An imported total_steps stands until the user edits the training length.
-      const length = (kept as { totalSteps?: number }).totalSteps !== undefined ? {} : { epochs: form.epochs, stepsPerEpoch: form.stepsPerEpoch };
-      return { ...kept, ...length, policy: 'one-cycle', maxLr: form.maxLr, cycleMomentum: form.cycleMomentum };
-    }
-    case 'sgdr':
-      return { ...kept, policy: 'sgdr', maxLr: form.maxLr, t0: form.t0, tMult: form.tMult, etaMin: form.baseLr, stepsPerEpoch: form.stepsPerEpoch };
-    case 'cosine': {
-      const tMax = (kept as { tMax?: number }).tMax ?? form.epochs * form.stepsPerEpoch;
-      return { ...kept, policy: 'cosine', maxLr: form.maxLr, tMax, etaMin: form.baseLr, stepsPerEpoch: form.stepsPerEpoch };
-    }
-    case 'warmup-cosine':
-    case 'wsd':
-    case 'linear-decay': {
-      // An imported length and phases stand until the user edits the training length.
-      const imported = (kept as { totalSteps?: number }).totalSteps !== undefined;
-      const spec = imported ? kept : defaultWarmupSpec(form.policy, form.maxLr, form.epochs * form.stepsPerEpoch);
-      return { ...spec, policy: form.policy, maxLr: form.maxLr, stepsPerEpoch: form.stepsPerEpoch, ...(form.policy === 'warmup-cosine' ? { etaMin: form.baseLr } : {}) } as ScheduleSpec;
-    }
-  }
-}
-
-/** The form that shows `spec` (from the CodeLens), starting from the current one for what it leaves out. */
-export function formFromSpec(spec: ScheduleSpec, current: ScheduleForm): ScheduleForm {
-  const form: ScheduleForm = { ...current, policy: spec.policy, imported: spec };
-  const spe = spec.stepsPerEpoch ?? current.stepsPerEpoch;
-  form.stepsPerEpoch = spe;
-  switch (spec.policy) {
-    case 'triangular':
-    case 'triangular2':
-    case 'exp_range':
-      form.baseLr = spec.baseLr;
-      form.maxLr = spec.maxLr;
-      form.stepSizeUp = spec.stepSizeUp ?? 2000;
-      if (spec.gamma !== undefined) form.gamma = spec.gamma;
-      form.cycleMomentum = spec.cycleMomentum ?? true;
-      break;
-    case 'one-cycle':
-      form.maxLr = spec.maxLr;
-      form.baseLr = spec.maxLr / (spec.divFactor ?? 25);
-      if (spec.totalSteps !== undefined) {
-        form.epochs = Math.max(1, Math.round(spec.totalSteps / spe));
-        if (spec.stepsPerEpoch === undefined) form.stepsPerEpoch = Math.max(1, Math.round(spec.totalSteps / form.epochs));
-      } else if (spec.epochs !== undefined) form.epochs = spec.epochs;
-      form.cycleMomentum = spec.cycleMomentum ?? true;
-      break;
-    case 'sgdr':
-      form.maxLr = spec.maxLr;
-      form.baseLr = spec.etaMin ?? 0;
-      form.t0 = spec.t0;
-      form.tMult = spec.tMult ?? 1;
-      if (spec.stepsPerEpoch === undefined) form.stepsPerEpoch = 1;
-      break;
-    case 'cosine':
-      form.maxLr = spec.maxLr;
-      form.baseLr = spec.etaMin ?? 0;
-      form.epochs = Math.max(1, Math.round(spec.tMax / spe));
-      if (spec.stepsPerEpoch === undefined) {
-        form.stepsPerEpoch = 1;
-        form.epochs = spec.tMax;
-      }
-      break;
-    case 'warmup-cosine':
-    case 'wsd':
-    case 'linear-decay':
-      form.maxLr = spec.maxLr;
-      form.baseLr = spec.etaMin ?? 0;
-      form.epochs = Math.max(1, Math.round(spec.totalSteps / spe));
-      if (spec.stepsPerEpoch === undefined) {
-        form.stepsPerEpoch = 1;
-        form.epochs = spec.totalSteps;
-      }
-      break;
-  }
-  return form;
-}
 
 export interface ScheduleSectionEvents {
   /** The form changed (persist it, report it). */
@@ -200,6 +75,8 @@ export class ScheduleSection {
     cycleMomentum: HTMLInputElement;
   };
   private readonly rows: Record<'baseLr' | 'stepSizeUp' | 'gamma' | 'epochs' | 't0' | 'tMult' | 'cycleMomentum', HTMLElement>;
+  /** Messages about inputs that do not parse, shown until the input does. */
+  private fieldErrors: Partial<Record<ScheduleNumberField, string>> = {};
   private readonly baseLabel: HTMLLabelElement;
   private readonly problems: HTMLElement;
   private readonly chart: Chart<'line', Array<{ x: number; y: number }>>;
@@ -223,16 +100,17 @@ export class ScheduleSection {
       tMult: numberInput('schedule-t-mult'),
       cycleMomentum: h('input', { id: 'schedule-cycle-momentum', type: 'checkbox' }),
     };
-    const baseRow = field('base_lr', this.inputs.baseLr);
+    const L = SCHEDULE_FIELD_LABELS;
+    const baseRow = field(L.baseLr, this.inputs.baseLr);
     this.baseLabel = baseRow.querySelector('label') as HTMLLabelElement;
     this.rows = {
       baseLr: baseRow,
-      stepSizeUp: field('step_size_up (iterations)', this.inputs.stepSizeUp, 'Smith: 2–10 epochs per half-cycle'),
-      gamma: field('gamma', this.inputs.gamma),
-      epochs: field('Epochs', this.inputs.epochs),
-      t0: field('T_0 (epochs to first restart)', this.inputs.t0),
-      tMult: field('T_mult', this.inputs.tMult),
-      cycleMomentum: h('div', { class: 'field checkbox' }, this.inputs.cycleMomentum, h('label', { for: 'schedule-cycle-momentum' }, 'Cycle momentum (inverse to the rate)')),
+      stepSizeUp: field(L.stepSizeUp, this.inputs.stepSizeUp, 'Smith: 2–10 epochs per half-cycle'),
+      gamma: field(L.gamma, this.inputs.gamma),
+      epochs: field(L.epochs, this.inputs.epochs),
+      t0: field(L.t0, this.inputs.t0),
+      tMult: field(L.tMult, this.inputs.tMult),
+      cycleMomentum: h('div', { class: 'field checkbox' }, this.inputs.cycleMomentum, h('label', { for: 'schedule-cycle-momentum' }, L.cycleMomentum)),
     };
     this.problems = h('ul', { class: 'problems', 'aria-live': 'polite' });
     const canvas = h('canvas', { id: 'schedule-chart', role: 'img', 'aria-label': 'Schedule preview: learning rate and momentum per iteration' });
@@ -256,8 +134,8 @@ export class ScheduleSection {
         { class: 'form-grid' },
         field('Policy', this.inputs.policy),
         baseRow,
-        field('max_lr', this.inputs.maxLr),
-        field('Iterations per epoch', this.inputs.stepsPerEpoch, 'ceil(rows / batch size)'),
+        field(L.maxLr, this.inputs.maxLr),
+        field(L.stepsPerEpoch, this.inputs.stepsPerEpoch, 'ceil(rows / batch size)'),
         this.rows.stepSizeUp,
         this.rows.gamma,
         this.rows.epochs,
@@ -328,11 +206,9 @@ export class ScheduleSection {
     this.scheduleRender();
   }
 
-  /** A new dataset size: iterations per epoch, and a half-cycle of HALF_CYCLE_EPOCHS epochs. */
+  /** A new dataset size: iterations per epoch, and the default half-cycle in epochs. */
   setStepsPerEpoch(stepsPerEpoch: number): void {
-    this.form.stepsPerEpoch = stepsPerEpoch;
-    this.dropImportedLength();
-    this.form.stepSizeUp = HALF_CYCLE_EPOCHS * stepsPerEpoch;
+    this.form = withStepsPerEpoch(this.form, stepsPerEpoch);
     this.writeInputs();
     this.scheduleRender();
   }
@@ -350,19 +226,15 @@ export class ScheduleSection {
    * schedule peaking there over the form's training length.
    */
   usePeak(peak: number): void {
-    const f = this.form;
-    this.setSpec(
-      (WARMUP_POLICIES as readonly string[]).includes(f.policy)
-        ? specFromForm({ ...f, maxLr: peak })
-        : { policy: 'one-cycle', maxLr: peak, epochs: f.epochs, stepsPerEpoch: f.stepsPerEpoch },
-    );
-  }
-
-  /** The training length now comes from the form's epochs × iterations per epoch. */
-  private dropImportedLength(): void {
-    if (!this.form.imported) return;
-    const { totalSteps: _t, tMax: _m, epochs: _e, ...rest } = this.form.imported as ScheduleSpec & { totalSteps?: number; tMax?: number; epochs?: number };
-    this.form.imported = rest as ScheduleSpec;
+    let spec: ScheduleSpec;
+    try {
+      spec = peakSpec(this.form, peak);
+    } catch {
+      // The form itself is invalid (its message is already shown): leave it as it is.
+      this.render();
+      return;
+    }
+    this.setSpec(spec);
   }
 
   private readInput(key: keyof ScheduleSection['inputs']): void {
@@ -373,13 +245,17 @@ export class ScheduleSection {
     } else if (key === 'cycleMomentum') {
       this.form.cycleMomentum = (input as HTMLInputElement).checked;
     } else {
-      const text = (input as HTMLInputElement).value;
-      const integer = key === 'stepsPerEpoch' || key === 't0' || key === 'tMult' || key === 'epochs';
-      const value = key === 'baseLr' && text.trim() === '0' ? 0 : integer ? parsePositiveInt(text) : parsePositive(text);
-      input.setAttribute('aria-invalid', value === null ? 'true' : 'false');
-      if (value === null) return;
-      this.form[key] = value;
-      if (key === 'epochs' || key === 'stepsPerEpoch') this.dropImportedLength();
+      const read = readScheduleField(key, (input as HTMLInputElement).value);
+      input.setAttribute('aria-invalid', 'error' in read ? 'true' : 'false');
+      if ('error' in read) {
+        // The form keeps its last valid value; the message says what to type instead.
+        this.fieldErrors[key] = read.error;
+        this.render();
+        return;
+      }
+      delete this.fieldErrors[key];
+      this.form[key] = read.value;
+      if (key === 'epochs' || key === 'stepsPerEpoch') this.form = withoutImportedLength(this.form);
       if (key === 'baseLr' || key === 'maxLr') this.events.onBoundsEdited({ baseLr: this.form.baseLr, maxLr: this.form.maxLr });
     }
     this.render();
@@ -392,6 +268,7 @@ export class ScheduleSection {
       if (document.activeElement !== input) input.value = formatLr(value).replace('—', '');
       input.setAttribute('aria-invalid', 'false');
     };
+    this.fieldErrors = {};
     this.inputs.policy.value = f.policy;
     set(this.inputs.baseLr, f.baseLr);
     set(this.inputs.maxLr, f.maxLr);
@@ -402,15 +279,9 @@ export class ScheduleSection {
     this.inputs.t0.value = String(f.t0);
     this.inputs.tMult.value = String(f.tMult);
     this.inputs.cycleMomentum.checked = f.cycleMomentum;
-    const cyclic = f.policy === 'triangular' || f.policy === 'triangular2' || f.policy === 'exp_range';
-    this.rows.baseLr.hidden = f.policy === 'one-cycle' || f.policy === 'wsd' || f.policy === 'linear-decay';
-    this.baseLabel.textContent = cyclic ? 'base_lr' : 'eta_min (lowest rate)';
-    this.rows.stepSizeUp.hidden = !cyclic;
-    this.rows.gamma.hidden = f.policy !== 'exp_range';
-    this.rows.epochs.hidden = !['one-cycle', 'cosine', 'warmup-cosine', 'wsd', 'linear-decay'].includes(f.policy);
-    this.rows.t0.hidden = f.policy !== 'sgdr';
-    this.rows.tMult.hidden = f.policy !== 'sgdr';
-    this.rows.cycleMomentum.hidden = !(cyclic || f.policy === 'one-cycle');
+    const used = scheduleFieldsUsed(f.policy);
+    for (const [key, row] of Object.entries(this.rows) as Array<[keyof ScheduleSection['rows'], HTMLElement]>) row.hidden = !used.has(key);
+    this.baseLabel.textContent = baseLrLabel(f.policy);
   }
 
   private scheduleRender(): void {
@@ -423,6 +294,7 @@ export class ScheduleSection {
 
   private render(): void {
     this.problems.replaceChildren();
+    for (const message of Object.values(this.fieldErrors)) this.problems.appendChild(h('li', { class: 'error' }, message));
     let values: { lr: number[]; momentum: number[] | null; warnings: string[] };
     let spec: ScheduleSpec;
     try {
@@ -432,7 +304,8 @@ export class ScheduleSection {
     } catch (error) {
       this.spec = null;
       this.previewPoints = 0;
-      this.problems.appendChild(h('li', { class: 'error' }, error instanceof Error ? error.message : String(error)));
+      const hint = error instanceof UserError && error.hint ? ` (${error.hint})` : '';
+      this.problems.appendChild(h('li', { class: 'error' }, error instanceof Error ? error.message + hint : String(error)));
       for (const b of this.insertButtons) b.disabled = true;
       this.chart.data.datasets[0].data = [];
       this.chart.data.datasets[1].data = [];

@@ -1,6 +1,6 @@
-"""Oracle for src/core/schedules.ts: runs the real torch.optim.lr_scheduler classes.
+"""Oracle for src/core/schedules/: runs the real torch.optim.lr_scheduler classes.
 
-Reads a JSON list of cases {"spec": ScheduleSpec (camelCase, as in schedules.ts), "steps": N, "optimizer": "sgd"|"adam"}
+Reads a JSON list of cases {"spec": ScheduleSpec (camelCase, as in src/core/schedules/spec.ts), "steps": N, "optimizer": "sgd"|"adam"}
 on stdin and prints a JSON list of {"lr": [...], "momentum": [...] | null} or {"error": "ExceptionType: message"}.
 lr[t] is param_groups[0]["lr"] after constructing the scheduler and calling step() t times; momentum[t] is
 param_groups[0]["momentum"] (or betas[0] for Adam) where the scheduler cycles it.

@@ -5,17 +5,17 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UserError } from '../../core/errors';
 import { DEFAULT_RANGE_TEST_CONFIG, RangeTestConfig } from '../../core/types';
-import { booleanFlag, FlagSpecs, formatHelp, parseArgs, stringFlag } from '../args';
+import { defineFlags, formatHelp, parseArgs } from '../args';
 import { writeFileAtomic } from '../atomicWrite';
 import { CliIO } from '../io';
 import { checkOutputPaths } from '../outputPaths';
 import { writeReport } from '../report';
 import { runWithProgress, summaryText } from './rangeTest';
 
-const SPECS: FlagSpecs = {
+const SPECS = defineFlags({
   out: { kind: { type: 'string' }, description: 'folder for report.html and result.json (default: a folder in the system temp dir)' },
   help: { kind: { type: 'boolean' }, description: 'show this help' },
-};
+});
 
 /** The example data: examples/sensors.csv (machine-condition readings), one folder up from the bundle (dist/) or from the repo root. */
 const EXAMPLE = 'sensors.csv';
@@ -35,12 +35,12 @@ export function demoConfig(dataset: string): RangeTestConfig {
 
 export async function runDemo(argv: string[], io: CliIO): Promise<number> {
   const args = parseArgs(argv, SPECS);
-  if (booleanFlag(args, 'help')) {
+  if (args.flags.help) {
     io.stdout(formatHelp('clr demo [--out folder]', SPECS));
     return 0;
   }
   if (args.positionals.length > 0) throw new UserError(`demo takes no arguments, got '${args.positionals[0]}'`, { hint: 'use clr range-test for your own data' });
-  const out = resolve(io.cwd, stringFlag(args, 'out') ?? join(tmpdir(), 'cyclical-lr-demo'));
+  const out = resolve(io.cwd, args.flags.out ?? join(tmpdir(), 'cyclical-lr-demo'));
   const config = demoConfig(findExampleDataset());
   io.stdout(`range test: mlp ${config.hidden.join('-')} on ${config.dataset}, lr ${config.startLr} → ${config.endLr}, ${config.runs} runs in parallel\n`);
   const reportPath = join(out, 'report.html');

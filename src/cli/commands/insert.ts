@@ -5,17 +5,17 @@
 import { readFileSync } from 'node:fs';
 import { UserError } from '../../core/errors';
 import { planInsertion } from '../../core/insertion/planner';
-import { SNIPPET_POLICIES, SnippetPolicy } from '../../core/snippets';
+import { SNIPPET_POLICIES } from '../../core/snippets';
 import { writeFileAtomic } from '../atomicWrite';
-import { FlagSpecs, formatHelp, parseArgs } from '../args';
+import { defineFlags, formatHelp, parseArgs } from '../args';
 import { CliIO } from '../io';
-import { scheduleFlagSpecs, SCHEDULE_FLAG_FIELDS } from '../scheduleFlags';
+import { scheduleFlagSpecs } from '../scheduleFlags';
 import { snippetSpecFromArgs } from './snippet';
 
 const USAGE = `clr insert FILE --framework pytorch|lightning --policy ${SNIPPET_POLICIES.join('|')} [schedule flags] [--steps-per-epoch N] [--line N] [--write]`;
 
 const scheduleFlags = scheduleFlagSpecs(SNIPPET_POLICIES);
-const FLAGS: FlagSpecs = {
+const FLAGS = defineFlags({
   framework: { kind: { type: 'enum', values: ['pytorch', 'lightning'] }, description: 'the file trains with plain PyTorch or a LightningModule', default: 'pytorch' },
   ...scheduleFlags,
   'base-lr': { ...scheduleFlags['base-lr'], description: 'CLR lower bound (default 1e-4 until you run a range test)' },
@@ -33,7 +33,7 @@ const FLAGS: FlagSpecs = {
   write: { kind: { type: 'boolean' }, description: 'write the edited file in place (atomically) instead of printing it' },
   format: { kind: { type: 'enum', values: ['code', 'json'] }, description: 'the edited file, or JSON {source, schedule, edits, step, messages}', default: 'code' },
   help: { kind: { type: 'boolean' }, description: 'show this help' },
-};
+});
 
 export async function runInsert(argv: string[], io: CliIO): Promise<number> {
   const args = parseArgs(argv, FLAGS);
@@ -45,7 +45,7 @@ export async function runInsert(argv: string[], io: CliIO): Promise<number> {
     throw new UserError(args.positionals.length ? `expected one file, got ${args.positionals.length}` : 'which file? give the training script', { hint: `usage: ${USAGE}` });
   }
   const file = args.positionals[0];
-  const policy = args.flags.policy as SnippetPolicy | undefined;
+  const policy = args.flags.policy;
   if (!policy) throw new UserError('--policy is required', { hint: `expected one of ${SNIPPET_POLICIES.join(', ')}` });
   let source: string;
   try {
@@ -54,18 +54,18 @@ export async function runInsert(argv: string[], io: CliIO): Promise<number> {
     const code = (error as NodeJS.ErrnoException).code;
     throw new UserError(`${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message}`, { hint: 'give the path of a Python training script' });
   }
-  const { spec, spe } = snippetSpecFromArgs(args, policy);
-  const explicitNumbers = Object.keys(SCHEDULE_FLAG_FIELDS).some((flag) => /lr$/.test(flag) && args.flags[flag] !== undefined);
+  const { spec, spe } = snippetSpecFromArgs(args.flags, policy);
+  const explicitNumbers = args.flags['base-lr'] !== undefined || args.flags['max-lr'] !== undefined;
   const plan = planInsertion({
     source,
-    framework: args.flags.framework as 'pytorch' | 'lightning',
+    framework: args.flags.framework,
     spec,
-    cursorLine: typeof args.flags.line === 'number' ? args.flags.line - 1 : undefined,
-    optimizerVar: args.flags['optimizer-var'] as string | undefined,
-    schedulerVar: args.flags['scheduler-var'] as string,
+    cursorLine: args.flags.line !== undefined ? args.flags.line - 1 : undefined,
+    optimizerVar: args.flags['optimizer-var'],
+    schedulerVar: args.flags['scheduler-var'],
     stepsPerEpoch: spe,
-    torchVersion: args.flags['torch-version'] as string | undefined,
-    provenance: (args.flags['bounds-from'] as string | undefined) ?? (explicitNumbers ? 'values given to clr insert' : undefined),
+    torchVersion: args.flags['torch-version'],
+    provenance: args.flags['bounds-from'] ?? (explicitNumbers ? 'values given to clr insert' : undefined),
     round: args.flags.exact !== true,
   });
   for (const message of plan.messages) io.stderr(`note: ${message}\n`);

@@ -1,19 +1,19 @@
 import { resolve } from 'node:path';
 import { UserError } from '../../core/errors';
-import { DatasetSummary, Task } from '../../core/types';
+import { DatasetSummary } from '../../core/types';
 import { inspectDataset } from '../../data/index';
-import { FlagSpecs, booleanFlag, formatHelp, numberFlag, parseArgs, stringFlag } from '../args';
+import { defineFlags, formatHelp, parseArgs } from '../args';
 import { CliIO } from '../io';
 
 const USAGE = 'clr inspect <path> [--target NAME] [--json]';
 
-const FLAGS: FlagSpecs = {
+const FLAGS = defineFlags({
   target: { kind: { type: 'string' }, description: 'target column (name, or column index for NPY); inferred when absent' },
   task: { kind: { type: 'enum', values: ['classification', 'regression'] }, description: 'override the inferred task' },
   'image-size': { kind: { type: 'int', min: 4, max: 512 }, description: 'side images are resized to', default: 28 },
   json: { kind: { type: 'boolean' }, description: 'print the summary as JSON', default: false },
   help: { kind: { type: 'boolean' }, description: 'show this help', default: false },
-};
+});
 
 const MAX_LISTED = 12;
 
@@ -43,7 +43,7 @@ export function formatSummary(summary: DatasetSummary): string {
 /** `clr inspect`: what a dataset looks like to the range test (format, rows, features, target, warnings). */
 export async function runInspect(argv: string[], io: CliIO): Promise<number> {
   const args = parseArgs(argv, FLAGS);
-  if (booleanFlag(args, 'help')) {
+  if (args.flags.help) {
     io.stdout(formatHelp(USAGE, FLAGS));
     return 0;
   }
@@ -51,10 +51,10 @@ export async function runInspect(argv: string[], io: CliIO): Promise<number> {
     throw new UserError(args.positionals.length === 0 ? 'missing the dataset path' : `expected one dataset path, got ${args.positionals.length}`, { hint: `usage: ${USAGE}` });
   }
   const summary = await inspectDataset(resolve(io.cwd, args.positionals[0]), {
-    target: stringFlag(args, 'target'),
-    task: stringFlag(args, 'task') as Task | undefined,
-    imageSize: numberFlag(args, 'image-size'),
+    target: args.flags.target,
+    task: args.flags.task,
+    imageSize: args.flags['image-size'],
   });
-  io.stdout(booleanFlag(args, 'json') ? JSON.stringify(summary, null, 2) + '\n' : formatSummary(summary));
+  io.stdout(args.flags.json ? JSON.stringify(summary, null, 2) + '\n' : formatSummary(summary));
   return 0;
 }

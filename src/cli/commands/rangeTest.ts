@@ -3,11 +3,11 @@
 import { resolve } from 'node:path';
 import { UserError } from '../../core/errors';
 import { MAX_BATCH_SIZE, MAX_ITERATIONS, MAX_RUNS } from '../../core/limits';
-import { BACKENDS, BackendChoice, DEFAULT_RANGE_TEST_CONFIG, MODEL_PRESETS, OPTIMIZERS, OptimizerName, RangeTestConfig, RangeTestResult, STEP_MODES } from '../../core/types';
+import { BACKENDS, DEFAULT_RANGE_TEST_CONFIG, MODEL_PRESETS, OPTIMIZERS, RangeTestConfig, RangeTestResult, STEP_MODES } from '../../core/types';
 import { CurvePoint } from '../../core/types';
 import { runRangeTest } from '../../engine/runRangeTest';
 import { isPreset } from '../../engine/models';
-import { booleanFlag, FlagSpecs, formatHelp, numberFlag, numberListFlag, parseArgs, ParsedArgs, stringFlag } from '../args';
+import { defineFlags, formatHelp, parseArgs, ParsedArgs } from '../args';
 import { writeFileAtomic } from '../atomicWrite';
 import { CliIO } from '../io';
 import { checkOutputPaths } from '../outputPaths';
@@ -19,7 +19,7 @@ import { suggestionLines } from './suggest';
 
 const d = DEFAULT_RANGE_TEST_CONFIG;
 
-export const RANGE_TEST_FLAGS: FlagSpecs = {
+export const RANGE_TEST_FLAGS = defineFlags({
   target: { kind: { type: 'string' }, description: 'target column (default: inferred)' },
   model: { kind: { type: 'string' }, description: `${MODEL_PRESETS.join(', ')}, or the path of a TF.js Layers model.json`, default: d.model },
   hidden: { kind: { type: 'numberList' }, description: 'hidden layer sizes of the mlp model (default 128,128)' },
@@ -40,18 +40,15 @@ export const RANGE_TEST_FLAGS: FlagSpecs = {
   json: { kind: { type: 'string' }, description: "write the result as JSON to this file ('-' for stdout)" },
   report: { kind: { type: 'string' }, description: 'write a self-contained HTML report with the plot to this file' },
   help: { kind: { type: 'boolean' }, description: 'show this help' },
-};
+});
 
 const USAGE = 'clr range-test <dataset> [options]   (or: clr range-test --pytorch model.py [options])';
 
 /** The configuration the flags describe; flag combinations that make no sense are UserErrors. */
-export function configFromArgs(args: ParsedArgs, cwd: string): RangeTestConfig {
+export function configFromArgs(args: ParsedArgs<typeof RANGE_TEST_FLAGS>, cwd: string): RangeTestConfig {
   if (args.positionals.length === 0) throw new UserError('range-test needs a dataset', { hint: 'e.g. clr range-test data.csv --target label' });
   if (args.positionals.length > 1) throw new UserError(`range-test takes one dataset, got ${args.positionals.length}: ${args.positionals.join(' ')}`);
-  const model = stringFlag(args, 'model') as string;
-  const optimizer = stringFlag(args, 'optimizer') as OptimizerName;
-  const hidden = numberListFlag(args, 'hidden');
-  const momentum = numberFlag(args, 'momentum');
+  const { model, optimizer, hidden, momentum } = args.flags;
   if (hidden !== undefined && model !== 'mlp') {
     throw new UserError(`--hidden has no effect with --model ${model}`, { hint: 'use --model mlp, or drop --hidden' });
   }
@@ -61,18 +58,18 @@ export function configFromArgs(args: ParsedArgs, cwd: string): RangeTestConfig {
   // Without --iterations the engine sizes the sweep to the dataset (sweepBudget).
   const autoIterations = args.flags.iterations === undefined;
   return {
-    ...sweepFromArgs(args),
+    ...sweepFromArgs(args.flags),
     ...(autoIterations ? { iterations: d.iterations, autoIterations } : {}),
     dataset: resolve(cwd, args.positionals[0]),
-    target: stringFlag(args, 'target'),
+    target: args.flags.target,
     model: isPreset(model) ? model : resolve(cwd, model),
     hidden: hidden ?? d.hidden,
     optimizer,
     momentum: momentum ?? d.momentum,
-    batchSize: numberFlag(args, 'batch-size') as number,
-    runs: numberFlag(args, 'runs') as number,
-    seed: numberFlag(args, 'seed') as number,
-    backend: stringFlag(args, 'backend') as BackendChoice,
+    batchSize: args.flags['batch-size'],
+    runs: args.flags.runs,
+    seed: args.flags.seed,
+    backend: args.flags.backend,
   };
 }
 
@@ -125,13 +122,12 @@ export async function runWithProgress(config: RangeTestConfig, io: CliIO): Promi
 export async function runRangeTestCommand(argv: string[], io: CliIO): Promise<number> {
   if (argv.some((a) => a === '--pytorch' || a.startsWith('--pytorch='))) return runRangeTestPyTorch(argv, io);
   const args = parseArgs(argv, RANGE_TEST_FLAGS);
-  if (booleanFlag(args, 'help')) {
+  if (args.flags.help) {
     io.stdout(formatHelp(USAGE, RANGE_TEST_FLAGS));
     return 0;
   }
   const config = configFromArgs(args, io.cwd);
-  const json = stringFlag(args, 'json');
-  const report = stringFlag(args, 'report');
+  const { json, report } = args.flags;
   const jsonPath = json && json !== '-' ? resolve(io.cwd, json) : undefined;
   const reportPath = report ? resolve(io.cwd, report) : undefined;
   checkOutputPaths(

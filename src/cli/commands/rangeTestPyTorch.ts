@@ -4,10 +4,10 @@
 import { resolve } from 'node:path';
 import { UserError } from '../../core/errors';
 import { MAX_ITERATIONS } from '../../core/limits';
-import { DEFAULT_RANGE_TEST_CONFIG, OPTIMIZERS, OptimizerName, RangeTestConfig, RangeTestResult, STEP_MODES, TORCH_DEVICES, TorchDevice } from '../../core/types';
+import { DEFAULT_RANGE_TEST_CONFIG, OPTIMIZERS, RangeTestConfig, RangeTestResult, STEP_MODES, TORCH_DEVICES } from '../../core/types';
 import { isRangeTestCancelled } from '../../worker/client';
 import { killPythonRunsOnSignals, PyTorchUserError, startPyTorchRangeTest } from '../../worker/pytorchBridge';
-import { booleanFlag, FlagSpecs, formatHelp, numberFlag, parseArgs, ParsedArgs, stringFlag } from '../args';
+import { defineFlags, formatHelp, parseArgs, ParsedArgs } from '../args';
 import { writeFileAtomic } from '../atomicWrite';
 import { CliIO } from '../io';
 import { checkOutputPaths } from '../outputPaths';
@@ -16,7 +16,7 @@ import { sweepFromArgs } from '../sweepFlags';
 
 const d = DEFAULT_RANGE_TEST_CONFIG;
 
-export const PYTORCH_RANGE_TEST_FLAGS: FlagSpecs = {
+export const PYTORCH_RANGE_TEST_FLAGS = defineFlags({
   pytorch: { kind: { type: 'string' }, description: 'Python file defining model, train_loader, criterion (optionally optimizer, val_loader) or setup() returning them' },
   python: { kind: { type: 'string' }, description: 'Python interpreter with torch (default: the first of /usr/bin/python3, python3, python that has torch)' },
   device: { kind: { type: 'enum', values: TORCH_DEVICES }, description: 'where to train', default: 'auto' },
@@ -34,7 +34,7 @@ export const PYTORCH_RANGE_TEST_FLAGS: FlagSpecs = {
   'val-every': { kind: { type: 'int', min: 0 }, description: 'validation loss every k steps on val_loader (0 = off)', default: 0 },
   json: { kind: { type: 'string' }, description: "write the result as JSON to this file ('-' for stdout)" },
   help: { kind: { type: 'boolean' }, description: 'show this help' },
-};
+});
 
 /** Ctrl-C before the first points: the shell's convention for SIGINT. */
 export const EXIT_CANCELLED = 130;
@@ -42,22 +42,22 @@ export const EXIT_CANCELLED = 130;
 export const PYTORCH_RANGE_TEST_USAGE = 'clr range-test --pytorch model.py [options]';
 
 /** The RangeTestConfig of a `--pytorch` run. */
-export function pytorchConfigFromArgs(args: ParsedArgs, cwd: string): RangeTestConfig {
-  const file = stringFlag(args, 'pytorch');
+export function pytorchConfigFromArgs(args: ParsedArgs<typeof PYTORCH_RANGE_TEST_FLAGS>, cwd: string): RangeTestConfig {
+  const file = args.flags.pytorch;
   if (!file) throw new UserError('--pytorch needs the path of a Python file', { hint: 'e.g. clr range-test --pytorch examples/pytorch/model.py' });
   if (args.positionals.length > 0) {
     throw new UserError(`unexpected argument '${args.positionals[0]}' with --pytorch`, { hint: 'the data comes from the file\'s train_loader; pass no dataset' });
   }
   return {
     ...d,
-    ...sweepFromArgs(args),
+    ...sweepFromArgs(args.flags),
     dataset: resolve(cwd, file),
-    optimizer: stringFlag(args, 'optimizer') as OptimizerName,
-    momentum: numberFlag(args, 'momentum') as number,
+    optimizer: args.flags.optimizer,
+    momentum: args.flags.momentum,
     pytorch: {
-      device: stringFlag(args, 'device') as TorchDevice,
-      accumulate: numberFlag(args, 'accumulate') as number,
-      amp: booleanFlag(args, 'amp'),
+      device: args.flags.device,
+      accumulate: args.flags.accumulate,
+      amp: args.flags.amp,
     },
   };
 }
@@ -77,12 +77,12 @@ function summary(result: RangeTestResult): string {
 
 export async function runRangeTestPyTorch(argv: string[], io: CliIO): Promise<number> {
   const args = parseArgs(argv, PYTORCH_RANGE_TEST_FLAGS);
-  if (booleanFlag(args, 'help')) {
+  if (args.flags.help) {
     io.stdout(formatHelp(PYTORCH_RANGE_TEST_USAGE, PYTORCH_RANGE_TEST_FLAGS));
     return 0;
   }
   const config = pytorchConfigFromArgs(args, io.cwd);
-  const json = stringFlag(args, 'json');
+  const json = args.flags.json;
   const jsonPath = json && json !== '-' ? resolve(io.cwd, json) : undefined;
   if (jsonPath) checkOutputPaths([{ flag: 'json', path: jsonPath }], rangeTestInputs(config));
   // Ctrl-C cancels (below); a terminal closed (SIGHUP) or a `kill` (SIGTERM) must not leave Python training.
@@ -91,7 +91,7 @@ export async function runRangeTestPyTorch(argv: string[], io: CliIO): Promise<nu
   let drawn = false;
   const handle = startPyTorchRangeTest({
     file: config.dataset,
-    python: stringFlag(args, 'python'),
+    python: args.flags.python,
     config,
     cwd: io.cwd,
     onOutput: (line) => io.stderr(`${drawn ? '\n' : ''}${line}\n`),

@@ -3,18 +3,18 @@
 import { UserError } from '../../core/errors';
 import { formatLimit, MAX_SCHEDULE_STEPS } from '../../core/limits';
 import { computeSchedule, defaultPreviewSteps, SCHEDULE_POLICIES, SchedulePolicy } from '../../core/schedules';
-import { FlagSpecs, formatHelp, parseArgs } from '../args';
+import { defineFlags, formatHelp, parseArgs } from '../args';
 import { CliIO } from '../io';
 import { nameFlagInError, scheduleFlagSpecs, scheduleSpecFromArgs } from '../scheduleFlags';
 
 const USAGE = `clr schedule --policy ${SCHEDULE_POLICIES.join('|')} [--steps N] [--format json|csv] [schedule flags]`;
 
-const FLAGS: FlagSpecs = {
-  ...scheduleFlagSpecs(),
+const FLAGS = defineFlags({
+  ...scheduleFlagSpecs(SCHEDULE_POLICIES),
   steps: { kind: { type: 'int', min: 1, max: MAX_SCHEDULE_STEPS, capVerb: 'list' }, description: 'optimizer steps to list (default: two CLR cycles, the whole one-cycle, three SGDR periods, T_max+1)' },
   format: { kind: { type: 'enum', values: ['json', 'csv'] }, description: 'output format', default: 'json' },
   help: { kind: { type: 'boolean' }, description: 'show this help' },
-};
+});
 
 export interface ScheduleOutput {
   policy: SchedulePolicy;
@@ -31,8 +31,8 @@ export async function runSchedule(argv: string[], io: CliIO): Promise<number> {
   if (args.positionals.length > 0) {
     throw new UserError(`unexpected argument '${args.positionals[0]}'`, { hint: `usage: ${USAGE}` });
   }
-  const requestedSteps = typeof args.flags.steps === 'number' ? args.flags.steps : undefined;
-  const spec = scheduleSpecFromArgs(args, requestedSteps);
+  const requestedSteps = args.flags.steps;
+  const spec = scheduleSpecFromArgs(args.flags, { fallbackTotalSteps: requestedSteps });
   const steps = requestedSteps ?? defaultPreviewSteps(spec);
   if (steps > MAX_SCHEDULE_STEPS) {
     throw new UserError(`the schedule spans ${formatLimit(steps)} steps by default, more than the ${formatLimit(MAX_SCHEDULE_STEPS)} we list`, { hint: 'give --steps to list fewer' });

@@ -7,24 +7,23 @@ import {
   generateSnippet,
   SNIPPET_FRAMEWORKS,
   SNIPPET_POLICIES,
-  SnippetFramework,
   SnippetPolicy,
   DEFAULT_EPOCHS_PER_HALF_CYCLE,
 } from '../../core/snippets';
-import { OPTIMIZERS, OptimizerName } from '../../core/types';
-import { FlagSpecs, formatHelp, parseArgs, ParsedArgs } from '../args';
+import { OPTIMIZERS } from '../../core/types';
+import { defineFlags, formatHelp, parseArgs } from '../args';
 import { CliIO } from '../io';
-import { SCHEDULE_FLAG_FIELDS, scheduleFlagSpecs, scheduleSpecFromArgs } from '../scheduleFlags';
+import { type ScheduleFlagValues, scheduleFlagSpecs, scheduleSpecFromArgs } from '../scheduleFlags';
 
 const USAGE = `clr snippet --framework pytorch|lightning|keras|tfjs|fastai --policy ${SNIPPET_POLICIES.join('|')} [schedule flags] [--steps-per-epoch N] [--optimizer NAME]`;
 
 const scheduleFlags = scheduleFlagSpecs(SNIPPET_POLICIES);
-const FLAGS: FlagSpecs = {
+const FLAGS = defineFlags({
   framework: { kind: { type: 'enum', values: SNIPPET_FRAMEWORKS }, description: 'framework to write code for (required)' },
   ...scheduleFlags,
   'base-lr': { ...scheduleFlags['base-lr'], description: 'CLR lower bound (default 1e-4 until you run a range test)' },
   'max-lr': { ...scheduleFlags['max-lr'], description: 'CLR upper bound / one-cycle and sgdr peak (default 1e-2 until you run a range test)' },
-  epochs: { kind: { type: 'int', min: 1 }, description: 'epochs to train (one-cycle length; fastai/Keras fit)', default: undefined },
+  epochs: { kind: { type: 'int', min: 1 }, description: 'epochs to train (one-cycle length; fastai/Keras fit)' },
   rows: { kind: { type: 'int', min: 1 }, description: 'dataset rows, with --batch-size: iterations per epoch = ceil(rows / batch size)' },
   'batch-size': { kind: { type: 'int', min: 1 }, description: 'batch size, with --rows' },
   'epochs-per-half-cycle': {
@@ -40,46 +39,44 @@ const FLAGS: FlagSpecs = {
   'bounds-from': { kind: { type: 'string' }, description: 'where the bounds came from, for the comment (e.g. "range test on train.csv")' },
   format: { kind: { type: 'enum', values: ['code', 'snippet', 'json'] }, description: 'plain code, VS Code snippet syntax, or JSON with both', default: 'code' },
   help: { kind: { type: 'boolean' }, description: 'show this help' },
+});
+
+/** The flags `clr snippet` and `clr insert` describe a schedule with: the schedule flags and the dataset size. */
+export type SnippetScheduleFlags = ScheduleFlagValues & {
+  rows: number | undefined;
+  'batch-size': number | undefined;
+  'epochs-per-half-cycle': number;
 };
 
-export function stepsPerEpochFrom(args: ParsedArgs): number | undefined {
-  const given = args.flags['steps-per-epoch'];
-  const rows = args.flags.rows;
-  const batch = args.flags['batch-size'];
+export function stepsPerEpochFrom(flags: Pick<SnippetScheduleFlags, 'steps-per-epoch' | 'rows' | 'batch-size'>): number | undefined {
+  const given = flags['steps-per-epoch'];
+  const { rows, 'batch-size': batch } = flags;
   if ((rows === undefined) !== (batch === undefined)) throw new UserError('--rows and --batch-size go together', { hint: 'give both, or --steps-per-epoch' });
-  const derived = typeof rows === 'number' && typeof batch === 'number' ? Math.ceil(rows / batch) : undefined;
-  if (typeof given === 'number' && derived !== undefined && given !== derived) {
+  const derived = rows !== undefined && batch !== undefined ? Math.ceil(rows / batch) : undefined;
+  if (given !== undefined && derived !== undefined && given !== derived) {
     throw new UserError(`--steps-per-epoch ${given} contradicts --rows/--batch-size (ceil(${rows} / ${batch}) = ${derived})`, { hint: 'give one or the other' });
   }
-  return typeof given === 'number' ? given : derived;
+  return given ?? derived;
 }
 
 /**
  * The schedule the flags describe, the flags left out filled with defaults (bounds, Smith's half-cycle, the
  * usual warm-up), validated as `clr schedule` validates it. Shared with `clr insert`.
  */
-export function snippetSpecFromArgs(args: ParsedArgs, policy: SnippetPolicy): { spec: ScheduleSpec; spe?: number; epochs?: number } {
-  const spe = stepsPerEpochFrom(args);
-  const epochs = typeof args.flags.epochs === 'number' ? args.flags.epochs : undefined;
-  // Fill the schedule flags the user left out with defaults, then validate everything as `clr schedule` does.
+export function snippetSpecFromArgs(flags: SnippetScheduleFlags, policy: SnippetPolicy): { spec: ScheduleSpec; spe?: number; epochs?: number } {
+  const spe = stepsPerEpochFrom(flags);
+  const epochs = flags.epochs;
   const defaults = defaultSnippetSpec(policy, {
-    baseLr: typeof args.flags['base-lr'] === 'number' ? args.flags['base-lr'] : undefined,
-    maxLr: typeof args.flags['max-lr'] === 'number' ? args.flags['max-lr'] : undefined,
+    baseLr: flags['base-lr'],
+    maxLr: flags['max-lr'],
     stepsPerEpoch: spe,
     epochs,
-    epochsPerHalfCycle: args.flags['epochs-per-half-cycle'] as number,
-    totalSteps: typeof args.flags['total-steps'] === 'number' ? args.flags['total-steps'] : undefined,
-  }) as unknown as Record<string, unknown>;
-  const flags = { ...args.flags };
-  if (policy !== 'one-cycle') delete flags.epochs;
-  if (spe !== undefined) flags['steps-per-epoch'] = spe;
-  const oneCycleLengthGiven = flags['total-steps'] !== undefined || flags.epochs !== undefined;
-  for (const [flag, { field, policies }] of Object.entries(SCHEDULE_FLAG_FIELDS)) {
-    if (flags[flag] !== undefined || defaults[field] === undefined || !policies.includes(policy)) continue;
-    if (policy === 'one-cycle' && oneCycleLengthGiven && (field === 'totalSteps' || field === 'epochs')) continue;
-    flags[flag] = defaults[field] as number;
-  }
-  return { spec: scheduleSpecFromArgs({ flags, positionals: [] }), spe, epochs };
+    epochsPerHalfCycle: flags['epochs-per-half-cycle'],
+    totalSteps: flags['total-steps'],
+  });
+  // --epochs is the training length here; only one-cycle's spec has an epochs field.
+  const scheduleFlags: ScheduleFlagValues = { ...flags, policy, epochs: policy === 'one-cycle' ? epochs : undefined, 'steps-per-epoch': spe };
+  return { spec: scheduleSpecFromArgs(scheduleFlags, { defaults }), spe, epochs };
 }
 
 export async function runSnippet(argv: string[], io: CliIO): Promise<number> {
@@ -89,27 +86,27 @@ export async function runSnippet(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
   if (args.positionals.length > 0) throw new UserError(`unexpected argument '${args.positionals[0]}'`, { hint: `usage: ${USAGE}` });
-  const framework = args.flags.framework as SnippetFramework | undefined;
+  const framework = args.flags.framework;
   if (!framework) throw new UserError('--framework is required', { hint: `expected one of ${SNIPPET_FRAMEWORKS.join(', ')}` });
-  const policy = args.flags.policy as SnippetPolicy | undefined;
+  const policy = args.flags.policy;
   if (!policy) throw new UserError('--policy is required', { hint: `expected one of ${SNIPPET_POLICIES.join(', ')}` });
 
-  const { spec, spe, epochs } = snippetSpecFromArgs(args, policy);
+  const { spec, spe, epochs } = snippetSpecFromArgs(args.flags, policy);
 
   const result = generateSnippet({
     framework,
     spec,
     stepsPerEpoch: spe,
-    rows: args.flags.rows as number | undefined,
-    batchSize: args.flags['batch-size'] as number | undefined,
+    rows: args.flags.rows,
+    batchSize: args.flags['batch-size'],
     epochs,
     boundsFrom:
-      (args.flags['bounds-from'] as string | undefined) ??
+      args.flags['bounds-from'] ??
       (args.flags['base-lr'] !== undefined || args.flags['max-lr'] !== undefined ? 'the values given on the command line' : undefined),
-    optimizer: args.flags.optimizer as OptimizerName | undefined,
-    torchVersion: args.flags['torch-version'] as string | undefined,
-    optimizerVar: args.flags['optimizer-var'] as string,
-    schedulerVar: args.flags['scheduler-var'] as string | undefined,
+    optimizer: args.flags.optimizer,
+    torchVersion: args.flags['torch-version'],
+    optimizerVar: args.flags['optimizer-var'],
+    schedulerVar: args.flags['scheduler-var'],
     typescript: args.flags.typescript === true,
   });
   if (args.flags.format === 'json') {

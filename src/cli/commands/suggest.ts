@@ -7,17 +7,17 @@ import { CurveError, suggest } from '../../core/suggest';
 import { RecordedRun, stepsPerEpoch, suggestFromRecordedRuns } from '../../core/runsSuggestion';
 import { rangeTestLrs } from '../../core/schedules';
 import type { RangeTestConfig, StopReason, Suggestion } from '../../core/types';
-import { booleanFlag, FlagSpecs, formatHelp, numberFlag, parseArgs } from '../args';
+import { defineFlags, formatHelp, parseArgs } from '../args';
 import type { CliIO } from '../io';
 
-const SPECS: FlagSpecs = {
+const SPECS = defineFlags({
   json: { kind: { type: 'boolean' }, description: 'print the suggestion as JSON instead of a table' },
   beta: {
     kind: { type: 'number', min: 0, max: 1, exclusiveMax: true },
     description: 'deprecated, no effect: each other finder now smooths as its library does',
   },
   help: { kind: { type: 'boolean' }, description: 'show this help' },
-};
+});
 
 const USAGE = 'clr suggest <curve.csv | range-test.json | run.jsonl> [--json]';
 
@@ -164,7 +164,7 @@ function formatTable(s: Suggestion): string {
 
 export async function runSuggest(argv: string[], io: CliIO): Promise<number> {
   const args = parseArgs(argv, SPECS);
-  if (booleanFlag(args, 'help')) {
+  if (args.flags.help) {
     io.stdout(formatHelp(USAGE, SPECS));
     return 0;
   }
@@ -180,7 +180,7 @@ export async function runSuggest(argv: string[], io: CliIO): Promise<number> {
     const finderSweep = { lrs: curve.lrs, losses: curve.losses, iterations: Math.max(curve.iterations ?? 0, curve.losses.length) };
     suggestion = curve.runs
       ? suggestFromRecordedRuns(curve.runs.recorded, curve.runs.schedule, curve.runs)
-      : suggest(curve.lrs, curve.losses, { beta: numberFlag(args, 'beta') ?? curve.beta, diverged: curve.diverged, finderSweep });
+      : suggest(curve.lrs, curve.losses, { beta: args.flags.beta ?? curve.beta, diverged: curve.diverged, finderSweep });
   } catch (error) {
     if (error instanceof CurveError) {
       const line = error.index !== undefined ? curve.lines?.[error.index] : undefined;
@@ -188,6 +188,6 @@ export async function runSuggest(argv: string[], io: CliIO): Promise<number> {
     }
     throw error;
   }
-  io.stdout(booleanFlag(args, 'json') ? JSON.stringify(suggestion, null, 2) + '\n' : formatTable(suggestion));
+  io.stdout(args.flags.json ? JSON.stringify(suggestion, null, 2) + '\n' : formatTable(suggestion));
   return 0;
 }

@@ -1,4 +1,4 @@
-// schedules.ts against the real torch.optim.lr_scheduler (Debian python3-torch), and `clr schedule` likewise.
+// src/core/schedules/ against the real torch.optim.lr_scheduler (Debian python3-torch), and `clr schedule` likewise.
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';

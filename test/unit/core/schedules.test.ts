@@ -1,4 +1,4 @@
-// Properties of schedules.ts that the PyTorch oracle does not cover: the range-test sweep, validation, defaults.
+// Properties of src/core/schedules/ that the PyTorch oracle does not cover: the range-test sweep, validation, defaults.
 
 import assert from 'node:assert/strict';
 import { UserError } from '../../../src/core/errors';

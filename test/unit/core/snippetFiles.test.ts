@@ -1,4 +1,4 @@
-// The committed snippets/*.json must be what scripts/generate-snippets.mjs writes from snippets.ts.
+// The committed snippets/*.json must be what scripts/generate-snippets.mjs writes from src/core/snippets/.
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { buildSnippetFiles, serializeSnippetFile } from '../../../src/core/snipp
 import { REPO_ROOT } from '../../support/pythonOracle';
 
 describe('snippet files', () => {
-  it('match the generator output (run `npm run snippets` after changing snippets.ts)', () => {
+  it('match the generator output (run `npm run snippets` after changing src/core/snippets/)', () => {
     for (const [name, file] of Object.entries(buildSnippetFiles())) {
       const committed = readFileSync(path.join(REPO_ROOT, 'snippets', name), 'utf8');
       assert.equal(committed, serializeSnippetFile(file), `snippets/${name} is stale: run npm run snippets`);
