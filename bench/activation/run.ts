@@ -14,12 +14,17 @@ import { median } from '../support/stats';
 const root = resolve(__dirname, '..', '..', '..');
 const EMPTY_ID = 'cyclical-lr-bench.empty-extension';
 
+/** See suite.ts: activationMs = loadMs + callMs, what VS Code counts as the extension's activation. */
 interface Sample {
-  activateMs: number;
-  activateCpuMs: number;
+  activationMs: number;
+  loadMs: number;
+  callMs: number;
+  /** `await extension.activate()` as a whole, with whatever else the extension host ran meanwhile. */
+  wallMs: number;
+  processCpuMs: number;
   openPanelMs: number | null;
   settledMs: number;
-  ourBundles: string[];
+  ourScripts: string[];
   tfjsModules: string[];
 }
 
@@ -78,7 +83,7 @@ async function main(): Promise<void> {
         console.log = log;
       }
       (which === 'ours' ? ours : empty).push(sample);
-      console.log(`start ${i + 1}/${starts} ${which}: activate ${ms(sample.activateMs)} (CPU ${ms(sample.activateCpuMs)}), load average ${loadavg()[0].toFixed(2)}`);
+      console.log(`start ${i + 1}/${starts} ${which}: activation ${ms(sample.activationMs)} (load ${ms(sample.loadMs)} + activate() ${ms(sample.callMs)}; await activate() ${ms(sample.wallMs)}), load average ${loadavg()[0].toFixed(2)}`);
     }
   }
   const loadAfter = loadavg();
@@ -86,17 +91,22 @@ async function main(): Promise<void> {
   const row = (name: string, xs: number[]) => `| ${name} | ${ms(median(xs))} | ${ms(Math.min(...xs))} | ${ms(Math.max(...xs))} |`;
   console.log(`\nActivation, ${starts} starts of each extension, alternated; load average ${loadBefore[0].toFixed(2)} before, ${loadAfter[0].toFixed(2)} after (1 min)\n`);
   console.log('| measure | median | min | max |\n|---|---|---|---|');
-  console.log(row('ours: activate() wall', ours.map((s) => s.activateMs)));
-  console.log(row('empty: activate() wall', empty.map((s) => s.activateMs)));
-  console.log(row('ours: activate() CPU', ours.map((s) => s.activateCpuMs)));
-  console.log(row('empty: activate() CPU', empty.map((s) => s.activateCpuMs)));
+  for (const [name, key] of [
+    ['activation (load + activate())', 'activationMs'],
+    ['load of the main module', 'loadMs'],
+    ['activate() call', 'callMs'],
+    ['await extension.activate() (wall, noisy)', 'wallMs'],
+  ] as const) {
+    console.log(row(`ours: ${name}`, ours.map((s) => s[key])));
+    console.log(row(`empty: ${name}`, empty.map((s) => s[key])));
+  }
   console.log(row('ours: open the panel after activation', ours.map((s) => s.openPanelMs ?? NaN)));
-  const difference = median(ours.map((s) => s.activateMs)) - median(empty.map((s) => s.activateMs));
-  const cpuDifference = median(ours.map((s) => s.activateCpuMs)) - median(empty.map((s) => s.activateCpuMs));
-  const bundles = [...new Set(ours.flatMap((s) => s.ourBundles))].sort();
+  const difference = median(ours.map((s) => s.activationMs)) - median(empty.map((s) => s.activationMs));
+  const wallDifference = median(ours.map((s) => s.wallMs)) - median(empty.map((s) => s.wallMs));
+  const scripts = [...new Set(ours.flatMap((s) => s.ourScripts))].sort();
   const tfjs = [...new Set(ours.flatMap((s) => s.tfjsModules))];
-  console.log(`\nactivation over the empty extension: ${ms(difference)} wall (median minus median), ${ms(cpuDifference)} CPU; target ≤ 10 ms: ${difference <= 10 ? 'met' : 'NOT met'}`);
-  console.log(`dist/extension.js: ${bundleKiB.toFixed(1)} KiB; our scripts loaded by activation: ${bundles.join(', ') || 'none'}; TensorFlow.js modules in the extension host: ${tfjs.length ? tfjs.join(', ') : 'none'}`);
+  console.log(`\nactivation over the empty extension: ${ms(difference)} (median minus median; await activate(): ${ms(wallDifference)}); target ≤ 10 ms: ${difference <= 10 ? 'met' : 'NOT met'}`);
+  console.log(`dist/extension.js: ${bundleKiB.toFixed(1)} KiB; our scripts loaded by activation: ${scripts.join(', ') || 'none'}; TensorFlow.js modules in the extension host: ${tfjs.length ? tfjs.join(', ') : 'none'}`);
 }
 
 main().catch((error: Error) => {
