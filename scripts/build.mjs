@@ -22,7 +22,12 @@ const common = {
 };
 
 const builds = [
+  // What activation loads stays small; the rest of the extension host's code is loaded on first use.
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node18', external: nodeExternals },
+  { ...common, entryPoints: ['src/extension/features.ts'], outfile: 'dist/extensionFeatures.js', platform: 'node', format: 'cjs', target: 'node18', external: nodeExternals },
+  { ...common, entryPoints: ['src/extension/schedulerCodeLens.ts'], outfile: 'dist/extensionCodeLens.js', platform: 'node', format: 'cjs', target: 'node18', external: nodeExternals },
+  // A range test's seed threads with fused trainers load this one instead of the whole worker (no TF.js).
+  { ...common, entryPoints: ['src/engine/rangeTestThread.ts'], outfile: 'dist/rangeTestThread.js', platform: 'node', format: 'cjs', target: 'node18', external: nodeExternals },
   { ...common, entryPoints: ['src/worker/main.ts'], outfile: 'dist/worker.js', platform: 'node', format: 'cjs', target: 'node18', external: nodeExternals },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node18', external: nodeExternals, banner: { js: '#!/usr/bin/env node' } },
   { ...common, entryPoints: ['src/webview/main.ts'], outfile: 'media/webview.js', platform: 'browser', format: 'iife', target: 'es2020' },

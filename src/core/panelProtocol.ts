@@ -31,7 +31,7 @@ import {
   STOP_REASONS,
 } from './resultValidators';
 
-export const PANEL_VIEW_TYPE = 'cyclicalLr.panel';
+export { PANEL_VIEW_TYPE } from './panelViewType';
 
 export type Framework = 'pytorch' | 'lightning' | 'keras' | 'tfjs' | 'fastai';
 export const FRAMEWORKS: readonly Framework[] = ['pytorch', 'lightning', 'keras', 'tfjs', 'fastai'];

@@ -2,40 +2,17 @@
 // start under Node, so threads of our own are how a range test uses more than one core. The data is
 // shared, not copied: each thread sees the same SharedArrayBuffer-backed rows.
 import { availableParallelism } from 'node:os';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { isMainThread, Worker, workerData } from 'node:worker_threads';
 import { UserError } from '../core/errors';
-import { CurvePoint, DatasetSummary, RangeTestConfig } from '../core/types';
+import { DatasetSummary, RangeTestConfig } from '../core/types';
 import { WORKER_PROTOCOL_VERSION } from '../core/workerProtocol';
-import { Dataset, InMemoryDataset } from '../data/dataset';
+import { Dataset } from '../data/dataset';
 import { isWholeSharedArray, sharedFloat32Array } from '../data/sharedFloat32';
-import { prepareTrainer } from './prepareTrainer';
+import type { FusedTrainerSpec } from './fusedTrainer';
+import { planTrainer, prepareTrainer } from './prepareTrainer';
 import type { RangeTestOptions } from './rangeTest';
-import { RunCurve, runConfig, runSeed, runSweep } from './sweep';
-
-/** Marks workerData as ours, so that importing this module in some other thread does nothing. */
-const THREAD_MARK = 'cyclical-lr-range-test-run';
-
-interface SharedRows {
-  summary: DatasetSummary;
-  x: Float32Array;
-  y: Float32Array;
-}
-
-interface ThreadInput {
-  mark: typeof THREAD_MARK;
-  config: RangeTestConfig;
-  summary: DatasetSummary;
-  train: SharedRows;
-  validation?: SharedRows;
-  lrs: number[];
-  runs: number[];
-}
-
-type ThreadMessage =
-  | { type: 'ready'; backend: string }
-  | { type: 'point'; run: number; point: CurvePoint }
-  | { type: 'curve'; run: number; curve: RunCurve }
-  | { type: 'error'; userError: boolean; message: string; hint?: string; file?: string; line?: number; column?: number };
+import { SharedRows, THREAD_MARK, ThreadInput, ThreadMessage, threadMain, threadProgram } from './rangeTestThread';
+import { RunCurve, runConfig } from './sweep';
 
 /** The readers allocate rows on shared memory (src/data/sharedFloat32.ts); anything else is copied once. */
 function shared(array: Float32Array): Float32Array {
@@ -49,6 +26,20 @@ function share(dataset: Dataset): SharedRows {
   return { summary: dataset.summary, x: shared(dataset.x), y: shared(dataset.y) };
 }
 
+/** Every run's fused trainer, or undefined when the model or backend needs TF.js in the threads. */
+async function planFusedTrainers(config: RangeTestConfig, summary: DatasetSummary): Promise<FusedTrainerSpec[] | undefined> {
+  const specs: FusedTrainerSpec[] = [];
+  for (let run = 0; run < config.runs; run++) {
+    const planned = await planTrainer(runConfig(config, run), summary);
+    if (!('fused' in planned)) {
+      planned.trainer.dispose();
+      return undefined;
+    }
+    specs.push(planned.fused);
+  }
+  return specs;
+}
+
 export async function runInThreads(
   config: RangeTestConfig,
   summary: DatasetSummary,
@@ -60,6 +51,9 @@ export async function runInThreads(
   const threadCount = Math.max(1, Math.min(config.runs, availableParallelism()));
   const assignment: number[][] = Array.from({ length: threadCount }, () => []);
   for (let run = 0; run < config.runs; run++) assignment[run % threadCount].push(run);
+  // Fused trainers are planned here, where TF.js is loaded anyway: the threads then need no TF.js.
+  const fused = await planFusedTrainers(config, summary);
+  const program = fused ? threadProgram(__filename) : __filename;
   const sharedTrain = share(train);
   const sharedValidation = validation ? share(validation) : undefined;
   const curves: RunCurve[] = new Array(config.runs);
@@ -78,8 +72,8 @@ export async function runInThreads(
         reject(error);
       };
       for (const runs of assignment) {
-        const input: ThreadInput = { mark: THREAD_MARK, config, summary, train: sharedTrain, validation: sharedValidation, lrs, runs };
-        const worker = new Worker(__filename, { workerData: input, argv: [], execArgv: [] });
+        const input: ThreadInput = { mark: THREAD_MARK, config, summary, train: sharedTrain, validation: sharedValidation, lrs, runs, fused };
+        const worker = new Worker(program, { workerData: input, argv: [], execArgv: [] });
         workers.push(worker);
         worker.on('message', (message: ThreadMessage) => {
           switch (message.type) {
@@ -124,46 +118,8 @@ export async function runInThreads(
   return { backend, curves };
 }
 
-async function threadMain(input: ThreadInput): Promise<void> {
-  const port = parentPort;
-  if (!port) return;
-  let cancelled = false;
-  port.on('message', (message) => {
-    if (message === 'cancel') cancelled = true;
-  });
-  const post = (message: ThreadMessage) => port.postMessage(message);
-  try {
-    const rows = (r: SharedRows) => new InMemoryDataset(r.summary, r.x, r.y);
-    const train = rows(input.train);
-    const validation = input.validation ? rows(input.validation) : undefined;
-    for (const run of input.runs) {
-      if (cancelled) break;
-      const trainer = await prepareTrainer(runConfig(input.config, run), input.summary);
-      post({ type: 'ready', backend: trainer.backend });
-      const curve = await runSweep(trainer, train, validation, {
-        lrs: input.lrs,
-        batchSize: input.config.batchSize,
-        seed: runSeed(input.config.seed, run),
-        smoothing: input.config.smoothing,
-        diverge: input.config.diverge,
-        valEvery: input.config.valEvery,
-        onPoint: (point) => post({ type: 'point', run, point }),
-        isCancelled: () => cancelled,
-      });
-      trainer.dispose();
-      post({ type: 'curve', run, curve });
-    }
-  } catch (error) {
-    if (error instanceof UserError) {
-      post({ type: 'error', userError: true, message: error.message, hint: error.hint, ...error.location });
-    } else {
-      post({ type: 'error', userError: false, message: error instanceof Error ? error.message : String(error) });
-    }
-  } finally {
-    port.close();
-  }
-}
-
-if (!isMainThread && (workerData as ThreadInput | undefined)?.mark === THREAD_MARK) {
-  void threadMain(workerData as ThreadInput);
+// Threads without planned trainers build theirs with TF.js, from this (full) bundle.
+const input = workerData as ThreadInput | undefined;
+if (!isMainThread && input?.mark === THREAD_MARK && !input.fused) {
+  void threadMain(input, (run) => prepareTrainer(runConfig(input.config, run), input.summary));
 }

@@ -1,20 +1,63 @@
 import * as vscode from 'vscode';
-import { registerPanel } from './panel/panelController';
-import { registerPyTorchRangeTest } from './pytorchRangeTest';
-import { registerRunFiles } from './runFiles';
-import { registerSnippetFeatures } from './snippetFeatures';
+import { PANEL_VIEW_TYPE } from '../core/panelViewType';
+import { SCHEDULER_CLASS_PATTERN } from './codeLensTrigger';
+import type * as Features from './features';
+import { lazyBundle } from './lazyBundle';
+import { watchRunFolders } from './runFolderWatch';
+import type * as CodeLens from './schedulerCodeLens';
 import { registerTerminalPythonPath } from './terminalPythonPath';
 
-/**
- * Activation only wires up commands and providers; nothing heavy happens here (tfjs is never loaded in the
- * extension host: range tests run in a forked worker process).
- */
+// Activation (on every Python file) registers stand-ins and nothing heavy: the commands, the panel's
+// serializer and the CodeLens load their code on first use, from bundles of their own
+// (dist/extensionFeatures.js, dist/extensionCodeLens.js). `npm run bench -- activation` keeps it honest.
+
+/** Commands of features.ts that the manifest does not list (the CodeLens's, and the tests' hooks). */
+const UNLISTED_COMMANDS = ['cyclicalLr.useLastBoundsInCall'];
+const TEST_COMMANDS = ['cyclicalLr._panelStateForTests', 'cyclicalLr._runStateForTests', 'cyclicalLr._panelActionForTests'];
+
 export function activate(context: vscode.ExtensionContext): void {
-  registerPanel(context);
-  registerPyTorchRangeTest(context);
-  registerSnippetFeatures(context);
-  registerRunFiles(context);
   registerTerminalPythonPath(context);
+
+  const listed = (context.extension.packageJSON as { contributes: { commands: Array<{ command: string }> } }).contributes.commands.map((c) => c.command);
+  const ids = [...listed, ...UNLISTED_COMMANDS, ...(context.extensionMode === vscode.ExtensionMode.Test ? TEST_COMMANDS : [])];
+  const loadBundle = lazyBundle<typeof Features>('extensionFeatures.js');
+  let features: Promise<typeof Features> | undefined;
+  // Each stand-in removes all of them, loads the bundle (which registers the real commands) and runs the
+  // real one with the same arguments; its result comes back through executeCommand.
+  const standIns = ids.map((id) =>
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      await loadFeatures();
+      return vscode.commands.executeCommand(id, ...args);
+    }),
+  );
+  context.subscriptions.push(...standIns);
+  const loadFeatures = () =>
+    (features ??= loadBundle().then((bundle) => {
+      for (const standIn of standIns) standIn.dispose();
+      bundle.activateFeatures(context);
+      return bundle;
+    }));
+
+  context.subscriptions.push(
+    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel) => (await loadFeatures()).revivePanel(context, panel),
+    }),
+    vscode.languages.registerCodeLensProvider({ language: 'python' }, lazyCodeLens(context)),
+  );
+  watchRunFolders(context, (file) => void loadFeatures().then((bundle) => bundle.showNewRunFile(context, file)));
+}
+
+/** The CodeLens provider: its code is loaded with the first Python file that mentions a scheduler. */
+function lazyCodeLens(context: vscode.ExtensionContext): vscode.CodeLensProvider {
+  const load = lazyBundle<typeof CodeLens>('extensionCodeLens.js');
+  let provider: vscode.CodeLensProvider | undefined;
+  return {
+    async provideCodeLenses(document, token) {
+      if (!SCHEDULER_CLASS_PATTERN.test(document.getText())) return [];
+      provider ??= new (await load()).SchedulerCodeLensProvider(context);
+      return provider.provideCodeLenses(document, token);
+    },
+  };
 }
 
 export function deactivate(): void {

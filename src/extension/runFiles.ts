@@ -1,4 +1,3 @@
-import { readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { RUN_FILE_EXTENSION, RUN_FOLDER, runFileConfig } from '../core/runFile';
@@ -65,45 +64,12 @@ async function openRunFileCommand(context: vscode.ExtensionContext, arg: unknown
   return file ? showRunFile(context, path.resolve(file)) : undefined;
 }
 
-/** How often each workspace folder's own run folder is listed, besides the file watcher. */
-const RUN_FOLDER_POLL_MS = 400;
-
-/**
- * Watches `.cyclical-lr/runs/*.jsonl` anywhere in the workspace and shows every new run live. The run folder
- * at the top of each workspace folder is also listed a few times a second: file watchers miss events on
- * some file systems (network mounts, busy or remote hosts), and a run must never go unseen there.
- */
-function watchRunFolders(context: vscode.ExtensionContext): void {
-  const since = Date.now();
-  const onFile = (uri: vscode.Uri) => {
-    if (uri.scheme !== 'file' || shown.has(uri.fsPath)) return;
-    void showRunFile(context, uri.fsPath).catch((error: unknown) => logLine(`run file ${uri.fsPath}: ${String(error)}`));
-  };
-  const watcher = vscode.workspace.createFileSystemWatcher(`**/${RUN_FOLDER}/*${RUN_FILE_EXTENSION}`, false, false, true);
-  // A change event stands in for a create that the watcher coalesced away.
-  context.subscriptions.push(watcher, watcher.onDidCreate(onFile), watcher.onDidChange(onFile));
-
-  const seen = new Set<string>();
-  const poll = async () => {
-    for (const folder of vscode.workspace.workspaceFolders ?? []) {
-      if (folder.uri.scheme !== 'file') continue;
-      const dir = path.join(folder.uri.fsPath, RUN_FOLDER);
-      const names = await readdir(dir).catch(() => [] as string[]);
-      for (const name of names.filter((n) => n.endsWith(RUN_FILE_EXTENSION))) {
-        const file = path.join(dir, name);
-        if (seen.has(file)) continue;
-        seen.add(file);
-        // Runs written before this session are history, not news.
-        const modified = await stat(file).then((s) => s.mtimeMs, () => 0);
-        if (modified >= since) onFile(vscode.Uri.file(file));
-      }
-    }
-  };
-  const timer = setInterval(() => void poll(), RUN_FOLDER_POLL_MS);
-  context.subscriptions.push({ dispose: () => clearInterval(timer) });
+/** A run file the watcher (runFolderWatch.ts) found: shown unless it already was. */
+export function showNewRunFile(context: vscode.ExtensionContext, file: string): void {
+  if (shown.has(file)) return;
+  void showRunFile(context, file).catch((error: unknown) => logLine(`run file ${file}: ${String(error)}`));
 }
 
 export function registerRunFiles(context: vscode.ExtensionContext): void {
   context.subscriptions.push(vscode.commands.registerCommand(OPEN_RUN_FILE_COMMAND, (arg?: unknown) => openRunFileCommand(context, arg)));
-  watchRunFolders(context);
 }

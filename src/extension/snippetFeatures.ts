@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import { isUserError } from '../core/errors';
-import { detectFramework, providesOwnModel } from '../core/frameworkDetection';
+import { detectFramework } from '../core/frameworkDetection';
 import { parseSchedulerCalls } from '../core/schedulerCallParser';
-import { ScheduleSpec, validateScheduleSpec, WARMUP_POLICIES } from '../core/schedules';
+import { validateScheduleSpec, WARMUP_POLICIES } from '../core/schedules';
 import {
   FRAMEWORK_LABELS,
   GeneratedSnippet,
@@ -17,6 +17,7 @@ import {
 } from '../core/snippets';
 import { OPTIMIZERS, RangeTestResult } from '../core/types';
 import { getLastRangeTestResult } from './lastResult';
+import { USE_LAST_BOUNDS_COMMAND } from './schedulerCodeLens';
 import * as path from 'node:path';
 import { InsertionFramework, InsertionPlan, planInsertion, TextEdit } from '../core/insertion/planner';
 import { chooseOptimizer, findOptimizers } from '../core/insertion/optimizers';
@@ -27,12 +28,11 @@ export const INSERT_SCHEDULER_COMMAND = 'cyclicalLr.insertScheduler';
 /** The argument form of `cyclicalLr.insertScheduler` (the panel's "Insert into editor" buttons use it). */
 export type InsertSchedulerArgs = SnippetRequest;
 
-/** Registers Insert Scheduler… and the CodeLens over scheduler calls in Python files. */
+/** Registers Insert Scheduler… and the CodeLens's "Use last range test" (the CodeLens itself: schedulerCodeLens.ts). */
 export function registerSnippetFeatures(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     vscode.commands.registerCommand(INSERT_SCHEDULER_COMMAND, (args?: unknown) => insertScheduler(context, args)),
     vscode.commands.registerCommand(USE_LAST_BOUNDS_COMMAND, (uri: vscode.Uri, line: number, policy: SnippetPolicy) => useLastBounds(uri, line, policy)),
-    vscode.languages.registerCodeLensProvider({ language: 'python' }, new SchedulerCodeLensProvider(context)),
   );
 }
 
@@ -236,61 +236,6 @@ async function insertIntoScript(
   else void vscode.window.showInformationMessage(`Cyclical LR: ${what}${where}.${plan.messages.length ? ` ${plan.messages.join(' ')}` : ''}`);
   return plan;
 }
-
-const POLICY_OF_CLASS: Record<string, (spec: ScheduleSpec) => SnippetPolicy> = {
-  CyclicLR: (spec) => spec.policy as SnippetPolicy,
-  OneCycleLR: () => 'one-cycle',
-  CosineAnnealingWarmRestarts: () => 'sgdr',
-  SequentialLR: (spec) => spec.policy as SnippetPolicy,
-};
-
-/**
- * "Preview schedule", "Tune bounds" (on the file's own model when it defines one, else on a dataset) and, after a
- * range test, "Use last range test" (updates the call's arguments in place) above scheduler calls in Python files.
- */
-export class SchedulerCodeLensProvider implements vscode.CodeLensProvider {
-  constructor(private readonly context?: vscode.ExtensionContext) {}
-
-  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
-    const text = document.getText();
-    if (!/CyclicLR|OneCycleLR|CosineAnnealingWarmRestarts|SequentialLR/.test(text)) return [];
-    const ownModel = document.uri.scheme === 'file' && providesOwnModel(text);
-    const last = this.context ? getLastRangeTestResult(this.context) : undefined;
-    return parseSchedulerCalls(text).flatMap((call) => {
-      const range = new vscode.Range(call.line, call.column, call.line, call.column + call.className.length);
-      const note = call.defaulted.length ? ` (defaults for ${call.defaulted.join(', ')})` : '';
-      const lenses = [
-        new vscode.CodeLens(range, {
-          title: `Preview schedule${note}`,
-          tooltip: `Plot the ${call.className} schedule these arguments produce`,
-          command: 'cyclicalLr.openPanel',
-          arguments: [{ schedule: call.spec }],
-        }),
-        ownModel
-          ? new vscode.CodeLens(range, {
-              title: 'Tune bounds',
-              tooltip: "Run a learning-rate range test on this file's own model and loader",
-              command: 'cyclicalLr.runPyTorchRangeTest',
-              arguments: [document.uri],
-            })
-          : new vscode.CodeLens(range, { title: 'Tune bounds', tooltip: 'Run a learning-rate range test on a dataset to find base_lr and max_lr', command: 'cyclicalLr.runRangeTest' }),
-      ];
-      if (last) {
-        lenses.push(
-          new vscode.CodeLens(range, {
-            title: 'Use last range test',
-            tooltip: `Set this ${call.className}'s rates from the range test on ${path.basename(last.dataset.path)}, keeping its other arguments`,
-            command: USE_LAST_BOUNDS_COMMAND,
-            arguments: [document.uri, call.line, POLICY_OF_CLASS[call.className](call.spec)],
-          }),
-        );
-      }
-      return lenses;
-    });
-  }
-}
-
-export const USE_LAST_BOUNDS_COMMAND = 'cyclicalLr.useLastBoundsInCall';
 
 /** The CodeLens's "Use last range test": Insert Scheduler with the call's policy at the call, i.e. an update in place. */
 async function useLastBounds(uri: vscode.Uri, line: number, policy: SnippetPolicy): Promise<unknown> {

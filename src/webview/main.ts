@@ -327,6 +327,8 @@ class Panel {
     this.history.mark(run.id, this.state.overlayRunId);
     this.setStatus('done');
     this.updateExportButtons();
+    // The suggestion is what the user waited for: reported at once (the integration test times it).
+    this.report(true);
   }
 
   /**

@@ -5,7 +5,6 @@ import {
   ExportFormat,
   FromWebview,
   isScheduleSpec,
-  PANEL_VIEW_TYPE,
   PanelRun,
   PanelStateReport,
 } from '../../core/panelProtocol';
@@ -54,10 +53,16 @@ interface ActiveRun {
 
 let controller: PanelController | undefined;
 
-/** Registers the panel's commands, its serializer (revival after reload) and its status bar. */
+/** Registers the panel's commands (its serializer is registered at activation, see extension.ts). */
 export function registerPanel(context: vscode.ExtensionContext): void {
   controller = new PanelController(context);
   context.subscriptions.push(controller);
+}
+
+/** Adopts the panel VS Code restored after a reload (the serializer registered at activation calls this). */
+export function revivePanel(context: vscode.ExtensionContext, panel: vscode.WebviewPanel): void {
+  if (!controller) registerPanel(context);
+  (controller as PanelController).revive(panel);
 }
 
 /**
@@ -120,11 +125,6 @@ class PanelController implements vscode.Disposable {
       vscode.window.onDidChangeActiveTextEditor((editor) => {
         if (editor && editor.document.uri.scheme !== 'output') this.lastEditor = editor;
       }),
-      vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
-        deserializeWebviewPanel: async (panel) => {
-          RangeTestPanel.revive(panel, context.extensionUri, (m) => this.handle(m));
-        },
-      }),
       command('cyclicalLr.openPanel', (arg) => this.openPanel(arg)),
       command('cyclicalLr.runRangeTest', (arg) => this.runRangeTestCommand(arg)),
       // The walkthrough's first step: the bundled example, read in place (datasets are never written).
@@ -138,6 +138,10 @@ class PanelController implements vscode.Disposable {
 
   get running(): boolean {
     return this.active?.status === 'running';
+  }
+
+  revive(panel: vscode.WebviewPanel): void {
+    RangeTestPanel.revive(panel, this.context.extensionUri, (m) => this.handle(m));
   }
 
   dispose(): void {

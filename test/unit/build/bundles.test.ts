@@ -15,6 +15,19 @@ describe('bundles', () => {
     }
   });
 
+  it('keeps what activation loads small: the panel, the worker client and the snippet engine load on first use', () => {
+    const bundle = read('dist/extension.js');
+    // Names from the panel, the worker client, the snippet engine and the scheduler-call parser.
+    for (const marker of ['RangeTestPanel', 'startRangeTest', 'snippetForRequest', 'parseSchedulerCalls', 'planInsertion']) {
+      assert.ok(!bundle.includes(marker), `dist/extension.js contains '${marker}'`);
+    }
+    assert.ok(bundle.length < 32 * 1024, `dist/extension.js is ${(bundle.length / 1024).toFixed(0)} KiB`);
+    for (const lazy of ['dist/extensionFeatures.js', 'dist/extensionCodeLens.js']) {
+      const code = read(lazy);
+      for (const marker of ['registerKernel', 'tfjs-core', 'tfjs-backend-wasm']) assert.ok(!code.includes(marker), `${lazy} contains '${marker}'`);
+    }
+  });
+
   it('bundles the worker, the CLI and the webview, and ships the WASM binaries', () => {
     for (const path of ['dist/worker.js', 'dist/cli.js', 'media/webview.js', 'dist/tfjs-backend-wasm-simd.wasm']) {
       assert.ok(existsSync(join(root, path)), `${path} is missing: run npm run build`);
@@ -46,7 +59,7 @@ describe('VSIX contents (vsce ls, what npm run package packs)', function () {
     const result = spawnSync(process.execPath, [vsce, 'ls', '--no-dependencies'], { cwd: root, encoding: 'utf8' });
     assert.equal(result.status, 0, result.stderr);
     const files = result.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
-    for (const needed of ['package.json', 'dist/extension.js', 'dist/worker.js', 'dist/cli.js', 'dist/tfjs-backend-wasm-simd.wasm', 'media/webview.js', 'python/clr_torch_runner.py', 'python/cyclical_lr/bridge.py', 'python/cyclical_lr/__init__.py', 'python/pyproject.toml', 'snippets/python.json', 'images/icon.png']) {
+    for (const needed of ['package.json', 'dist/extension.js', 'dist/extensionFeatures.js', 'dist/extensionCodeLens.js', 'dist/worker.js', 'dist/cli.js', 'dist/tfjs-backend-wasm-simd.wasm', 'media/webview.js', 'python/clr_torch_runner.py', 'python/cyclical_lr/bridge.py', 'python/cyclical_lr/__init__.py', 'python/pyproject.toml', 'snippets/python.json', 'images/icon.png']) {
       assert.ok(files.includes(needed), `${needed} is not packed`);
     }
     const unwanted = files.filter((f) => /^(src|test|out|bench|node_modules|\.vscode-test|test-results)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts'));

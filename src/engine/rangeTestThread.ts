@@ -1,0 +1,93 @@
+// One thread of a multi-run range test (parallelRuns.ts starts them): runs its share of the seeds on the
+// shared rows and posts every point. When the main thread has planned fused WASM trainers, this file is the
+// thread's whole program (dist/rangeTestThread.js, without TF.js: loading TF.js in every thread cost more
+// than training the example's seeds); otherwise the thread loads the full bundle and builds its trainers
+// with TF.js (parallelRuns.ts).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { UserError } from '../core/errors';
+import { CurvePoint, DatasetSummary, RangeTestConfig } from '../core/types';
+import { InMemoryDataset } from '../data/dataset';
+import { fusedTrainer, FusedTrainerSpec } from './fusedTrainer';
+import { RunCurve, runSeed, runSweep } from './sweep';
+import { Trainer } from './trainer';
+
+/** Marks workerData as ours, so that importing this module in some other thread does nothing. */
+export const THREAD_MARK = 'cyclical-lr-range-test-run';
+
+export interface SharedRows {
+  summary: DatasetSummary;
+  x: Float32Array;
+  y: Float32Array;
+}
+
+export interface ThreadInput {
+  mark: typeof THREAD_MARK;
+  config: RangeTestConfig;
+  summary: DatasetSummary;
+  train: SharedRows;
+  validation?: SharedRows;
+  lrs: number[];
+  runs: number[];
+  /** The fused trainer of each run (indexed by run), when the main thread planned them. */
+  fused?: FusedTrainerSpec[];
+}
+
+export type ThreadMessage =
+  | { type: 'ready'; backend: string }
+  | { type: 'point'; run: number; point: CurvePoint }
+  | { type: 'curve'; run: number; curve: RunCurve }
+  | { type: 'error'; userError: boolean; message: string; hint?: string; file?: string; line?: number; column?: number };
+
+/** The program a thread runs: this file's bundle beside this one when there is one, else `fallback` (the full bundle). */
+export function threadProgram(fallback: string): string {
+  const own = join(__dirname, 'rangeTestThread.js');
+  return existsSync(own) ? own : fallback;
+}
+
+export async function threadMain(input: ThreadInput, prepare: (run: number) => Promise<Trainer>): Promise<void> {
+  const port = parentPort;
+  if (!port) return;
+  let cancelled = false;
+  port.on('message', (message) => {
+    if (message === 'cancel') cancelled = true;
+  });
+  const post = (message: ThreadMessage) => port.postMessage(message);
+  try {
+    const rows = (r: SharedRows) => new InMemoryDataset(r.summary, r.x, r.y);
+    const train = rows(input.train);
+    const validation = input.validation ? rows(input.validation) : undefined;
+    for (const run of input.runs) {
+      if (cancelled) break;
+      const trainer = await prepare(run);
+      post({ type: 'ready', backend: trainer.backend });
+      const curve = await runSweep(trainer, train, validation, {
+        lrs: input.lrs,
+        batchSize: input.config.batchSize,
+        seed: runSeed(input.config.seed, run),
+        smoothing: input.config.smoothing,
+        diverge: input.config.diverge,
+        valEvery: input.config.valEvery,
+        onPoint: (point) => post({ type: 'point', run, point }),
+        isCancelled: () => cancelled,
+      });
+      trainer.dispose();
+      post({ type: 'curve', run, curve });
+    }
+  } catch (error) {
+    if (error instanceof UserError) {
+      post({ type: 'error', userError: true, message: error.message, hint: error.hint, ...error.location });
+    } else {
+      post({ type: 'error', userError: false, message: error instanceof Error ? error.message : String(error) });
+    }
+  } finally {
+    port.close();
+  }
+}
+
+const input = workerData as ThreadInput | undefined;
+if (!isMainThread && input?.mark === THREAD_MARK && input.fused) {
+  const fused = input.fused;
+  void threadMain(input, async (run) => fusedTrainer(fused[run]));
+}

@@ -1,0 +1,61 @@
+import * as assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import * as vscode from 'vscode';
+import type { RangeTestResult } from '../../src/core/types';
+import { activateExtension } from './support/extension';
+import { panelState } from './support/panel';
+
+// What a user waits for after clicking Run: the default run on the bundled example (the walkthrough's "Run
+// on the example", what `npm run demo` runs), from the command to the suggestion shown in the panel, with
+// the default settings (5 seeds). The time is a figure for `npm run bench -- first-suggestion`, which runs
+// this test CLR_FIRST_SUGGESTION_RUNS times and writes the figures to CLR_BENCH_OUT; the test itself only
+// checks that the suggestion shown is the run's.
+
+const runs = Number(process.env.CLR_FIRST_SUGGESTION_RUNS ?? 1);
+
+/** Polls the panel's report (the webview reports at once when it shows a finished run) until the run's suggestion is shown. */
+async function suggestionShown(runIdsBefore: Set<string | null>, timeoutMs: number): Promise<{ at: number; rows: Array<[string, string]>; runId: string }> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    const state = await panelState();
+    if (state && state.status === 'done' && state.suggestionRows.length > 0 && !runIdsBefore.has(state.runId)) {
+      return { at: performance.now(), rows: state.suggestionRows, runId: state.runId as string };
+    }
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error(`no suggestion shown within ${timeoutMs} ms; last state: ${JSON.stringify(await panelState())}`);
+}
+
+describe('time to the first suggestion', function () {
+  this.timeout(120_000 + runs * 60_000);
+
+  before(async () => {
+    await activateExtension();
+  });
+
+  it('shows the suggestion of the default run on the bundled example', async () => {
+    const times: number[] = [];
+    const seen = new Set<string | null>([null]);
+    for (let i = 0; i < runs; i++) {
+      // Every sample starts as a user's first click does: no panel open.
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      const before = await panelState();
+      seen.add(before?.runId ?? null);
+      const start = performance.now();
+      const finished = vscode.commands.executeCommand<RangeTestResult | undefined>('cyclicalLr.runExample');
+      const shown = await suggestionShown(seen, 60_000);
+      times.push(shown.at - start);
+      seen.add(shown.runId);
+      const result = await finished;
+      assert.ok(result, 'the run finished');
+      assert.equal(result.config.runs, 5, 'the default number of seeds');
+      const clr = shown.rows.find(([rule]) => rule.startsWith('Cyclical bounds'));
+      assert.ok(clr, `a row for the cyclical bounds in ${JSON.stringify(shown.rows)}`);
+      const state = await panelState();
+      assert.deepEqual(state?.bounds, result.suggestion.clr, "the chart shows this run's bounds");
+    }
+    console.log(`time to the first suggestion (ms): ${times.map((t) => t.toFixed(0)).join(', ')}`);
+    if (process.env.CLR_BENCH_OUT) writeFileSync(process.env.CLR_BENCH_OUT, JSON.stringify({ times }));
+  });
+});
