@@ -5,8 +5,11 @@ import type { Preprocessing } from './types';
 
 const num = (v: number): string => (Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(3) : String(Number(v.toPrecision(4))));
 
-/** One sentence saying which scaling the bounds assume; undefined when the test did not say (older results, PyTorch). */
-export function preprocessingNote(p: Preprocessing | undefined): string | undefined {
+/**
+ * One sentence saying which scaling the bounds assume; undefined when the test did not say (older results,
+ * PyTorch). `rawHow` tells the reader how to get bounds for unscaled values where they are reading.
+ */
+export function preprocessingNote(p: Preprocessing | undefined, rawHow = 'rerun with --raw'): string | undefined {
   if (!p) return undefined;
   if (p.features === 'none') {
     return 'the test trained on the values as the file holds them (--raw): the bounds are for a model that sees them unscaled';
@@ -16,5 +19,5 @@ export function preprocessingNote(p: Preprocessing | undefined): string | undefi
       ? `pixels scaled as (x − ${num(p.mean[0])}) / ${num(p.std[0])}`
       : 'each numeric feature column standardised, (x − mean) / std over its rows (the JSON\'s preprocessing.mean and .std)';
   const target = p.target ? `, and the target as (y − ${num(p.target.mean)}) / ${num(p.target.std)}` : '';
-  return `the bounds assume your model sees the data as the test did: ${features}${target}; if your training reads the raw values, rerun with --raw`;
+  return `the bounds assume your model sees the data as the test did: ${features}${target}; if your training reads the raw values, ${rawHow}`;
 }
