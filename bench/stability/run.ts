@@ -3,7 +3,7 @@
 // with several seeds each, and reports per dataset the spread max/min of the suggested max_lr and the mean
 // confidence. Target: spread ≤ 1.5× on every dataset.
 //
-//   node out/bench/stability/run.js [--seeds 8] [--datasets sensors,tiny] [--iterations N] [--save folder]
+//   node out/bench/stability/run.js [--seeds 8] [--datasets sensors,tiny] [--iterations N] [--runs N] [--save folder]
 //
 // --save writes each range test's JSON (as `clr range-test --json` would) to folder/<dataset>-<seed>.json.
 //
@@ -114,11 +114,12 @@ async function main(): Promise<void> {
   const seeds = Number(flag('seeds') ?? 8);
   const wanted = flag('datasets')?.split(',');
   const iterations = flag('iterations');
+  const runs = flag('runs');
   const save = flag('save');
   if (save) mkdirSync(save, { recursive: true });
   const dir = mkdtempSync(join(tmpdir(), 'clr-stability-'));
   const chosen = datasets(dir).filter((d) => !wanted || wanted.includes(d.name));
-  const defaults = { ...DEFAULT_RANGE_TEST_CONFIG, ...(iterations ? { iterations: Number(iterations) } : {}) };
+  const defaults = { ...DEFAULT_RANGE_TEST_CONFIG, ...(iterations ? { iterations: Number(iterations) } : {}), ...(runs ? { runs: Number(runs) } : {}) };
   console.log(`CLI defaults: ${defaults.runs} runs × ${iterations ?? "auto (20 epochs within 100..200)"} iterations, lr ${defaults.startLr} → ${defaults.endLr}, batch ${defaults.batchSize}, ${defaults.model} ${defaults.hidden.join('-')}, ${defaults.optimizer}; ${seeds} seeds (0, ${SEED_STEP}, …) per dataset\n`);
   console.log('| dataset | kind | max_lr median | max_lr min..max | spread (max/min) | mean confidence | seeds with conf ≥ 0.7 | mean interval (hi/lo) | s per test |');
   console.log('|---|---|---|---|---|---|---|---|---|');

@@ -308,9 +308,10 @@ def fmt_lr(v):
 ENGINE_HIDDEN = {"mlp": "32", "mlp2": "64,64"}
 
 
-def engine_suggestion(xtr, ytr, kind, seed):
+def engine_result(xtr, ytr, kind, seed, raw=False):
     """The zero-code path: our own engine's range test (`clr range-test` with its defaults, the same model
-    shape and batch) on the training table, as a user would run it before training in PyTorch."""
+    shape and batch) on the training table, as a user would run it before training in PyTorch; with
+    raw=True, `--raw` (the engine trains on the values as the file holds them)."""
     with tempfile.TemporaryDirectory() as d:
         csv, out = os.path.join(d, "train.csv"), os.path.join(d, "result.json")
         with open(csv, "w") as f:
@@ -318,12 +319,40 @@ def engine_suggestion(xtr, ytr, kind, seed):
             for xi, yi in zip(xtr.tolist(), ytr.view(len(ytr), -1).tolist()):
                 f.write(",".join(f"{v:.6g}" for v in xi + yi) + "\n")
         cmd = ["node", CLI, "range-test", csv, "--target", "target", "--hidden", ENGINE_HIDDEN[kind],
-               "--batch-size", str(BATCH), "--seed", str(seed % 100000), "--json", out]
+               "--batch-size", str(BATCH), "--seed", str(seed % 100000), "--json", out] + (["--raw"] if raw else [])
         run = subprocess.run(cmd, capture_output=True, text=True, check=False)
         if run.returncode != 0:
             raise RuntimeError(f"clr range-test failed ({run.returncode}): {run.stderr.strip()}")
         with open(out) as f:
-            return json.load(f)["suggestion"]
+            return json.load(f)
+
+
+def engine_suggestion(xtr, ytr, kind, seed):
+    return engine_result(xtr, ytr, kind, seed)["suggestion"]
+
+
+def apply_preprocessing(p, data, task):
+    """The scaling the engine's result says its bounds assume (`preprocessing` in its JSON), applied to the
+    training and validation sets exactly as stated, as a user following it would."""
+    xtr, ytr, xva, yva = data
+    if p["features"] == "none":
+        return data
+    mean, std = torch.tensor(p["mean"]), torch.tensor(p["std"])
+    xtr, xva = (xtr - mean) / std, (xva - mean) / std
+    if task == "regression" and "target" in p:
+        m, sd = p["target"]["mean"], p["target"]["std"]
+        ytr, yva = (ytr - m) / sd, (yva - m) / sd
+    return xtr, ytr, xva, yva
+
+
+def grid_lrs():
+    return [10 ** (math.log10(START_LR) + i * (math.log10(END_LR) - math.log10(START_LR)) / (GRID_POINTS - 1))
+            for i in range(GRID_POINTS)]
+
+
+def grid_best(model, init, data, task, steps, seed):
+    grid = [train(model, init, data, task, steps, seed, ("fixed", lr)) for lr in grid_lrs()]
+    return grid, min(t for t, _ in grid), min(v for _, v in grid)
 
 
 def run_dataset(name, make, kind, steps, seed, zero_code=False):
@@ -338,9 +367,22 @@ def run_dataset(name, make, kind, steps, seed, zero_code=False):
     s = suggest_via_cli(lrs, losses, stop)
 
     runs = {}
-    engine = engine_suggestion(xtr, ytr, kind, seed) if zero_code and kind in ENGINE_HIDDEN else None
+    zero = zero_code and kind in ENGINE_HIDDEN
+    engine = engine_result(xtr, ytr, kind, seed) if zero else None
+    engine_raw = engine_result(xtr, ytr, kind, seed, raw=True) if zero else None
+    scaled_ratios = None
     if engine is not None:
-        runs["CLR (zero-code)"] = train(model, init, data, task, steps, seed, ("clr", engine["clr"]["baseLr"], engine["clr"]["maxLr"]))
+        # As the user who follows the result's `scaling:` note: the data scaled as stated, judged against the
+        # fixed-lr grid on that same scaled data.
+        scaled = apply_preprocessing(engine["preprocessing"], data, task)
+        es = engine["suggestion"]["clr"]
+        zt, zv = train(model, init, scaled, task, steps, seed, ("clr", es["baseLr"], es["maxLr"]))
+        _, sbt, sbv = grid_best(model, init, scaled, task, steps, seed)
+        scaled_ratios = {"train": zt / sbt, "val": zv / sbv}
+        er = engine_raw["suggestion"]["clr"]
+        runs["CLR (zero-code --raw)"] = train(model, init, data, task, steps, seed, ("clr", er["baseLr"], er["maxLr"]))
+        # The unscaled training with the default (scaled) bounds: what ignoring the note costs.
+        runs["CLR (zero-code, note ignored)"] = train(model, init, data, task, steps, seed, ("clr", es["baseLr"], es["maxLr"]))
     base, top = s["clr"]["baseLr"], s["clr"]["maxLr"]
     runs["CLR (ours)"] = train(model, init, data, task, steps, seed, ("clr", base, top))
     runs["1cycle (ours)"] = train(model, init, data, task, steps, seed, ("onecycle", s["oneCycle"]["maxLr"]))
@@ -348,20 +390,21 @@ def run_dataset(name, make, kind, steps, seed, zero_code=False):
         lr = s[rule]
         runs[rule] = train(model, init, data, task, steps, seed, ("fixed", lr)) if lr else (math.inf, math.inf)
         runs[rule + "→CLR"] = train(model, init, data, task, steps, seed, ("clr", lr / 4, lr)) if lr else (math.inf, math.inf)
-    grid_lrs = [10 ** (math.log10(START_LR) + i * (math.log10(END_LR) - math.log10(START_LR)) / (GRID_POINTS - 1))
-                for i in range(GRID_POINTS)]
-    grid = [train(model, init, data, task, steps, seed, ("fixed", lr)) for lr in grid_lrs]
-    best_train = min(t for t, _ in grid)
-    best_val = min(v for _, v in grid)
+    lrs_grid = grid_lrs()
+    grid, best_train, best_val = grid_best(model, init, data, task, steps, seed)
+    ratios = {r: {"train": runs[r][0] / best_train, "val": runs[r][1] / best_val} for r in runs}
+    if scaled_ratios is not None:
+        ratios["CLR (zero-code)"] = scaled_ratios
     return {
         "dataset": name, "task": task, "steps": steps, "rangeTest": {"points": len(lrs), "stop": stop},
         "suggestion": s,
-        "grid": [{"lr": lr, "train": t, "val": v} for lr, (t, v) in zip(grid_lrs, grid)],
+        "grid": [{"lr": lr, "train": t, "val": v} for lr, (t, v) in zip(lrs_grid, grid)],
         "gridBest": {"train": best_train, "val": best_val,
-                     "trainLr": grid_lrs[min(range(GRID_POINTS), key=lambda i: grid[i][0])],
-                     "valLr": grid_lrs[min(range(GRID_POINTS), key=lambda i: grid[i][1])]},
-        "ratios": {r: {"train": runs[r][0] / best_train, "val": runs[r][1] / best_val} for r in runs},
-        "engineSuggestion": engine,
+                     "trainLr": lrs_grid[min(range(GRID_POINTS), key=lambda i: grid[i][0])],
+                     "valLr": lrs_grid[min(range(GRID_POINTS), key=lambda i: grid[i][1])]},
+        "ratios": ratios,
+        "engineSuggestion": engine["suggestion"] if engine else None,
+        "engineRawSuggestion": engine_raw["suggestion"] if engine_raw else None,
     }
 
 
@@ -412,18 +455,28 @@ def report(by_dataset, seconds, seeds):
     zero = [r for r in all_runs if r.get("engineSuggestion")]
     if zero:
         lines.append("")
-        lines.append("Zero-code path (our engine's range test with the CLI defaults → our bounds → CyclicLR in PyTorch), single runs:")
+        lines.append("Zero-code path (our engine's range test with the CLI defaults → our bounds → CyclicLR in PyTorch), single runs. "
+                     "zero-code: the data scaled as the result's `preprocessing` states, against the grid on that scaled data; "
+                     "--raw: `clr range-test --raw` and unscaled training; note ignored: the default bounds on unscaled data.")
         lines.append("")
-        lines.append("| dataset | engine base..max (confidence) | torch-curve base..max | zero-code train / val | torch-curve CLR train / val |")
-        lines.append("|---|---|---|---|---|")
+        lines.append("| dataset | engine base..max (conf.) | --raw base..max (conf.) | torch-curve base..max | zero-code train / val | --raw train / val | note ignored train / val | torch-curve CLR train / val |")
+        lines.append("|---|---|---|---|---|---|---|---|")
         for r in zero:
-            e, t = r["engineSuggestion"], r["suggestion"]
-            z, c = r["ratios"]["CLR (zero-code)"], r["ratios"]["CLR (ours)"]
-            lines.append(f"| {r['dataset']} | {fmt_lr(e['clr']['baseLr'])}..{fmt_lr(e['clr']['maxLr'])} ({e['confidence']:.2f}) | "
-                         f"{fmt_lr(t['clr']['baseLr'])}..{fmt_lr(t['clr']['maxLr'])} | {fmt_ratio(z['train'])} / {fmt_ratio(z['val'])} | "
-                         f"{fmt_ratio(c['train'])} / {fmt_ratio(c['val'])} |")
-        ok = {m: sum(r["ratios"]["CLR (zero-code)"][m] <= 1.05 for r in zero) for m in ("train", "val")}
-        lines.append(f"\nZero-code within 5% of the grid's best: train {ok['train']}/{len(zero)}, val {ok['val']}/{len(zero)}.")
+            e, w, t = r["engineSuggestion"], r["engineRawSuggestion"], r["suggestion"]
+            cells = [r["ratios"][k] for k in ("CLR (zero-code)", "CLR (zero-code --raw)", "CLR (zero-code, note ignored)", "CLR (ours)")]
+            lines.append(f"| {r['dataset'].split(' ')[0]} | {fmt_lr(e['clr']['baseLr'])}..{fmt_lr(e['clr']['maxLr'])} ({e['confidence']:.2f}) | "
+                         f"{fmt_lr(w['clr']['baseLr'])}..{fmt_lr(w['clr']['maxLr'])} ({w['confidence']:.2f}) | "
+                         f"{fmt_lr(t['clr']['baseLr'])}..{fmt_lr(t['clr']['maxLr'])} | "
+                         + " | ".join(f"{fmt_ratio(c['train'])} / {fmt_ratio(c['val'])}" for c in cells) + " |")
+        lines.append("")
+        for k in ("CLR (zero-code)", "CLR (zero-code --raw)", "CLR (zero-code, note ignored)", "CLR (ours)"):
+            ok = {m: sum(r["ratios"][k][m] <= 1.05 for r in zero) for m in ("train", "val")}
+            lines.append(f"{k} within 5% of the grid's best: train {ok['train']}/{len(zero)}, val {ok['val']}/{len(zero)}.")
+        for label, keep in (("confidence ≥ 0.7", lambda c: c >= 0.7), ("confidence < 0.7", lambda c: c < 0.7)):
+            group = [r for r in zero if keep(r["engineSuggestion"]["confidence"])]
+            ok = {m: sum(r["ratios"]["CLR (zero-code)"][m] <= 1.05 for r in group) for m in ("train", "val")}
+            lines.append(f"Zero-code runs with engine {label}: {len(group)}; within 5%: train {ok['train']}/{len(group)}, val {ok['val']}/{len(group)}.")
+        lines.append("")
     for rival in ["valley", "steepest", "minimum", "slide"]:
         wins = {m: sum(med[d]["CLR (ours)"][m] <= med[d][rival][m] for d in med) for m in ("train", "val")}
         lines.append(f"CLR (ours) at least as good as fixed-lr {rival}: train {wins['train']}/{n}, val {wins['val']}/{n} datasets.")

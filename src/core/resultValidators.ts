@@ -60,6 +60,7 @@ export const isRangeTestConfig = neverThrows((value: unknown): boolean => {
       isFiniteNumber(value.seed) &&
       isFiniteNumber(value.valEvery) &&
       isOneOf(BACKENDS, value.backend) &&
+      (value.raw === undefined || typeof value.raw === 'boolean') &&
       (value.pytorch === undefined || isPyTorchSettings(value.pytorch))
     )
   ) {
@@ -118,6 +119,18 @@ export const isSuggestion = neverThrows(
 ) as (value: unknown) => value is Suggestion;
 
 /** A result whose arrays line up: one loss per learning rate, `stoppedAt` the last recorded step. */
+const PREPROCESSING_FEATURES = ['per-column', 'all-pixels', 'none'] as const;
+
+function isPreprocessing(value: unknown): boolean {
+  return (
+    isObject(value) &&
+    isOneOf(PREPROCESSING_FEATURES, value.features) &&
+    (value.mean === undefined || isArrayOf(value.mean, isFiniteNumber)) &&
+    (value.std === undefined || isArrayOf(value.std, isFiniteNumber)) &&
+    (value.target === undefined || (isObject(value.target) && isFiniteNumber(value.target.mean) && isFiniteNumber(value.target.std)))
+  );
+}
+
 export const isRangeTestResult = neverThrows((value: unknown): boolean => {
   if (!isObject(value) || !isArrayOf<number>(value.lrs, (lr) => isFiniteNumber(lr) && lr > 0)) return false;
   const n = value.lrs.length;
@@ -138,6 +151,7 @@ export const isRangeTestResult = neverThrows((value: unknown): boolean => {
     (value.stoppedAt as number) < n &&
     isLossValue(value.stepsPerSecond) &&
     isSuggestion(value.suggestion) &&
+    (value.preprocessing === undefined || isPreprocessing(value.preprocessing)) &&
     (value.pytorchRuntime === undefined || (isObject(value.pytorchRuntime) && isString(value.pytorchRuntime.python) && isString(value.pytorchRuntime.torch) && isString(value.pytorchRuntime.device)))
   );
 }) as (value: unknown) => value is RangeTestResult;

@@ -43,6 +43,11 @@ export interface RangeTestConfig {
   /** Validation loss every k steps; 0 = off. */
   valEvery: number;
   backend: BackendChoice;
+  /**
+   * Train on the values as the file holds them (one-hot text columns aside), not standardised: for users
+   * whose own training reads the raw values, since the bounds hold only for data scaled as the test saw it.
+   */
+  raw?: boolean;
   /** Only for a range test on the user's own PyTorch model (the Python bridge). */
   pytorch?: PyTorchSettings;
 }
@@ -94,6 +99,24 @@ export interface DatasetSummary {
   /** Class names for classification, [] for regression. */
   classes: string[];
   warnings: string[];
+}
+
+/**
+ * How the range test scaled the data it trained on. The bounds it suggests hold for a model that sees the
+ * data scaled the same way: a regression target 5× larger, for instance, moves them by about 25×.
+ */
+export interface Preprocessing {
+  /**
+   * 'per-column': each numeric column x' = (x − mean) / std (population std, over the rows read; missing
+   * values become 0, the mean); 'all-pixels': one mean and std over every pixel; 'none': as in the file.
+   * One-hot columns of text categories are 0/1 in every case.
+   */
+  features: 'per-column' | 'all-pixels' | 'none';
+  /** Per encoded feature ('per-column', one-hot columns 0 and 1) or one value ('all-pixels'). */
+  mean?: number[];
+  std?: number[];
+  /** Regression with scaled features: the model learned y' = (y − mean) / std. */
+  target?: { mean: number; std: number };
 }
 
 /** One point of a range test as it streams in. */
@@ -161,6 +184,8 @@ export interface RangeTestResult {
   stoppedAt: number;
   stepsPerSecond: number;
   suggestion: Suggestion;
+  /** How the data was scaled for the test (absent for the user's own PyTorch model, which scales its own). */
+  preprocessing?: Preprocessing;
   /** Where a PyTorch run ran (backend 'pytorch' only). */
   pytorchRuntime?: {
     python: string;

@@ -1,5 +1,5 @@
 import { UserError } from '../core/errors';
-import { DatasetSummary } from '../core/types';
+import { DatasetSummary, Preprocessing } from '../core/types';
 import { ArrayHeader, ByteSource, elementCount, streamElements } from './arrays';
 import { DEFAULT_MEMORY_BUDGET_BYTES, InMemoryDataset, OpenOptions } from './dataset';
 import { RANDOM_STREAM, SeededRandom, sampleIndices } from './random';
@@ -195,14 +195,24 @@ export async function assembleArrays(spec: ArrayDatasetSpec, options: OpenOption
   for (let i = 0; i < sampled; i++) if (labelValues[i] === labelValues[i]) kept.push(i);
   const keptX = kept.length === sampled ? x : sharedFloat32Array(kept.length * featureWidth);
   if (keptX !== x) kept.forEach((slot, i) => keptX.set(x.subarray(slot * featureWidth, (slot + 1) * featureWidth), i * featureWidth));
+  const raw = options.raw === true;
+  let preprocessing: Preprocessing;
   if (isImage) {
     const { mean, std } = meanAndStd(keptX);
-    for (let i = 0; i < keptX.length; i++) keptX[i] = keptX[i] === keptX[i] ? (keptX[i] - mean) / std : 0;
+    const [shift, scale] = raw ? [0, 1] : [mean, std];
+    for (let i = 0; i < keptX.length; i++) keptX[i] = keptX[i] === keptX[i] ? (keptX[i] - shift) / scale : (mean - shift) / scale;
+    preprocessing = raw ? { features: 'none' } : { features: 'all-pixels', mean: [mean], std: [std] };
   } else {
+    const means: number[] = [];
+    const stds: number[] = [];
     for (let c = 0; c < featureWidth; c++) {
       const { mean, std } = meanAndStd(keptX, c, featureWidth, kept.length);
-      for (let i = 0, at = c; i < kept.length; i++, at += featureWidth) keptX[at] = keptX[at] === keptX[at] ? (keptX[at] - mean) / std : 0;
+      const [shift, scale] = raw ? [0, 1] : [mean, std];
+      means.push(shift);
+      stds.push(scale);
+      for (let i = 0, at = c; i < kept.length; i++, at += featureWidth) keptX[at] = keptX[at] === keptX[at] ? (keptX[at] - shift) / scale : (mean - shift) / scale;
     }
+    preprocessing = raw ? { features: 'none' } : { features: 'per-column', mean: means, std: stds };
   }
   if (nonFinite > 0) warnings.push(`${nonFinite} feature values are NaN or infinite; they were replaced by the mean`);
   const y = sharedFloat32Array(kept.length);
@@ -210,11 +220,12 @@ export async function assembleArrays(spec: ArrayDatasetSpec, options: OpenOption
   kept.forEach((slot, i) => {
     y[i] = plan.task === 'classification' ? plan.classIndex!.get(labelValues[slot])! : labelValues[slot];
   });
-  if (plan.task === 'regression') {
+  if (plan.task === 'regression' && !raw) {
     targetScale = meanAndStd(y);
     for (let i = 0; i < y.length; i++) y[i] = (y[i] - targetScale.mean) / targetScale.std;
+    preprocessing.target = targetScale;
   }
   if (sampled < rows) warnings.push(`${rows} rows are more than fit in the memory budget: using a uniform random sample of ${sampled}`);
-  const dataset = new InMemoryDataset(summary(kept.length), keptX, y, targetScale);
+  const dataset = new InMemoryDataset(summary(kept.length), keptX, y, targetScale, preprocessing);
   return { summary: dataset.summary, dataset };
 }

@@ -1,4 +1,4 @@
-import { DatasetSummary, Task } from '../core/types';
+import { DatasetSummary, Preprocessing, Task } from '../core/types';
 import { RANDOM_STREAM, SeededRandom } from './random';
 import { sharedFloat32Array } from './sharedFloat32';
 
@@ -27,6 +27,8 @@ export interface Dataset {
    * learning rates a range test finds, do not depend on the units of the target; undefined for classification.
    */
   readonly targetScale?: TargetScale;
+  /** How the encoded rows were scaled (what the suggested bounds assume); undefined for test fixtures. */
+  readonly preprocessing?: Preprocessing;
   /** Seeded deterministic split (stratified by class for classification). */
   split(validationFraction: number, seed: number): { train: Dataset; validation: Dataset };
   /**
@@ -39,6 +41,8 @@ export interface Dataset {
 export interface OpenOptions {
   /** Target column (CSV/JSONL name, or NPY column index); inferred when absent. */
   target?: string;
+  /** Keep numeric values (features and a regression target) as the file holds them instead of standardising. */
+  raw?: boolean;
   /** Override the inferred task. */
   task?: Task;
   /** Bytes the in-memory sample may take (default 256 MB). */
@@ -65,6 +69,7 @@ export class InMemoryDataset implements Dataset {
     readonly x: Float32Array,
     readonly y: Float32Array,
     readonly targetScale?: TargetScale,
+    readonly preprocessing?: Preprocessing,
   ) {
     if (x.length !== y.length * summary.features) {
       throw new Error(`dataset arrays disagree: ${x.length} inputs for ${y.length} rows × ${summary.features} features`);
@@ -139,6 +144,6 @@ export class InMemoryDataset implements Dataset {
       x.set(this.x.subarray(row * features, (row + 1) * features), i * features);
       y[i] = this.y[row];
     });
-    return new InMemoryDataset(this.summary, x, y, this.targetScale);
+    return new InMemoryDataset(this.summary, x, y, this.targetScale, this.preprocessing);
   }
 }

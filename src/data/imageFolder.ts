@@ -3,7 +3,7 @@ import { extname, join, relative } from 'node:path';
 import type { PNG as PngCodec } from 'pngjs';
 import type * as JpegCodec from 'jpeg-js';
 import { UserError } from '../core/errors';
-import { DatasetSummary } from '../core/types';
+import { DatasetSummary, Preprocessing } from '../core/types';
 import { DEFAULT_IMAGE_SIZE, DEFAULT_MEMORY_BUDGET_BYTES, InMemoryDataset, OpenOptions } from './dataset';
 import { fileError, readWholeFile } from './files';
 import { declaredImageSize } from './imageHeader';
@@ -174,8 +174,10 @@ export async function readImageFolder(root: string, options: OpenOptions): Promi
     x = sharedFloat32Array(sample.length * pixels);
     for (let i = 0; i < x.length; i++) x[i] = rgb[i * 3];
   }
+  // Pixels are 0..1 (alpha premultiplied); standardised over all pixels unless raw.
   const { mean, std } = meanAndStd(x);
-  for (let i = 0; i < x.length; i++) x[i] = (x[i] - mean) / std;
+  if (options.raw !== true) for (let i = 0; i < x.length; i++) x[i] = (x[i] - mean) / std;
+  const preprocessing: Preprocessing = options.raw === true ? { features: 'none' } : { features: 'all-pixels', mean: [mean], std: [std] };
   if (sample.length < files.length) warnings.push(`${files.length} images are more than fit in the memory budget: using a uniform random sample of ${sample.length}`);
   const counts = classes.map((_, c) => labels.filter((l) => l === c).length);
   const smallest = Math.min(...counts);
@@ -195,5 +197,5 @@ export async function readImageFolder(root: string, options: OpenOptions): Promi
     warnings,
   };
   // The dataset's rows are its sample; the folder's summary counts every image.
-  return { dataset: new InMemoryDataset(summary, x, y), summary };
+  return { dataset: new InMemoryDataset(summary, x, y, undefined, preprocessing), summary };
 }

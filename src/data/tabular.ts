@@ -1,5 +1,5 @@
 import { UserError } from '../core/errors';
-import { DatasetSummary, Task } from '../core/types';
+import { DatasetSummary, Preprocessing, Task } from '../core/types';
 import { DEFAULT_MEMORY_BUDGET_BYTES, InMemoryDataset, OpenOptions } from './dataset';
 import { RANDOM_STREAM, SeededRandom, sampleIndices } from './random';
 import { ColumnStats, MAX_DISTINCT, TableBuilder } from './table';
@@ -226,11 +226,14 @@ export function encodeTable(source: TableSource, options: OpenOptions): InMemory
     else if (textAt(at)) y[i] = target.textClass![v];
     else y[i] = target.numberClass!.get(v)!;
   });
+  const raw = options.raw === true;
   let targetScale: { mean: number; std: number } | undefined;
-  if (target.task === 'regression') {
+  if (target.task === 'regression' && !raw) {
     targetScale = meanAndStd(y);
     for (let i = 0; i < y.length; i++) y[i] = (y[i] - targetScale.mean) / targetScale.std;
   }
+  const featureMean = new Array<number>(featureCount).fill(0);
+  const featureStd = new Array<number>(featureCount).fill(1);
 
   let offset = 0;
   const constant: string[] = [];
@@ -250,9 +253,13 @@ export function encodeTable(source: TableSource, options: OpenOptions): InMemory
       }
       const std = n > 0 && Math.sqrt(m2 / n) > 1e-12 ? Math.sqrt(m2 / n) : 1;
       if (n > 1 && m2 === 0) constant.push(feature.name);
+      // Raw: a missing value still becomes the column mean, as it does standardised (where the mean is 0).
+      const [shift, scale] = raw ? [0, 1] : [mean, std];
+      featureMean[offset] = shift;
+      featureStd[offset] = scale;
       kept.forEach((r, i) => {
         const v = values[r * width + col];
-        x[i * featureCount + offset] = v === v ? (v - mean) / std : 0;
+        x[i * featureCount + offset] = v === v ? (v - shift) / scale : (mean - shift) / scale;
       });
       offset += 1;
     } else {
@@ -283,5 +290,6 @@ export function encodeTable(source: TableSource, options: OpenOptions): InMemory
       warnings.push(`${target.classes.length - present.size} of ${target.classes.length} classes have no rows in the sample`);
     }
   }
-  return new InMemoryDataset(summarize(source, plan, kept.length, warnings), x, y, targetScale);
+  const preprocessing: Preprocessing = raw ? { features: 'none' } : { features: 'per-column', mean: featureMean, std: featureStd, ...(targetScale ? { target: targetScale } : {}) };
+  return new InMemoryDataset(summarize(source, plan, kept.length, warnings), x, y, targetScale, preprocessing);
 }

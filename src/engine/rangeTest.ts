@@ -113,6 +113,7 @@ export function assembleResult(config: RangeTestConfig, dataset: Dataset, backen
     stoppedAt: lrs.length - 1,
     stepsPerSecond: seconds > 0 ? steps / seconds : 0,
     suggestion: suggestOrExplain(config, dataset, usable, schedule, stopReason),
+    ...(dataset.preprocessing ? { preprocessing: dataset.preprocessing } : {}),
   };
   if (combined) {
     result.band = { low: combined.low, high: combined.high };

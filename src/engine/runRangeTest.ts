@@ -7,6 +7,6 @@ import { validateConfig } from './validateConfig';
 export async function runRangeTest(config: RangeTestConfig, options: RangeTestOptions = {}): Promise<RangeTestResult> {
   // Flag mistakes are reported before a possibly slow dataset read.
   validateConfig(config);
-  const dataset = await openDataset(config.dataset, { target: config.target });
+  const dataset = await openDataset(config.dataset, { target: config.target, raw: config.raw === true });
   return runRangeTestOnDataset(config, dataset, options);
 }

@@ -1,6 +1,7 @@
 import type { RangeTestResult, Suggestion } from '../core/types';
 import { button, h } from './dom';
 import { formatLr } from './format';
+import { preprocessingNote } from '../core/preprocessingNote';
 
 // The suggestions of a finished run: our cyclical bounds and one-cycle max_lr (with how far to trust them),
 // the other finders' rules for comparison, and the diagnostics to act on.
@@ -72,6 +73,8 @@ export class SuggestionsView {
         h('p', { class: 'hint', id: 'seed-interval' }, `Across the ${result.config.runs} seeds a rerun would land within max_lr ${formatLr(maxLo)} – ${formatLr(maxHi)}, base_lr ${formatLr(baseLo)} – ${formatLr(baseHi)}. The other finders below are what each library computes on the first seed's sweep.`),
       );
     }
+    const scaling = preprocessingNote(result.preprocessing, 'run `clr range-test --raw` on the file for bounds on those');
+    if (scaling) this.body.appendChild(h('p', { class: 'hint', id: 'scaling-note' }, `Scaling: ${scaling}.`));
     const table = h('table', { class: 'suggestions' }, h('caption', { class: 'visually-hidden' }, 'Suggested learning rates by rule'));
     table.appendChild(h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Rule'), h('th', { scope: 'col' }, 'Learning rate'), h('th', { scope: 'col' }, 'Source'), h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Action')))));
     const tbody = h('tbody');

@@ -5,6 +5,7 @@ import { UserError } from '../../core/errors';
 import { MAX_BATCH_SIZE, MAX_ITERATIONS, MAX_RUNS } from '../../core/limits';
 import { BACKENDS, DEFAULT_RANGE_TEST_CONFIG, MODEL_PRESETS, OPTIMIZERS, RangeTestConfig, RangeTestResult, STEP_MODES } from '../../core/types';
 import { CurvePoint } from '../../core/types';
+import { preprocessingNote } from '../../core/preprocessingNote';
 import { runRangeTest } from '../../engine/runRangeTest';
 import { isPreset } from '../../engine/models';
 import { defineFlags, formatHelp, parseArgs, ParsedArgs } from '../args';
@@ -37,6 +38,7 @@ export const RANGE_TEST_FLAGS = defineFlags({
   seed: { kind: { type: 'int' }, description: 'seed of the initial weights and the batch order', default: d.seed },
   'val-every': { kind: { type: 'int', min: 0 }, description: 'validation loss every k steps on 10% held out (0 = off)', default: d.valEvery },
   backend: { kind: { type: 'enum', values: BACKENDS }, description: 'TF.js backend (auto: native TensorFlow, else WASM, else CPU)', default: d.backend },
+  raw: { kind: { type: 'boolean' }, description: 'train on the values as the file holds them, unstandardised (when your own training reads them raw)' },
   json: { kind: { type: 'string' }, description: "write the result as JSON to this file ('-' for stdout)" },
   report: { kind: { type: 'string' }, description: 'write a self-contained HTML report with the plot to this file' },
   help: { kind: { type: 'boolean' }, description: 'show this help' },
@@ -70,6 +72,7 @@ export function configFromArgs(args: ParsedArgs<typeof RANGE_TEST_FLAGS>, cwd: s
     runs: args.flags.runs,
     seed: args.flags.seed,
     backend: args.flags.backend,
+    ...(args.flags.raw ? { raw: true } : {}),
   };
 }
 
@@ -80,6 +83,7 @@ export function summaryText(result: RangeTestResult): string {
     `range test on ${result.dataset.path}: ${result.lrs.length} steps${runs}, ${result.stopReason}, ${result.backend} backend, ${result.stepsPerSecond.toFixed(1)} steps/s`,
     ...suggestionLines(s),
     ...s.diagnostics.map((line) => `note: ${line}`),
+    ...[preprocessingNote(result.preprocessing)].filter((line) => line !== undefined).map((line) => `scaling: ${line}`),
     '',
   ].join('\n');
 }

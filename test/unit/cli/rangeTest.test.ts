@@ -54,6 +54,34 @@ describe('clr range-test and clr demo (dist/cli.js)', () => {
     assert.equal(JSON.parse(r.stdout).lrs.length > 0, true);
   });
 
+  it('says which scaling its bounds assume, and --raw finds the bounds for unscaled training', () => {
+    // A target in the hundreds: an mlp trained on it as written is stable only at far lower learning rates
+    // (a linear model's stability limit does not depend on the target's scale, an mlp's does).
+    const rows = ['a,b,price'];
+    for (let i = 0; i < 400; i++) {
+      const a = ((i * 37) % 100) / 50 - 1;
+      const b = ((i * 53) % 100) / 50 - 1;
+      rows.push(`${a},${b},${(300 + 60 * a - 40 * b + ((i * 29) % 7)).toFixed(2)}`);
+    }
+    writeFileSync(join(dir, 'prices.csv'), rows.join('\n') + '\n');
+    const common = ['range-test', 'prices.csv', '--hidden', '16', '--iterations', '120', '--runs', '2'];
+    const scaled = clr([...common, '--json', 'scaled.json'], dir);
+    assert.equal(scaled.code, 0, scaled.stderr);
+    const result = JSON.parse(readFileSync(join(dir, 'scaled.json'), 'utf8'));
+    assert.equal(result.preprocessing.features, 'per-column');
+    assert.equal(result.preprocessing.mean.length, 2);
+    assert.ok(Math.abs(result.preprocessing.target.mean - 300) < 5, JSON.stringify(result.preprocessing));
+    assert.match(scaled.stdout, /scaling: .*target as \(y − 30\d\.?\d*\) \/ [0-9.]+; if your training reads the raw values, rerun with --raw/);
+    const raw = clr([...common, '--raw', '--json', 'raw.json'], dir);
+    assert.equal(raw.code, 0, raw.stderr);
+    const rawResult = JSON.parse(readFileSync(join(dir, 'raw.json'), 'utf8'));
+    assert.deepEqual(rawResult.preprocessing, { features: 'none' });
+    assert.equal(rawResult.config.raw, true);
+    assert.match(raw.stdout, /scaling: the test trained on the values as the file holds them \(--raw\)/);
+    const ratio = result.suggestion.clr.maxLr / rawResult.suggestion.clr.maxLr;
+    assert.ok(ratio > 4, `scaled max_lr ${result.suggestion.clr.maxLr} vs raw ${rawResult.suggestion.clr.maxLr}`);
+  });
+
   for (const [args, pattern] of [
     [['range-test', 'data.csv', '--start-lr', '1', '--end-lr', '0.1'], /--end-lr \(0\.1\) must be above --start-lr \(1\)/],
     [['range-test', 'data.csv', '--model', 'linear', '--hidden', '8'], /--hidden has no effect with --model linear/],

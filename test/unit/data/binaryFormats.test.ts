@@ -119,6 +119,27 @@ describe('NPY, NPZ, IDX and image folders', () => {
     assert.ok(data.x[1] > data.x[0], 'pixel order kept');
   });
 
+  it('states the scaling of arrays and images, and keeps the values as stored with raw', async () => {
+    write(dir, 'scale_X.npy', npyBytes('<f8', [12, 3], X));
+    write(dir, 'scale_y.npy', npyBytes('<i8', [12], Y));
+    const table = await openDataset(join(dir, 'scale_X.npy'));
+    const p = table.preprocessing!;
+    assert.equal(p.features, 'per-column');
+    for (let r = 0; r < 12; r++) for (let c = 0; c < 3; c++) assert.ok(Math.abs(table.x[r * 3 + c] - (X[r * 3 + c] - p.mean![c]) / p.std![c]) < 1e-5);
+    const rawTable = await openDataset(join(dir, 'scale_X.npy'), { raw: true });
+    assert.deepEqual(rawTable.preprocessing, { features: 'none' });
+    assert.deepEqual(Array.from(rawTable.x), X);
+
+    const pixels = Array.from({ length: 12 * 4 * 4 }, (_, i) => i % 251);
+    write(dir, 'rawimg_X.npy', npyBytes('|u1', [12, 4, 4], pixels));
+    write(dir, 'rawimg_y.npy', npyBytes('|u1', [12], Y));
+    const image = await openDataset(join(dir, 'rawimg_X.npy'));
+    const q = image.preprocessing!;
+    assert.equal(q.features, 'all-pixels');
+    assert.ok(Math.abs(image.x[5] - (pixels[5] - q.mean![0]) / q.std![0]) < 1e-5);
+    assert.deepEqual(Array.from((await openDataset(join(dir, 'rawimg_X.npy'), { raw: true })).x), pixels);
+  });
+
   it('reads NPZ archives, stored and deflated, with named or positional arrays', async () => {
     const members = [
       { name: 'x_train.npy', data: npyBytes('<f8', [12, 3], X) },

@@ -69,6 +69,29 @@ describe('CSV/TSV reading and schema inference', () => {
     assert.ok(Math.abs(m / forced.y.length) < 1e-6, 'regression targets are standardized');
   });
 
+  it('states the scaling it applied, so that a user can apply the same; --raw keeps the values as written', async () => {
+    // Target y = 10 + 3·a + b with a missing value in 'b': the stated numbers must reproduce the encoding.
+    const file = write(dir, 'scaled.csv', 'a,b,city,y\n' + rows(30, (i) => `${i},${i === 4 ? '' : (i % 5) * 100},${['Lima', 'Oslo'][i % 2]},${10 + 3 * i + (i % 5)}`));
+    const scaled = await openDataset(file, { target: 'y' });
+    const p = scaled.preprocessing!;
+    assert.equal(p.features, 'per-column');
+    assert.deepEqual(scaled.summary.featureNames, ['a', 'b', 'city=Lima', 'city=Oslo']);
+    assert.deepEqual([p.mean!.slice(2), p.std!.slice(2)], [[0, 0], [1, 1]], 'one-hot columns are left as 0/1');
+    assert.ok(Math.abs(p.mean![0] - 14.5) < 1e-9 && Math.abs(p.std![0] - Math.sqrt((30 * 30 - 1) / 12)) < 1e-9);
+    for (let i = 0; i < 30; i++) {
+      if (i !== 4) assert.ok(Math.abs(scaled.x[i * 4 + 1] - ((i % 5) * 100 - p.mean![1]) / p.std![1]) < 1e-5, `row ${i}, b`);
+      const y = 10 + 3 * i + (i % 5);
+      assert.ok(Math.abs(scaled.y[i] - (y - p.target!.mean) / p.target!.std) < 1e-5, `row ${i}, y`);
+    }
+
+    const raw = await openDataset(file, { target: 'y', raw: true });
+    assert.deepEqual(raw.preprocessing, { features: 'none' });
+    assert.equal(raw.targetScale, undefined);
+    assert.deepEqual(Array.from(raw.x.subarray(0, 8)), [0, 0, 1, 0, 1, 100, 0, 1]);
+    assert.deepEqual(Array.from(raw.y.subarray(0, 3)), [10, 14, 18]);
+    assert.ok(Math.abs(raw.x[4 * 4 + 1] - p.mean![1]) < 1e-3, 'a missing value is the column mean, raw too');
+  });
+
   it('imputes and reports missing values; drops and reports rows without a target', async () => {
     const file = write(dir, 'missing.csv', 'a,b,label\n' + rows(20, (i) => `${i % 4 === 0 ? 'NA' : i},${i % 5 === 0 ? '' : i % 3},${i === 7 ? '' : i % 2}`));
     const data = await openDataset(file);
