@@ -108,7 +108,7 @@ class PanelController implements vscode.Disposable {
       this.disposables.push(
         command('cyclicalLr._panelStateForTests', () => this.lastState),
         command('cyclicalLr._runStateForTests', () =>
-          this.active ? { runId: this.active.run.id, progress: this.active.state.progress, renders: this.active.state.renders, statusBar: this.active.progress?.text ?? null } : null,
+          this.active ? { runId: this.active.run.id, progress: this.active.state.progress, renders: this.active.state.renders, roundTripMs: this.active.state.roundTripMs, statusBar: this.active.progress?.text ?? null } : null,
         ),
         command('cyclicalLr._panelActionForTests', (target) => {
           if (typeof target === 'string') this.panel().post({ type: 'testAction', action: 'click', target });
