@@ -252,6 +252,27 @@ describe('range-test panel (e2e screenshots)', function () {
     assert.ok(Math.abs(width - 2 * canvas[0]) <= 2, `the PNG is ${width} px wide, the chart ${canvas[0]} px`);
     assert.ok(height >= 2 * Math.floor(canvas[1]), `the PNG is ${height} px high (title included), the chart ${canvas[1]} px`);
     copyFileSync(target, join(results, 'export-stopped.png'));
+
+    // The run's own dataset picked in the save dialog by mistake: refused with the reason, the file untouched.
+    const dataset = join(fixtures.dir, 'sensors.csv');
+    const before = readFileSync(dataset);
+    const shown: string[] = [];
+    const errors = vscode.window as { showErrorMessage: typeof vscode.window.showErrorMessage };
+    const originalError = errors.showErrorMessage;
+    try {
+      window.showSaveDialog = async () => vscode.Uri.file(dataset);
+      errors.showErrorMessage = (async (message: string) => {
+        shown.push(message);
+        return undefined;
+      }) as typeof vscode.window.showErrorMessage;
+      await driveBrowser({ action: 'webviewClick', selector: '[data-test-id="export-png"]' });
+      await waitFor(() => (shown.length ? true : undefined), 'the refusal');
+    } finally {
+      window.showSaveDialog = original;
+      errors.showErrorMessage = originalError;
+    }
+    assert.match(shown[0], /^Not exported to .*sensors\.csv: the export file: is the dataset of this run; writing there would overwrite it — choose another path/);
+    assert.deepEqual(readFileSync(dataset), before, 'the dataset is unchanged');
   });
 
 });
