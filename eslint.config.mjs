@@ -4,14 +4,18 @@ import tseslint from 'typescript-eslint';
 // The layers and what each may not import (README.md, "Architecture", and ARCHITECTURE.md). A relative import
 // is matched by the folder names it passes through, so `./wire/../../engine/x` is caught as well as `../engine/x`.
 const layers = {
-  core: { forbids: ['data', 'engine', 'worker', 'cli', 'extension', 'webview'], packages: ['vscode', '@tensorflow/*', 'node:*', 'fs', 'path', 'os', 'child_process', 'worker_threads'] },
+  core: { forbids: ['outputs', 'data', 'engine', 'worker', 'cli', 'extension', 'webview'], packages: ['vscode', '@tensorflow/*', 'node:*', 'fs', 'path', 'os', 'child_process', 'worker_threads'] },
+  // Writing our own outputs (the atomic writer, the checks that an output never replaces an input): Node file
+  // I/O on core alone, so that the CLI and the extension write the same way without the extension reaching
+  // into the CLI or the dataset readers.
+  outputs: { forbids: ['data', 'engine', 'worker', 'cli', 'extension', 'webview'], packages: ['vscode', '@tensorflow/*', 'child_process', 'node:child_process', 'worker_threads', 'node:worker_threads'] },
   data: { forbids: ['engine', 'worker', 'cli', 'extension', 'webview'], packages: ['vscode', '@tensorflow/*'] },
   engine: { forbids: ['worker', 'cli', 'extension', 'webview'], packages: ['vscode'] },
   worker: { forbids: ['cli', 'extension', 'webview'], packages: ['vscode'] },
   cli: { forbids: ['extension', 'webview'], packages: ['vscode'] },
   // The extension host only talks to the worker (heavy work never runs on its thread).
   extension: { forbids: ['engine', 'data', 'cli', 'webview'], packages: ['@tensorflow/*'] },
-  webview: { forbids: ['data', 'engine', 'worker', 'cli', 'extension'], packages: ['vscode', '@tensorflow/*', 'node:*'] },
+  webview: { forbids: ['outputs', 'data', 'engine', 'worker', 'cli', 'extension'], packages: ['vscode', '@tensorflow/*', 'node:*'] },
 };
 
 function layerRules() {

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { addToLossExtremes, emptyLossExtremes, lossAxisRange } from '../core/lossAxis';
 import { RangeTestResult } from '../core/types';
-import { writeFileAtomic } from './atomicWrite';
+import { writeFileAtomic } from '../outputs/atomicWrite';
 
 /** chart.js's UMD build: beside the bundle (the build copies it to dist/), else from node_modules. */
 export function loadChartJs(): string {

@@ -4,7 +4,7 @@ import { RangeTestConfig } from '../core/types';
 import { idxLabelCandidates } from '../data/arrayReaders';
 import { companionLabels } from '../data/npy';
 import { isPreset } from '../engine/models';
-import { RunInput } from './outputPaths';
+import { RunInput } from '../outputs/outputPaths';
 
 export function rangeTestInputs(config: RangeTestConfig): RunInput[] {
   if (config.pytorch !== undefined) return [{ role: 'the Python file', path: config.dataset }];

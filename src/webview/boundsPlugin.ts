@@ -97,6 +97,12 @@ export function createBoundsPlugin(overlay: BoundsOverlay): Plugin<'line'> {
         const textX = x - 10 - width >= left + 2 ? x - 10 - width : Math.min(x + 10, right - width - 2);
         const below = y + 8 + 12 <= bottom;
         ctx.textBaseline = below ? 'top' : 'bottom';
+        // The words sit where the curve climbs steeply out of the plot: a halo in the background colour keeps
+        // them legible over it.
+        ctx.strokeStyle = overlay.colors.background;
+        ctx.lineWidth = 3;
+        ctx.lineJoin = 'round';
+        ctx.strokeText(text, textX, below ? y + 8 : y - 8);
         ctx.fillText(text, textX, below ? y + 8 : y - 8);
       }
       ctx.restore();

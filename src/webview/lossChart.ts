@@ -159,10 +159,13 @@ export class LossChart {
 
   /**
    * Frames the smoothed curve: the raw loss's spikes near divergence would otherwise squash everything
-   * into a flat line at the bottom.
+   * into a flat line at the bottom. The range goes into the options the chart was configured with, not into
+   * `chart.options`: that is chart.js's resolved view as of the last update, and once the options are
+   * replaced (a theme change) a range written there is dropped at the next update — the finished chart then
+   * stretched to the raw loss's highest spike.
    */
   private fitY(): void {
-    const yScale = this.chart.options.scales?.y;
+    const yScale = this.chart.config.options?.scales?.y;
     if (!yScale) return;
     const range = lossAxisRange(this.extremes);
     yScale.min = range?.min;

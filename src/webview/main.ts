@@ -243,7 +243,7 @@ class Panel {
         }
         if (message.replace) this.chart.reset();
         this.chart.append(message.points);
-        // Flow control: the next update comes once this one is drawn, so updates never queue up here.
+        // Flow control: the controller sends only a few updates ahead of these answers, so none queue up here.
         this.chart.afterDraw(() => this.post({ type: 'progressShown', runId: message.runId }));
         return;
       case 'runFinished':

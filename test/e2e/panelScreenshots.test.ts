@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { copyFileSync, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { addToLossExtremes, emptyLossExtremes, lossAxisRange } from '../../src/core/lossAxis';
 import type { RangeTestResult } from '../../src/core/types';
 import { driveBrowser, hasBrowserDriver } from '../integration/support/driver';
 import { activateExtension } from '../integration/support/extension';
@@ -36,6 +37,29 @@ async function assertAccessible(where: string): Promise<void> {
   const minor = violations.filter((v) => !grave.includes(v)).map((v) => `${v.id} (${v.impact})`);
   if (minor.length) console.log(`axe, ${where}: minor: ${minor.join(', ')}`);
   assert.deepEqual(grave.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.join(' | ')}`), [], `axe, ${where}`);
+}
+
+/**
+ * The loss axis as the chart draws it is the one lossAxisRange frames the plotted curve with (a person reads
+ * the curve, not the raw loss's spikes near divergence). Compared on the chart's own points and scale.
+ */
+async function assertLossAxisFramed(where: string): Promise<void> {
+  const drawn = (await driveBrowser({
+    action: 'webviewEval',
+    expression: `(() => {
+      const chart = window.cyclicalLrPanel.chart.chart;
+      const ys = (i) => chart.data.datasets[i].data.map((p) => p.y);
+      return { min: chart.scales.y.min, max: chart.scales.y.max, raw: ys(0), smoothed: ys(1) };
+    })()`,
+  })) as { min: number; max: number; raw: Array<number | null>; smoothed: Array<number | null> };
+  const extremes = emptyLossExtremes();
+  // NaN (a gap) comes back from the page as null.
+  drawn.raw.forEach((raw, i) => addToLossExtremes(extremes, raw ?? NaN, drawn.smoothed[i] ?? NaN));
+  const framed = lossAxisRange(extremes);
+  assert.ok(framed, `${where}: a curve is plotted`);
+  const close = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
+  console.log(`${where}: loss axis ${drawn.min.toPrecision(4)}…${drawn.max.toPrecision(4)} (framed ${framed.min.toPrecision(4)}…${framed.max.toPrecision(4)}, highest raw loss ${extremes.maxRaw.toPrecision(4)})`);
+  assert.ok(close(drawn.max, framed.max) && close(drawn.min, framed.min), `${where}: the loss axis is ${drawn.min}…${drawn.max}, not the curve's ${framed.min}…${framed.max}`);
 }
 
 async function capture(file: string): Promise<string> {
@@ -107,6 +131,8 @@ describe('range-test panel (e2e screenshots)', function () {
       assert.equal(state.pointsPlotted, result.lrs.length);
       await driveBrowser({ action: 'webviewEval', expression: 'window.scrollTo(0, 0)' });
       shots.push(await capture(`panel-${name}.png`));
+      // After a theme change too (the chart's options are rebuilt in the new colours).
+      await assertLossAxisFramed(`after a run, ${theme}`);
       await assertAccessible(`after a run, ${theme}`);
     }
     console.log(`panel screenshots: ${shots.join(', ')}`);
@@ -194,6 +220,7 @@ describe('range-test panel (e2e screenshots)', function () {
     assert.equal(during.bounds, null, "the previous run's bounds are hidden while a new run plots");
     await driveBrowser({ action: 'webviewEval', expression: 'window.scrollTo(0, 0)' });
     await capture('panel-running-light.png');
+    await assertLossAxisFramed('during a run');
     await assertAccessible('during a run');
     // A DOM click: the pointer click's wait for a still frame can time out while the chart redraws.
     await driveBrowser({ action: 'webviewEval', expression: `document.querySelector('[data-test-id="cancel"]').click()` });
@@ -202,6 +229,7 @@ describe('range-test panel (e2e screenshots)', function () {
     assert.match(cancelled.statusLine, /cancelled/);
     await driveBrowser({ action: 'webviewEval', expression: 'window.scrollTo(0, 0)' });
     await capture('panel-cancelled-light.png');
+    await assertLossAxisFramed('after a cancel');
     await assertAccessible('after a cancel');
     // The focus went to the results (not to the page) when the run ended.
     const focusedTag = String(await driveBrowser({ action: 'webviewEval', expression: 'document.activeElement?.tagName' }));
@@ -224,6 +252,27 @@ describe('range-test panel (e2e screenshots)', function () {
     assert.ok(Math.abs(width - 2 * canvas[0]) <= 2, `the PNG is ${width} px wide, the chart ${canvas[0]} px`);
     assert.ok(height >= 2 * Math.floor(canvas[1]), `the PNG is ${height} px high (title included), the chart ${canvas[1]} px`);
     copyFileSync(target, join(results, 'export-stopped.png'));
+
+    // The run's own dataset picked in the save dialog by mistake: refused with the reason, the file untouched.
+    const dataset = join(fixtures.dir, 'sensors.csv');
+    const before = readFileSync(dataset);
+    const shown: string[] = [];
+    const errors = vscode.window as { showErrorMessage: typeof vscode.window.showErrorMessage };
+    const originalError = errors.showErrorMessage;
+    try {
+      window.showSaveDialog = async () => vscode.Uri.file(dataset);
+      errors.showErrorMessage = (async (message: string) => {
+        shown.push(message);
+        return undefined;
+      }) as typeof vscode.window.showErrorMessage;
+      await driveBrowser({ action: 'webviewClick', selector: '[data-test-id="export-png"]' });
+      await waitFor(() => (shown.length ? true : undefined), 'the refusal');
+    } finally {
+      window.showSaveDialog = original;
+      errors.showErrorMessage = originalError;
+    }
+    assert.match(shown[0], /^Not exported to .*sensors\.csv: the export file: is the dataset of this run; writing there would overwrite it — choose another path/);
+    assert.deepEqual(readFileSync(dataset), before, 'the dataset is unchanged');
   });
 
 });

@@ -6,9 +6,9 @@ import { join, resolve } from 'node:path';
 import { UserError } from '../../core/errors';
 import { DEFAULT_RANGE_TEST_CONFIG, RangeTestConfig } from '../../core/types';
 import { defineFlags, formatHelp, parseArgs } from '../args';
-import { writeFileAtomic } from '../atomicWrite';
+import { writeFileAtomic } from '../../outputs/atomicWrite';
 import { CliIO } from '../io';
-import { checkOutputPaths } from '../outputPaths';
+import { checkOutputPaths } from '../../outputs/outputPaths';
 import { writeReport } from '../report';
 import { runWithProgress, summaryText } from './rangeTest';
 

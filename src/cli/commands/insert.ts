@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { UserError } from '../../core/errors';
 import { planInsertion } from '../../core/insertion/planner';
 import { SNIPPET_POLICIES } from '../../core/snippets';
-import { writeFileAtomic } from '../atomicWrite';
+import { writeFileAtomic } from '../../outputs/atomicWrite';
 import { defineFlags, formatHelp, parseArgs } from '../args';
 import { CliIO } from '../io';
 import { scheduleFlagSpecs } from '../scheduleFlags';

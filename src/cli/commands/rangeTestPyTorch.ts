@@ -8,9 +8,9 @@ import { DEFAULT_RANGE_TEST_CONFIG, OPTIMIZERS, RangeTestConfig, RangeTestResult
 import { isRangeTestCancelled } from '../../worker/client';
 import { killPythonRunsOnSignals, PyTorchUserError, startPyTorchRangeTest } from '../../worker/pytorchBridge';
 import { defineFlags, formatHelp, parseArgs, ParsedArgs } from '../args';
-import { writeFileAtomic } from '../atomicWrite';
+import { writeFileAtomic } from '../../outputs/atomicWrite';
 import { CliIO } from '../io';
-import { checkOutputPaths } from '../outputPaths';
+import { checkOutputPaths } from '../../outputs/outputPaths';
 import { rangeTestInputs } from '../runInputs';
 import { sweepFromArgs } from '../sweepFlags';
 

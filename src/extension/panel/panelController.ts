@@ -22,6 +22,7 @@ import { configFromRequest, configFromSettings, defaultRunRequest } from './pane
 import { RangeTestPanel } from './rangeTestPanel';
 import { pngBytesFromDataUrl, runToCsv } from './runCsv';
 import { RunController, systemClock } from './runController';
+import { writeRunExport } from './runExport';
 import { newRunId, RunHistory, StoredRun } from './runHistory';
 import { RunProgress, showRunProgress } from './runProgress';
 
@@ -113,7 +114,7 @@ class PanelController implements vscode.Disposable {
       this.disposables.push(
         command('cyclicalLr._panelStateForTests', () => this.lastState),
         command('cyclicalLr._runStateForTests', () =>
-          this.active ? { runId: this.active.run.id, progress: this.active.state.progress, renders: this.active.state.renders, statusBar: this.active.progress?.text ?? null } : null,
+          this.active ? { runId: this.active.run.id, progress: this.active.state.progress, renders: this.active.state.renders, roundTripMs: this.active.state.roundTripMs, statusBar: this.active.progress?.text ?? null } : null,
         ),
         command('cyclicalLr._panelActionForTests', (target) => {
           if (typeof target === 'string') this.panel().post({ type: 'testAction', action: 'click', target });
@@ -385,11 +386,11 @@ class PanelController implements vscode.Disposable {
     if (format === 'png') bytes = pngBytesFromDataUrl(dataUrl ?? '');
     else if (format === 'csv') bytes = Buffer.from(runToCsv(run.result), 'utf8');
     else bytes = Buffer.from(JSON.stringify(run.result, null, 2) + '\n', 'utf8');
-    await this.exportFile(run.id, format, bytes);
+    await this.exportFile(run.id, format, bytes, run.result.config);
   }
 
-  /** Asks where to save (in the workspace by default) and writes the file. */
-  private async exportFile(runId: string, format: ExportFormat, bytes: Uint8Array): Promise<void> {
+  /** Asks where to save (in the workspace by default) and writes the file (see runExport.ts). */
+  private async exportFile(runId: string, format: ExportFormat, bytes: Uint8Array, config: RangeTestConfig): Promise<void> {
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     const name = `lr-range-test-${runId}.${format}`;
     const filters: Record<ExportFormat, Record<string, string[]>> = {
@@ -403,7 +404,20 @@ class PanelController implements vscode.Disposable {
       filters: filters[format],
     });
     if (!target) return;
-    await vscode.workspace.fs.writeFile(target, bytes);
+    if (target.scheme === 'file') {
+      try {
+        writeRunExport(target.fsPath, format, bytes, config);
+      } catch (error) {
+        if (!isUserError(error)) throw error;
+        // The user's choice of path, not our bug: say what is wrong with it and write nothing.
+        logLine(`export refused: ${error.format()}`);
+        void vscode.window.showErrorMessage(`Not exported to ${target.fsPath}: ${error.message}${error.hint ? ` — ${error.hint}` : ''}.`);
+        return;
+      }
+    } else {
+      // A virtual file system (no path on this machine): only its provider can write there.
+      await vscode.workspace.fs.writeFile(target, bytes);
+    }
     void vscode.window.showInformationMessage(`Exported ${path.basename(target.fsPath)}.`);
   }
 
@@ -487,12 +501,13 @@ class PanelController implements vscode.Disposable {
       }
       case 'exportPng': {
         // The image is the panel's own drawing: any run it shows that has ended, kept or stopped.
-        const ended = this.active?.run.id === message.id && this.active.status !== 'running';
-        if (!ended && !(await this.history.load(message.id))) {
+        const ended = this.active?.run.id === message.id && this.active.status !== 'running' ? this.active.run : undefined;
+        const config = ended?.config ?? (await this.history.load(message.id))?.result.config;
+        if (!config) {
           void vscode.window.showWarningMessage('That run is still running, or was deleted.');
           return;
         }
-        return this.exportFile(message.id, 'png', pngBytesFromDataUrl(message.dataUrl));
+        return this.exportFile(message.id, 'png', pngBytesFromDataUrl(message.dataUrl), config);
       }
       case 'png':
         this.pngRequests.get(message.requestId)?.(message.dataUrl);

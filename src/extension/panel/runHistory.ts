@@ -3,10 +3,11 @@ import * as path from 'node:path';
 import type { HistoryEntry } from '../../core/panelProtocol';
 import { isRangeTestResult } from '../../core/panelProtocol';
 import type { RangeTestResult } from '../../core/types';
+import { writeFileAtomic } from '../../outputs/atomicWrite';
 
 // The workspace's run history: one JSON file per run in the extension's workspace storage (never in the
-// user's repository). Each file is written to a temporary name and renamed, so a crash or a second window
-// never leaves a half-written run that would then fail to load.
+// user's repository). Each file is written by the atomic writer (a temporary file, flushed, renamed), so a
+// crash or a second window never leaves a half-written run that would then fail to load.
 
 export interface StoredRun {
   id: string;
@@ -31,16 +32,7 @@ export class RunHistory {
   }
 
   async save(run: StoredRun): Promise<void> {
-    await fs.mkdir(this.dir, { recursive: true });
-    const target = this.file(run.id);
-    const temp = `${target}.${process.pid}.${Date.now()}.tmp`;
-    try {
-      await fs.writeFile(temp, JSON.stringify(run), 'utf8');
-      await fs.rename(temp, target);
-    } catch (error) {
-      await fs.rm(temp, { force: true });
-      throw error;
-    }
+    writeFileAtomic(this.file(run.id), JSON.stringify(run));
     await this.prune();
   }
 

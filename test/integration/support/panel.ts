@@ -68,6 +68,8 @@ export interface RunStateForTests {
   runId: string;
   progress: RunProgressView;
   renders: number;
+  /** Mean ms from an update to the panel's acknowledgement of it. */
+  roundTripMs: number | null;
   statusBar: string | null;
 }
 

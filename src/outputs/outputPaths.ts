@@ -1,5 +1,5 @@
-// Checks, before a run starts, that every file the run will write can be written without destroying
-// anything of the user's: never an input of the run (compared by device and inode, so that a symbolic link
+// Checks, before a run starts (or an export is written), that every file we write can be written without
+// destroying anything of the user's: never an input of the run (compared by device and inode, so that a symbolic link
 // or another spelling of the path is caught too), never a folder, device, pipe or socket, never a read-only
 // file, and always somewhere we can write.
 import { accessSync, constants, Stats, statSync } from 'node:fs';
@@ -7,10 +7,12 @@ import { dirname, relative, isAbsolute } from 'node:path';
 import { UserError } from '../core/errors';
 
 export interface OutputPath {
-  /** The flag that named it, for the message (e.g. 'json'). */
+  /** The flag that named it (e.g. 'json'), or the kind of file where there is no flag (e.g. 'png'). */
   flag: string;
   /** Absolute path. */
   path: string;
+  /** How messages name it where it has no flag (the panel's exports): 'the export file'. Default `--flag`. */
+  label?: string;
 }
 
 export interface RunInput {
@@ -36,6 +38,12 @@ function writable(path: string): boolean {
   }
 }
 
+/** The file name extension of the example in a message (a report is HTML; other outputs are named after their kind). */
+function exampleExtension(flag: string): string {
+  if (flag === 'report') return 'html';
+  return flag === 'png' || flag === 'csv' ? flag : 'json';
+}
+
 const sameFile = (a: Stats, b: Stats): boolean => a.dev === b.dev && a.ino === b.ino;
 
 function isInside(folder: Stats, folderPath: string, path: string): boolean {
@@ -55,10 +63,11 @@ export function checkOutputPaths(outputs: readonly OutputPath[], inputs: readonl
     const stats = statOrNull(input.path);
     return stats === null ? [] : [{ ...input, stats }];
   });
-  const seen: Array<{ flag: string; stats: Stats | null; path: string }> = [];
-  for (const { flag, path } of outputs) {
-    const refuse = (message: string, hint = `choose another path for --${flag}`): never => {
-      throw new UserError(`--${flag}: ${message}`, { file: path, hint });
+  const seen: Array<{ name: string; stats: Stats | null; path: string }> = [];
+  for (const { flag, path, label } of outputs) {
+    const name = label ?? `--${flag}`;
+    const refuse = (message: string, hint = `choose another path for ${name}`): never => {
+      throw new UserError(`${name}: ${message}`, { file: path, hint });
     };
     const stats = statOrNull(path);
     for (const input of inputStats) {
@@ -66,11 +75,11 @@ export function checkOutputPaths(outputs: readonly OutputPath[], inputs: readonl
       if (input.stats.isDirectory() && isInside(input.stats, input.path, path)) refuse(`is inside ${input.role} (${input.path}), which is only ever read`);
     }
     for (const other of seen) {
-      if (other.path === path || (stats !== null && other.stats !== null && sameFile(stats, other.stats))) refuse(`is also the path of --${other.flag}`);
+      if (other.path === path || (stats !== null && other.stats !== null && sameFile(stats, other.stats))) refuse(`is also the path of ${other.name}`);
     }
-    seen.push({ flag, stats, path });
+    seen.push({ name, stats, path });
     if (stats !== null) {
-      if (stats.isDirectory()) refuse('is a folder', `give a file path for --${flag}, e.g. ${path.replace(/\/$/, '')}/result.${flag === 'report' ? 'html' : 'json'}`);
+      if (stats.isDirectory()) refuse('is a folder', `give a file path for ${name}, e.g. ${path.replace(/\/$/, '')}/result.${exampleExtension(flag)}`);
       if (!stats.isFile()) refuse('is not a regular file (a device, pipe or socket); it is not replaced');
       // The mode bits, not only access(): root may write anywhere, but a file its owner made read-only stays so.
       if ((stats.mode & 0o200) === 0 || !writable(path)) refuse('is a read-only file; it is not replaced', 'make it writable first, or choose another path');
