@@ -12,6 +12,7 @@ import { syntheticRun } from './syntheticRun';
 const root = resolve(__dirname, '..', '..', '..');
 
 /** The page the bench loads: the panel's CSS and bundle, and an acquireVsCodeApi that records messages. */
+/** The panel as test mode loads it (media/test/webview.js): the product's panel plus window.cyclicalLrPanel, which the benchmark reads. */
 export function benchPageHtml(theme: 'vscode-dark' | 'vscode-light' = 'vscode-dark'): string {
   const media = (name: string) => pathToFileURL(join(root, 'media', name)).toString();
   return `<!DOCTYPE html><html><head><meta charset="utf-8">
@@ -22,7 +23,7 @@ export function benchPageHtml(theme: 'vscode-dark' | 'vscode-light' = 'vscode-da
   let state;
   window.acquireVsCodeApi = () => ({ postMessage: (m) => window.sent.push(m), getState: () => state, setState: (s) => { state = s; } });
 </script></head>
-<body class="${theme}"><main id="app"></main><script src="${media('webview.js')}"></script></body></html>`;
+<body class="${theme}"><main id="app"></main><script src="${media('test/webview.js')}"></script></body></html>`;
 }
 
 interface Sample {
