@@ -210,9 +210,6 @@ export class Panel {
         this.form.setDatasets(message.datasets, message.selected);
         if (message.selected) this.returnFocusFromPicker();
         return;
-      case 'datasetInfo':
-        this.form.setDatasetInfo(message.path, message.summary, message.error);
-        return;
       case 'datasetInspected':
         if (message.requestId !== this.inspection?.requestId) return;
         this.form.setDatasetInfo(this.inspection.path, message.summary, message.error);

@@ -128,9 +128,8 @@ export const InspectDataset = request('inspectDataset', { path: text(MAX_PATH_LE
 // ---- host → webview ----
 
 export const Init = notification('init', { defaults: PanelFormDefaultsSchema, datasets: v.array(text()), history: v.array(HistoryEntrySchema) });
+/** The workspace's datasets; `selected`: the one the user just picked (the form then inspects it). */
 export const Datasets = notification('datasets', { datasets: v.array(text()), selected: v.optional(text()) });
-/** A dataset the host chose (the picker) and inspected on its own. */
-export const DatasetInfo = notification('datasetInfo', { path: text(), summary: v.nullable(DatasetSummarySchema), error: v.optional(text()) });
 export const RunStarted = notification('runStarted', {
   run: PanelRunSchema,
   stepsExpected: integer,
@@ -174,7 +173,6 @@ export const fromWebview = messageTable([
 export const toWebview = messageTable([
   Init,
   Datasets,
-  DatasetInfo,
   RunStarted,
   Progress,
   RunFinished,

@@ -439,12 +439,13 @@ class PanelController implements vscode.Disposable {
         const dataset = await pickDataset();
         if (dataset) {
           this.lastDataset = dataset;
+          // The form inspects the dataset it is given (an inspectDataset request), as when the user types one.
           panel.post({ type: 'datasets', datasets: await findDatasets(), selected: dataset });
-          await this.inspect(panel, dataset);
         }
         return;
       }
       case 'inspectDataset': {
+        // In a worker process (see DatasetInspector): reading a large dataset must not stall the editor.
         const outcome = await this.inspector.inspect(message.path, message.target);
         panel.post({ type: 'datasetInspected', requestId: message.requestId, ...('summary' in outcome ? outcome : { summary: null, error: outcome.error }) });
         return;
@@ -530,13 +531,6 @@ class PanelController implements vscode.Disposable {
       (datasets) => panel.post({ type: 'datasets', datasets }),
       (error: unknown) => logLine(`could not list datasets: ${String(error)}`),
     );
-  }
-
-  /** Inspection runs in a worker process (see DatasetInspector); the answer goes to the form. */
-  private async inspect(panel: RangeTestPanel, dataset: string, target?: string): Promise<void> {
-    const outcome = await this.inspector.inspect(dataset, target);
-    if ('summary' in outcome) panel.post({ type: 'datasetInfo', path: dataset, summary: outcome.summary });
-    else panel.post({ type: 'datasetInfo', path: dataset, summary: null, error: outcome.error });
   }
 
   /**

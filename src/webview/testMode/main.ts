@@ -3,7 +3,7 @@
 // panel shows (the integration tests cannot look inside the webview), clicks what a test names, and exposes
 // the panel to the browser-driven tests and the chart benchmark as `window.cyclicalLrPanel`.
 import { fromTestWebview, type PanelStateReport, toTestWebview } from '../../core/wire/panelTestChannel';
-import { Panel, type VsCodeApi } from '../panel';
+import { Panel, type PanelObserver, type VsCodeApi } from '../panel';
 import { themeKind } from '../theme';
 
 declare function acquireVsCodeApi(): VsCodeApi;
@@ -15,7 +15,7 @@ let cancelClickedAt: number | null = null;
 /** Recent delays of a 100-ms timer (ms), newest last: the webview's own share of any lag. */
 const timerDelays: number[] = [];
 
-const panel: Panel = new Panel(document.getElementById('app') ?? document.body, api, {
+const observer: PanelObserver = {
   changed(statusChanged) {
     if (statusChanged) {
       statusChangedAt = Date.now();
@@ -37,9 +37,12 @@ const panel: Panel = new Panel(document.getElementById('app') ?? document.body, 
     const target = document.querySelector<HTMLElement>(`[data-test-id="${CSS.escape(parsed.value.target)}"]`);
     if (target) target.click();
     else api.postMessage({ type: 'log', level: 'warn', message: `test action: no element ${parsed.value.target}` });
+    // As after any message: what the click changed is reported, whether or not the panel reported it.
+    observer.changed(false);
     return true;
   },
-});
+};
+const panel = new Panel(document.getElementById('app') ?? document.body, api, observer);
 (window as unknown as { cyclicalLrPanel: Panel }).cyclicalLrPanel = panel;
 
 document.addEventListener(
