@@ -53,11 +53,11 @@ export function messageTable<const M extends MessageType, const Envelope extends
   envelope: Envelope = {} as Envelope,
 ): MessageTable<M, Envelope> {
   const byType = new Map<string, v.GenericSchema>(messages.map((m) => [m.type, v.object({ ...m.schema.entries, ...envelope })]));
-  const head = v.object({ type: text(100) });
+  const head = v.object({ ...envelope, type: text(100) });
   return {
     messages,
     parse(raw) {
-      const shaped = parseWith(v.object({ ...envelope, ...head.entries }), raw);
+      const shaped = parseWith(head, raw);
       if (!shaped.ok) return { ok: false, problem: `not a message: ${shaped.problem} in ${describeValue(raw, 120)}` };
       const type = (shaped.value as { type: string }).type;
       const schema = byType.get(type);

@@ -22,7 +22,6 @@ export type Framework = 'pytorch' | 'lightning' | 'keras' | 'tfjs' | 'fastai';
 export const FRAMEWORKS: readonly Framework[] = ['pytorch', 'lightning', 'keras', 'tfjs', 'fastai'];
 
 export type ExportFormat = 'png' | 'csv' | 'json';
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['png', 'csv', 'json'];
 
 const requestFields = {
   model: v.pipe(

@@ -75,7 +75,6 @@ export type LogEvent = MessageOf<typeof Log> & { v: typeof WORKER_PROTOCOL_VERSI
 /** The events of a range test, whoever runs it (the worker, the PyTorch bridge, a followed run file). */
 export type WorkerEvent = StartedEvent | ProgressEvent | ResultEvent | ErrorEvent | LogEvent;
 export type ProgressBatchMessage = MessageOf<typeof ProgressBatch> & { v: typeof WORKER_PROTOCOL_VERSION };
-export type FromWorker = MessageOf<(typeof fromWorker)['messages'][number]> & { v: typeof WORKER_PROTOCOL_VERSION };
 
 export const startMessage = (config: MessageOf<typeof Start>['config']): ParentMessage => ({ v: WORKER_PROTOCOL_VERSION, type: 'start', config });
 export const cancelMessage = (): ParentMessage => ({ v: WORKER_PROTOCOL_VERSION, type: 'cancel' });
