@@ -31,6 +31,10 @@ const builds = [
   { ...common, entryPoints: ['src/worker/main.ts'], outfile: 'dist/worker.js', platform: 'node', format: 'cjs', target: 'node18', external: nodeExternals },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node18', external: nodeExternals, banner: { js: '#!/usr/bin/env node' } },
   { ...common, entryPoints: ['src/webview/main.ts'], outfile: 'media/webview.js', platform: 'browser', format: 'iife', target: 'es2020' },
+  // Test mode's hooks, loaded only when the extension runs in ExtensionMode.Test: bundles of their own, in
+  // folders the package's allow-list (.vscodeignore) leaves out, so that nothing test-only ships.
+  { ...common, entryPoints: ['src/extension/testMode/testMode.ts'], outfile: 'dist/test/testMode.js', platform: 'node', format: 'cjs', target: 'node18', external: nodeExternals },
+  { ...common, entryPoints: ['src/webview/testMode/main.ts'], outfile: 'media/test/webview.js', platform: 'browser', format: 'iife', target: 'es2020' },
 ];
 
 // The WASM backend fetches its binaries from beside the bundle.

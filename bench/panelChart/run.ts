@@ -1,4 +1,4 @@
-// Chart streaming benchmark: the panel's real bundle (media/webview.js) in headless Chromium, fed the way the
+// Chart streaming benchmark: the panel's real bundle as test mode loads it (media/test/webview.js) in headless Chromium, fed the way the
 // extension feeds it. A simulated worker streams a 10,000-step range test into the real RunController (the
 // extension's coalescing: at most one update per RENDER_INTERVAL_MS, the next only after the webview has
 // acknowledged the last one), whose updates are posted into the page; the webview batches what arrives
@@ -11,7 +11,7 @@ import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
-import type { ToWebview } from '../../src/core/panelProtocol';
+import type { ToWebview } from '../../src/core/wire/panelChannel';
 import type { CurvePoint } from '../../src/core/types';
 import { RunController } from '../../src/extension/panel/runController';
 import { median, quantile } from '../support/stats';
@@ -46,7 +46,7 @@ export function benchPageHtml(theme: 'vscode-dark' | 'vscode-light' = 'vscode-da
     if (m && m.type === 'progress' && m.points.length) window.arrivals.push({ at: performance.now(), lastLr: m.points[m.points.length - 1].lr, shownAt: null });
   });
 </script></head>
-<body class="${theme}"><main id="app"></main><script src="${media('webview.js')}"></script></body></html>`;
+<body class="${theme}"><main id="app"></main><script src="${media('test/webview.js')}"></script></body></html>`;
 }
 
 interface Scenario {

@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import { isMainThread, Worker, workerData } from 'node:worker_threads';
 import { UserError } from '../core/errors';
 import { DatasetSummary, RangeTestConfig } from '../core/types';
-import { WORKER_PROTOCOL_VERSION } from '../core/workerProtocol';
+import { WORKER_PROTOCOL_VERSION } from '../core/wire/workerChannel';
 import { Dataset } from '../data/dataset';
 import { isWholeSharedArray, sharedFloat32Array } from '../data/sharedFloat32';
 import type { FusedTrainerSpec } from './fusedTrainer';

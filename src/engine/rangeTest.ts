@@ -8,7 +8,7 @@ import { recordedSweep, stepsPerEpoch, suggestFromRecordedRuns } from '../core/r
 import { centredSmooth, legacyFinderFields } from '../core/suggest';
 import { libraryFinders } from '../core/lrFinderRules';
 import { RangeTestConfig, RangeTestResult, StopReason, Suggestion } from '../core/types';
-import { LogEvent, ProgressEvent, StartedEvent, WORKER_PROTOCOL_VERSION } from '../core/workerProtocol';
+import { LogEvent, ProgressEvent, StartedEvent, WORKER_PROTOCOL_VERSION } from '../core/wire/workerChannel';
 import type { Dataset } from '../data/dataset';
 import { runInThreads } from './parallelRuns';
 import { prepareTrainer } from './prepareTrainer';

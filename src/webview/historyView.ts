@@ -1,4 +1,4 @@
-import type { HistoryEntry } from '../core/panelProtocol';
+import type { HistoryEntry } from '../core/wire/historyEntry';
 import { button, h } from './dom';
 import { formatLr } from './format';
 

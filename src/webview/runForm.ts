@@ -1,4 +1,4 @@
-import type { PanelRunRequest } from '../core/panelProtocol';
+import type { PanelRunRequest } from '../core/wire/panelChannel';
 import { MODEL_PRESETS, OPTIMIZERS, STEP_MODES, type DatasetSummary } from '../core/types';
 import { button, field, h, select, setOptions } from './dom';
 import { formatLr, parsePositive, parsePositiveInt } from './format';

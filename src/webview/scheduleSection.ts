@@ -1,5 +1,5 @@
 import { Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type TooltipItem } from 'chart.js';
-import { FRAMEWORKS, type Framework } from '../core/panelProtocol';
+import { FRAMEWORKS, type Framework } from '../core/wire/panelChannel';
 import {
   baseLrLabel,
   formFromSpec,

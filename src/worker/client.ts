@@ -5,16 +5,7 @@ import { ChildProcess, fork } from 'node:child_process';
 import { constants as osConstants, setPriority } from 'node:os';
 import { UserError } from '../core/errors';
 import { RangeTestConfig, RangeTestResult } from '../core/types';
-import {
-  cancelMessage,
-  describeInvalidMessage,
-  ErrorEvent,
-  isProgressBatchMessage,
-  isWorkerEvent,
-  startMessage,
-  WORKER_PROTOCOL_VERSION,
-  WorkerEvent,
-} from '../core/workerProtocol';
+import { cancelMessage, ErrorEvent, fromWorker, startMessage, WORKER_PROTOCOL_VERSION, WorkerEvent } from '../core/wire/workerChannel';
 
 /** How long a cancelled worker gets to send its partial result before it is killed. */
 export const CANCEL_GRACE_MS = 700;
@@ -107,9 +98,15 @@ export function startRangeTest(config: RangeTestConfig, options: StartOptions): 
       }
     };
 
-    child.on('message', (message: unknown) => {
+    child.on('message', (raw: unknown) => {
       if (settled) return;
-      if (isProgressBatchMessage(message)) {
+      const parsed = fromWorker.parse(raw);
+      if (!parsed.ok) {
+        finish(() => reject(new Error(`range-test worker sent an invalid message (${parsed.problem})`)));
+        return;
+      }
+      const message = parsed.value;
+      if (message.type === 'progressBatch') {
         for (const { run, point } of message.progress) {
           try {
             options.onEvent?.({ v: WORKER_PROTOCOL_VERSION, type: 'progress', run, point });
@@ -119,12 +116,12 @@ export function startRangeTest(config: RangeTestConfig, options: StartOptions): 
         }
         return;
       }
-      if (!isWorkerEvent(message)) {
-        finish(() => reject(new Error(`range-test worker sent an invalid message (${describeInvalidMessage(message)})`)));
+      if (message.type === 'inspected') {
+        finish(() => reject(new Error("range-test worker sent an invalid message (an 'inspected' answer to a range test)")));
         return;
       }
       try {
-        options.onEvent?.(message);
+        options.onEvent?.({ ...message, v: WORKER_PROTOCOL_VERSION });
       } catch {
         // A listener's bug must not leave the worker running unsupervised.
       }

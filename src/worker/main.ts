@@ -1,9 +1,15 @@
 // Entry point of the range-test worker process (dist/worker.js). The parent (src/worker/client.ts) sends one
 // 'start' message over Node IPC; this process answers with 'started', 'progress' … and one 'result' or
-// 'error', then exits. A 'cancel' message ends the test at the next step with a partial result.
+// 'error', then exits. A 'cancel' message ends the test at the next step with a partial result. Or the
+// parent (src/worker/inspection.ts) sends one 'inspect' request, answered by 'inspected' before it exits.
 import { isMainThread } from 'node:worker_threads';
 import { isUserError } from '../core/errors';
-import { describeInvalidMessage, isParentMessage, ProgressBatchMessage, startConfigProblem, WORKER_PROTOCOL_VERSION, WorkerEvent } from '../core/workerProtocol';
+import { rangeTestConfigProblem } from '../core/configProblem';
+import type { ConfigProblem } from '../core/configProblem';
+import type { InspectRequest, InspectResponse } from '../core/wire/datasetInspection';
+import type { RangeTestConfig } from '../core/wire/rangeTestConfig';
+import { ProgressBatchMessage, toWorker, WORKER_PROTOCOL_VERSION, WorkerEvent } from '../core/wire/workerChannel';
+import { inspectDataset } from '../data/index';
 import { runRangeTest } from '../engine/runRangeTest';
 import { CRASH_ENV } from './testHooks';
 
@@ -14,7 +20,7 @@ let batch: ProgressBatchMessage['progress'] = [];
 let batchStartedAt = 0;
 let batchTimer: NodeJS.Timeout | undefined;
 
-function post(message: WorkerEvent | ProgressBatchMessage): Promise<void> {
+function post(message: WorkerEvent | ProgressBatchMessage | InspectResponse): Promise<void> {
   return new Promise((resolve) => {
     if (!process.send || !process.connected) return resolve();
     process.send(message, undefined, {}, () => resolve());
@@ -43,8 +49,8 @@ function send(event: WorkerEvent): Promise<void> {
   return post(event);
 }
 
-async function finish(event: WorkerEvent): Promise<void> {
-  await send(event);
+async function finish(event: WorkerEvent | InspectResponse): Promise<void> {
+  await (event.type === 'inspected' ? post(event) : send(event));
   process.disconnect?.();
   process.exit(0);
 }
@@ -63,15 +69,21 @@ function workerMain(): void {
     process.exit(0);
   });
 
-  process.on('message', (message: unknown) => {
-    if (!isParentMessage(message)) {
+  process.on('message', (raw: unknown) => {
+    const parsed = toWorker.parse(raw);
+    if (!parsed.ok) {
       // A setting out of range is the user's to fix, as the engine would have said; anything else is a bug.
-      const problem = startConfigProblem(message);
+      const problem = startConfigProblem(raw);
       void finish(
         problem !== null
           ? { v: WORKER_PROTOCOL_VERSION, type: 'error', userError: true, message: `--${problem.flag}: ${problem.message}`, hint: problem.hint }
-          : { v: WORKER_PROTOCOL_VERSION, type: 'error', userError: false, message: `invalid message from the parent (${describeInvalidMessage(message)})` },
+          : { v: WORKER_PROTOCOL_VERSION, type: 'error', userError: false, message: `invalid message from the parent (${parsed.problem})` },
       );
+      return;
+    }
+    const message = parsed.value;
+    if (message.type === 'inspect') {
+      void inspect(message).then(finish);
       return;
     }
     if (message.type === 'cancel') {
@@ -100,6 +112,28 @@ function workerMain(): void {
       },
     );
   });
+}
+
+/** The answer to an 'inspect' request: the summary, or the one line the CLI would print after `error:`. */
+async function inspect(request: InspectRequest): Promise<InspectResponse> {
+  const answer = { v: WORKER_PROTOCOL_VERSION, type: 'inspected', requestId: request.requestId } as const;
+  try {
+    return { ...answer, summary: await inspectDataset(request.path, { target: request.target }) };
+  } catch (error) {
+    const message = isUserError(error) ? error.format() : `dataset inspection failed: ${error instanceof Error ? error.message : String(error)}`;
+    return { ...answer, summary: null, error: message };
+  }
+}
+
+/** When a start message was refused for a setting out of range (the user's mistake, not a bug), which one. */
+function startConfigProblem(raw: unknown): ConfigProblem | null {
+  try {
+    const config = (raw as { type?: unknown; config?: unknown }).config;
+    if ((raw as { v?: unknown }).v !== WORKER_PROTOCOL_VERSION || (raw as { type?: unknown }).type !== 'start' || typeof config !== 'object' || config === null) return null;
+    return rangeTestConfigProblem(config as RangeTestConfig);
+  } catch {
+    return null; // not even shaped like a configuration
+  }
 }
 
 // Worker threads of a multi-run test load this same bundle; only the process's main thread is the worker.

@@ -16,7 +16,8 @@ import { UserError } from '../core/errors';
 import { rangeTestLrs } from '../core/schedules';
 import { MIN_POINTS, suggest } from '../core/suggest';
 import { CurvePoint, DatasetSummary, PyTorchSettings, RangeTestConfig, RangeTestResult, StopReason } from '../core/types';
-import { WORKER_PROTOCOL_VERSION, WorkerEvent } from '../core/workerProtocol';
+import { fromPythonRunner, type RunnerEvent } from '../core/wire/pythonRunnerChannel';
+import { WORKER_PROTOCOL_VERSION, WorkerEvent } from '../core/wire/workerChannel';
 import { RangeTestCancelledError, RangeTestHandle } from './client';
 import { LineSplitter } from './lineSplitter';
 import { findTorchPythonAsync } from './pythonInterpreter';
@@ -137,7 +138,6 @@ export function killPythonRunsOnSignals(signals: readonly NodeJS.Signals[] = ['S
 // ---- the runner's lines ------------------------------------------------------------------------------
 
 type Obj = Record<string, unknown>;
-const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 interface RunnerState {
   python?: string;
@@ -151,30 +151,14 @@ interface RunnerState {
   startedAt?: number;
 }
 
-function toPoint(v: unknown): CurvePoint | undefined {
-  if (!isObject(v) || typeof v.step !== 'number' || typeof v.lr !== 'number' || typeof v.loss !== 'number' || typeof v.smoothed !== 'number') {
-    return undefined;
-  }
-  const point: CurvePoint = { step: v.step, lr: v.lr, loss: v.loss, smoothed: v.smoothed };
-  if (typeof v.valLoss === 'number') point.valLoss = v.valLoss;
-  return point;
-}
-
 const USER_ERROR_KINDS = new Set(['torch-missing', 'missing-name', 'bad-object', 'bad-config', 'user-code', 'cuda-oom', 'non-finite-start']);
 
-function errorFromRunner(line: Obj): Error {
-  const message = typeof line.message === 'string' ? line.message : 'unknown error';
-  const kind = typeof line.kind === 'string' ? line.kind : 'internal';
-  if (!USER_ERROR_KINDS.has(kind)) {
-    const trace = typeof line.traceback === 'string' ? `\n${line.traceback}` : '';
-    return new Error(`the PyTorch runner failed: ${message}${trace}`);
+function errorFromRunner(event: Extract<RunnerEvent, { type: 'error' }>): Error {
+  if (!USER_ERROR_KINDS.has(event.kind)) {
+    const trace = event.traceback !== undefined ? `\n${event.traceback}` : '';
+    return new Error(`the PyTorch runner failed: ${event.message}${trace}`);
   }
-  return new PyTorchUserError(message, kind, {
-    hint: typeof line.hint === 'string' ? line.hint : undefined,
-    file: typeof line.file === 'string' ? line.file : undefined,
-    line: typeof line.line === 'number' ? line.line : undefined,
-    traceback: typeof line.traceback === 'string' ? line.traceback : undefined,
-  });
+  return new PyTorchUserError(event.message, event.kind, { hint: event.hint, file: event.file, line: event.line, traceback: event.traceback });
 }
 
 /** The RangeTestResult of a PyTorch run, shaped like the engine's so that the panel and the CLI need not care. */
@@ -366,32 +350,34 @@ export function startPyTorchRangeTest(options: StartPyTorchOptions): RangeTestHa
     });
 
     let phase: 'loading' | 'first batch' | 'sweep' = 'loading';
-    let runnerResult: Obj | undefined;
+    let runnerResult: Extract<RunnerEvent, { type: 'result' }> | undefined;
     let runnerError: Error | undefined;
-    const handle = (line: unknown) => {
-      if (!isObject(line)) return;
+    const handle = (raw: unknown) => {
+      const parsed = fromPythonRunner.parse(raw);
+      if (!parsed.ok) {
+        emit({ v: WORKER_PROTOCOL_VERSION, type: 'log', message: `dropped a message from the PyTorch runner: ${parsed.problem}` });
+        return;
+      }
+      const line = parsed.value;
       switch (line.type) {
         case 'hello':
           phase = 'first batch';
-          state.python = typeof line.python === 'string' ? line.python : python;
-          state.torch = typeof line.torch === 'string' ? line.torch : undefined;
+          state.python = line.python;
+          state.torch = line.torch;
           break;
-        case 'started':
+        case 'started': {
           phase = 'sweep';
           state.startedAt = Date.now();
-          state.device = typeof line.device === 'string' ? line.device : undefined;
-          if (isObject(line.dataset)) {
-            const { batchSize, ...summary } = line.dataset;
-            state.dataset = summary as unknown as DatasetSummary;
-            state.batchSize = typeof batchSize === 'number' ? batchSize : undefined;
-          }
+          state.device = line.device;
+          const { batchSize, ...summary } = line.dataset;
+          state.dataset = summary;
+          state.batchSize = batchSize || undefined;
           emit({ v: WORKER_PROTOCOL_VERSION, type: 'started', backend: 'pytorch', dataset: state.dataset ?? emptyDataset(file), lrs, runs: 1 });
           emit({ v: WORKER_PROTOCOL_VERSION, type: 'log', message: `PyTorch ${state.torch ?? '?'} on ${state.device ?? '?'} (${state.python ?? python})` });
           break;
+        }
         case 'progress':
-          for (const raw of Array.isArray(line.points) ? line.points : []) {
-            const point = toPoint(raw);
-            if (!point) continue;
+          for (const point of line.points) {
             state.points.push(point);
             emit({ v: WORKER_PROTOCOL_VERSION, type: 'progress', run: 0, point });
           }
@@ -451,11 +437,8 @@ export function startPyTorchRangeTest(options: StartPyTorchOptions): RangeTestHa
       } else if (runnerError) {
         settle({ error: runnerError });
       } else if (runnerResult) {
-        const reason = runnerResult.stopReason as StopReason;
-        const sps = typeof runnerResult.stepsPerSecond === 'number' ? runnerResult.stepsPerSecond : 0;
-        const cpu = typeof runnerResult.cpuSeconds === 'number' ? runnerResult.cpuSeconds : undefined;
         try {
-          settle({ result: pytorchResult(config, state, reason, sps, cpu) });
+          settle({ result: pytorchResult(config, state, runnerResult.stopReason, runnerResult.stepsPerSecond, runnerResult.cpuSeconds) });
         } catch (error) {
           settle({ error: error instanceof Error ? error : new Error(String(error)) });
         }

@@ -7,7 +7,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { RunFileHeader, RunFileParser, runFilePoints, runFileResult } from '../core/runFile';
 import { rangeTestLrs } from '../core/schedules';
 import type { RangeTestResult } from '../core/types';
-import { WORKER_PROTOCOL_VERSION, WorkerEvent } from '../core/workerProtocol';
+import { WORKER_PROTOCOL_VERSION, WorkerEvent } from '../core/wire/workerChannel';
 import { RangeTestCancelledError, RangeTestHandle } from './client';
 
 /** How often a followed file is read for new lines. */

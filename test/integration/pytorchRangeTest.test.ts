@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { PanelStateReport } from '../../src/core/panelProtocol';
+import type { PanelStateReport } from '../../src/core/wire/panelTestChannel';
 import type { RangeTestResult } from '../../src/core/types';
 import { EXTENSION_ID, activateExtension } from './support/extension';
 

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import * as vscode from 'vscode';
-import type { PanelStateReport } from '../../src/core/panelProtocol';
+import type { PanelStateReport } from '../../src/core/wire/panelTestChannel';
 import type { RangeTestResult } from '../../src/core/types';
 import { IN_FLIGHT } from '../../src/extension/panel/runController';
 import { activateExtension } from './support/extension';

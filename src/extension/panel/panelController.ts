@@ -1,21 +1,18 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isUserError } from '../../core/errors';
-import {
-  ExportFormat,
-  FromWebview,
-  isScheduleSpec,
-  PanelRun,
-  PanelStateReport,
-} from '../../core/panelProtocol';
 import type { ScheduleSpec } from '../../core/schedules';
 import { describeRunEnd } from '../../core/runOutcome';
 import type { RangeTestConfig, RangeTestResult } from '../../core/types';
-import type { WorkerEvent } from '../../core/workerProtocol';
+import { type ExportFormat, type FromWebview, PANEL_VIEW_TYPE, type PanelRun } from '../../core/wire/panelChannel';
+import { ScheduleSpecSchema } from '../../core/wire/scheduleSpec';
+import { parseWith } from '../../core/wire/schemaParts';
+import type { WorkerEvent } from '../../core/wire/workerChannel';
 import { isRangeTestCancelled, startRangeTest } from '../../worker/client';
+import { DatasetInspector } from '../../worker/inspection';
 import { LAST_RESULT_STATE_KEY } from '../lastResult';
 import { logLine, outputChannel } from '../outputChannel';
-import { DatasetInspector } from './datasetInspection';
+import type { PanelTestAccess } from '../testMode/panelTestAccess';
 import { findDatasets, pickDataset } from './datasetPicker';
 import { allowWebviewPath, confineWebviewPaths } from './webviewPaths';
 import { configFromRequest, configFromSettings, defaultRunRequest } from './panelSettings';
@@ -90,7 +87,6 @@ class PanelController implements vscode.Disposable {
   private readonly inspector: DatasetInspector;
   private readonly disposables: vscode.Disposable[] = [];
   private active: ActiveRun | undefined;
-  private lastState: PanelStateReport | null = null;
   private lastEditor: vscode.TextEditor | undefined;
   private lastDataset = '';
   /**
@@ -104,23 +100,10 @@ class PanelController implements vscode.Disposable {
   constructor(private readonly context: vscode.ExtensionContext) {
     const storage = context.storageUri ?? context.globalStorageUri;
     this.history = new RunHistory(path.join(storage.fsPath, 'runs'), (problem) => logLine(problem));
-    this.inspector = new DatasetInspector(context.asAbsolutePath(path.join('dist', 'cli.js')));
+    this.inspector = new DatasetInspector(context.asAbsolutePath(path.join('dist', 'worker.js')));
     this.lastEditor = vscode.window.activeTextEditor;
-    // A hidden or closed panel shows nothing: forget its last report until the new webview sends one.
-    RangeTestPanel.onHidden = () => (this.lastState = null);
     const command = (id: string, run: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, run);
-    // What the tests need to see inside the webview and the run; registered in test mode only, never listed.
-    if (context.extensionMode === vscode.ExtensionMode.Test) {
-      this.disposables.push(
-        command('cyclicalLr._panelStateForTests', () => this.lastState),
-        command('cyclicalLr._runStateForTests', () =>
-          this.active ? { runId: this.active.run.id, progress: this.active.state.progress, renders: this.active.state.renders, roundTripMs: this.active.state.roundTripMs, statusBar: this.active.progress?.text ?? null } : null,
-        ),
-        command('cyclicalLr._panelActionForTests', (target) => {
-          if (typeof target === 'string') this.panel().post({ type: 'testAction', action: 'click', target });
-        }),
-      );
-    }
+    if (context.extensionMode === vscode.ExtensionMode.Test) this.loadTestMode();
     this.disposables.push(
       outputChannel(),
       vscode.window.onDidChangeActiveTextEditor((editor) => {
@@ -135,6 +118,26 @@ class PanelController implements vscode.Disposable {
       command('cyclicalLr.exportRun', (arg) => this.exportRunCommand(arg)),
       command('cyclicalLr.deleteRun', (arg) => this.deleteRunCommand(arg)),
     );
+  }
+
+  /**
+   * The tests' own hooks, a bundle of their own (dist/test/testMode.js, never packaged) loaded only in test
+   * mode: nothing of them is in the product's bundles. They see the panel through this narrow access only.
+   */
+  private loadTestMode(): void {
+    const access: PanelTestAccess = {
+      runState: () =>
+        this.active ? { runId: this.active.run.id, progress: this.active.state.progress, renders: this.active.state.renders, roundTripMs: this.active.state.roundTripMs, statusBar: this.active.progress?.text ?? null } : null,
+      postToWebview: (message) => this.panel().postRaw(message),
+      receiveOther: (handler) => (RangeTestPanel.extraReceiver = handler),
+      onHidden: (handler) => (RangeTestPanel.onHidden = handler),
+      useWebviewScript: (script) => (RangeTestPanel.script = script),
+    };
+    // A path the bundler cannot follow: the test-mode bundle stays out of dist/extension.js.
+    const modulePath = this.context.asAbsolutePath(path.join('dist', 'test', 'testMode.js'));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a run-time path, on purpose (above)
+    const testMode = require(modulePath) as { registerTestMode(access: PanelTestAccess): vscode.Disposable[] };
+    this.disposables.push(...testMode.registerTestMode(access));
   }
 
   get running(): boolean {
@@ -165,8 +168,9 @@ class PanelController implements vscode.Disposable {
     const panel = this.panel(true);
     const schedule = (arg as { schedule?: unknown } | undefined)?.schedule;
     if (schedule !== undefined) {
-      if (isScheduleSpec(schedule)) panel.post({ type: 'setSchedule', spec: schedule });
-      else logLine(`openPanel: ignoring an invalid schedule argument ${JSON.stringify(schedule)}`);
+      const parsed = parseWith(ScheduleSpecSchema, schedule);
+      if (parsed.ok) panel.post({ type: 'setSchedule', spec: parsed.value });
+      else logLine(`openPanel: ignoring an invalid schedule argument (${parsed.problem})`);
     }
   }
 
@@ -442,7 +446,7 @@ class PanelController implements vscode.Disposable {
     const confined = confineWebviewPaths(received);
     if ('refused' in confined) {
       logLine(`panel: refused a '${received.type}' message: ${confined.refused}`);
-      if (received.type === 'inspectDataset') panel.post({ type: 'datasetInfo', path: received.path, summary: null, error: confined.refused });
+      if (received.type === 'inspectDataset') panel.post({ type: 'datasetInspected', requestId: received.requestId, summary: null, error: confined.refused });
       else void vscode.window.showErrorMessage(`Cyclical LR: ${confined.refused}`);
       return;
     }
@@ -454,13 +458,17 @@ class PanelController implements vscode.Disposable {
         const dataset = await pickDataset();
         if (dataset) {
           this.lastDataset = dataset;
+          // The form inspects the dataset it is given (an inspectDataset request), as when the user types one.
           panel.post({ type: 'datasets', datasets: await findDatasets(), selected: dataset });
-          await this.inspect(panel, dataset);
         }
         return;
       }
-      case 'inspectDataset':
-        return this.inspect(panel, message.path, message.target);
+      case 'inspectDataset': {
+        // In a worker process (see DatasetInspector): reading a large dataset must not stall the editor.
+        const outcome = await this.inspector.inspect(message.path, message.target);
+        panel.post({ type: 'datasetInspected', requestId: message.requestId, ...('summary' in outcome ? outcome : { summary: null, error: outcome.error }) });
+        return;
+      }
       case 'run':
         await this.startRun(this.workerRunner(configFromRequest(message.request)));
         return;
@@ -512,9 +520,6 @@ class PanelController implements vscode.Disposable {
       case 'png':
         this.pngRequests.get(message.requestId)?.(message.dataUrl);
         return;
-      case 'state':
-        this.lastState = message.state;
-        return;
       case 'log':
         logLine(`webview ${message.level}: ${message.message}`);
         return;
@@ -546,13 +551,6 @@ class PanelController implements vscode.Disposable {
       (datasets) => panel.post({ type: 'datasets', datasets }),
       (error: unknown) => logLine(`could not list datasets: ${String(error)}`),
     );
-  }
-
-  /** Inspection runs in a child process (see DatasetInspector); the answer goes to the form. */
-  private async inspect(panel: RangeTestPanel, dataset: string, target?: string): Promise<void> {
-    const outcome = await this.inspector.inspect(dataset, target);
-    if ('summary' in outcome) panel.post({ type: 'datasetInfo', path: dataset, summary: outcome.summary });
-    else panel.post({ type: 'datasetInfo', path: dataset, summary: null, error: outcome.error });
   }
 
   /**

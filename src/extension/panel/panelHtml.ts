@@ -5,9 +5,10 @@ import * as vscode from 'vscode';
 // security policy: nothing loads unless listed, scripts run only with this page's nonce (so no inline
 // handlers and no eval), styles and images come only from the extension's media/ folder.
 
-export function panelHtml(webview: vscode.Webview, mediaRoot: vscode.Uri): string {
+/** `script`: the bundle under media/ (test mode loads its own, see src/extension/testMode/). */
+export function panelHtml(webview: vscode.Webview, mediaRoot: vscode.Uri, script = 'webview.js'): string {
   const nonce = randomBytes(16).toString('base64');
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(mediaRoot, 'webview.js'));
+  const scriptUri = webview.asWebviewUri(vscode.Uri.joinPath(mediaRoot, ...script.split('/')));
   const style = webview.asWebviewUri(vscode.Uri.joinPath(mediaRoot, 'panel.css'));
   const csp = [
     "default-src 'none'",
@@ -27,7 +28,7 @@ export function panelHtml(webview: vscode.Webview, mediaRoot: vscode.Uri): strin
 </head>
 <body>
 <main id="app"></main>
-<script nonce="${nonce}" src="${script.toString()}"></script>
+<script nonce="${nonce}" src="${scriptUri.toString()}"></script>
 </body>
 </html>`;
 }

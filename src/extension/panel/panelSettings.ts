@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { MAX_BATCH_SIZE, MAX_ITERATIONS, MAX_RUNS } from '../../core/limits';
-import type { PanelRunRequest } from '../../core/panelProtocol';
+import type { PanelRunRequest } from '../../core/wire/panelChannel';
 import {
   BACKENDS,
   DEFAULT_RANGE_TEST_CONFIG,

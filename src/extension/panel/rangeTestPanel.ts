@@ -1,11 +1,5 @@
 import * as vscode from 'vscode';
-import {
-  describeDropped,
-  FromWebview,
-  PANEL_VIEW_TYPE,
-  parseFromWebview,
-  ToWebview,
-} from '../../core/panelProtocol';
+import { type FromWebview, fromWebview, PANEL_VIEW_TYPE, type ToWebview } from '../../core/wire/panelChannel';
 import { logLine } from '../outputChannel';
 import { panelHtml } from './panelHtml';
 
@@ -29,11 +23,14 @@ export class RangeTestPanel {
   private static current: RangeTestPanel | undefined;
 
   private ready = false;
-  private queue: ToWebview[] = [];
+  private queue: Array<ToWebview | { type: string }> = [];
   private readonly disposables: vscode.Disposable[] = [];
 
   /** Called when the panel is hidden (its webview's document is then destroyed). */
   static onHidden: (() => void) | undefined;
+
+  /** The webview's bundle under media/ (test mode swaps in its own). */
+  static script = 'webview.js';
 
   static get instance(): RangeTestPanel | undefined {
     return RangeTestPanel.current;
@@ -84,7 +81,7 @@ export class RangeTestPanel {
   ) {
     RangeTestPanel.current = this;
     panel.iconPath = vscode.Uri.joinPath(RangeTestPanel.mediaRoot(extensionUri), 'icon.svg');
-    panel.webview.html = panelHtml(panel.webview, RangeTestPanel.mediaRoot(extensionUri));
+    panel.webview.html = panelHtml(panel.webview, RangeTestPanel.mediaRoot(extensionUri), RangeTestPanel.script);
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
@@ -98,12 +95,19 @@ export class RangeTestPanel {
     );
   }
 
+  /**
+   * Messages no table of the product knows are offered here (test mode registers its table); true: taken.
+   */
+  static extraReceiver: ((raw: unknown) => boolean) | undefined;
+
   private receive(raw: unknown): void {
-    const message = parseFromWebview(raw);
-    if (!message) {
-      logLine(`panel: dropped a malformed message from the webview: ${describeDropped(raw)}`);
+    const parsed = fromWebview.parse(raw);
+    if (!parsed.ok) {
+      if (RangeTestPanel.extraReceiver?.(raw)) return;
+      logLine(`panel: dropped a message from the webview: ${parsed.problem}`);
       return;
     }
+    const message = parsed.value;
     if (message.type === 'ready') {
       this.ready = true;
       // 'ready' is handled first so that the answer to it precedes anything queued meanwhile.
@@ -121,7 +125,12 @@ export class RangeTestPanel {
    * the controller answers 'ready' with a full snapshot of those, so queued copies would duplicate them.
    */
   post(message: ToWebview): void {
-    const queueable = !SNAPSHOT_TYPES.has(message.type);
+    this.postRaw(message);
+  }
+
+  /** For test mode's own table, whose messages the product's types do not list. */
+  postRaw(message: ToWebview | { type: string }): void {
+    const queueable = !SNAPSHOT_TYPES.has(message.type as ToWebview['type']);
     if (!this.ready) {
       if (queueable) this.queue.push(message);
       return;

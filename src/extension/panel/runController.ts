@@ -1,6 +1,6 @@
-import type { RunProgressView } from '../../core/panelProtocol';
+import type { RunProgressView } from '../../core/wire/panelChannel';
 import type { CurvePoint } from '../../core/types';
-import type { WorkerEvent } from '../../core/workerProtocol';
+import type { WorkerEvent } from '../../core/wire/workerChannel';
 
 // The one source of truth about the run in progress. It is driven only by the worker's events (and the
 // user's cancel), and everything that shows the run (the panel, the status bar, the progress notification)

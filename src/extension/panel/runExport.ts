@@ -1,5 +1,5 @@
 import { dirname, isAbsolute, join } from 'node:path';
-import type { ExportFormat } from '../../core/panelProtocol';
+import type { ExportFormat } from '../../core/wire/panelChannel';
 import { MODEL_PRESETS, type RangeTestConfig } from '../../core/types';
 import { writeFileAtomic } from '../../outputs/atomicWrite';
 import { checkOutputPaths, type RunInput } from '../../outputs/outputPaths';

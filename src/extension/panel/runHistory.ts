@@ -1,20 +1,14 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { HistoryEntry } from '../../core/panelProtocol';
-import { isRangeTestResult } from '../../core/panelProtocol';
-import type { RangeTestResult } from '../../core/types';
+import { type HistoryEntry, type StoredRun, StoredRunSchema } from '../../core/wire/historyEntry';
+import { parseWith } from '../../core/wire/schemaParts';
 import { writeFileAtomic } from '../../outputs/atomicWrite';
 
 // The workspace's run history: one JSON file per run in the extension's workspace storage (never in the
 // user's repository). Each file is written by the atomic writer (a temporary file, flushed, renamed), so a
 // crash or a second window never leaves a half-written run that would then fail to load.
 
-export interface StoredRun {
-  id: string;
-  label: string;
-  createdAt: string;
-  result: RangeTestResult;
-}
+export type { StoredRun };
 
 const ID = /^[A-Za-z0-9_-]{1,100}$/;
 /** Oldest runs beyond this are deleted when a new one is saved. */
@@ -43,13 +37,15 @@ export class RunHistory {
     } catch {
       return undefined;
     }
+    let problem: string;
     try {
-      const data: unknown = JSON.parse(text);
-      if (isStoredRun(data) && data.id === id) return data;
+      const parsed = parseWith(StoredRunSchema, JSON.parse(text));
+      if (parsed.ok && parsed.value.id === id) return parsed.value;
+      problem = parsed.ok ? `it holds run ${parsed.value.id}` : parsed.problem;
     } catch {
-      // reported below
+      problem = 'not JSON';
     }
-    this.onProblem(`ignoring unreadable run file ${this.file(id)}`);
+    this.onProblem(`ignoring unreadable run file ${this.file(id)} (${problem})`);
     return undefined;
   }
 
@@ -92,12 +88,6 @@ export function entryOf(run: StoredRun): HistoryEntry {
     bounds: run.result.suggestion.clr,
     confidence: run.result.suggestion.confidence,
   };
-}
-
-function isStoredRun(value: unknown): value is StoredRun {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return typeof v.id === 'string' && typeof v.label === 'string' && typeof v.createdAt === 'string' && isRangeTestResult(v.result);
 }
 
 /** A sortable, file-name-safe id: the start time plus a random suffix. */

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { RunProgressView } from '../../core/panelProtocol';
+import type { RunProgressView } from '../../core/wire/panelChannel';
 
 // While a range test runs: a status-bar item (click to cancel) and a cancellable progress notification.
 // Both render the run controller's updates (the same ones the panel renders), so they never disagree with

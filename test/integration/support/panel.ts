@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { PanelStateReport, RunProgressView } from '../../../src/core/panelProtocol';
+import type { RunProgressView } from '../../../src/core/wire/panelChannel';
+import type { PanelStateReport } from '../../../src/core/wire/panelTestChannel';
 import { mulberry32 } from '../../support/seededRandom';
 
 // Helpers for the panel's integration and e2e tests: fixture files in a temp folder, and polling of what

@@ -62,7 +62,7 @@ describe('VSIX contents (vsce ls, what npm run package packs)', function () {
     for (const needed of ['package.json', 'dist/extension.js', 'dist/extensionFeatures.js', 'dist/extensionCodeLens.js', 'dist/worker.js', 'dist/cli.js', 'dist/tfjs-backend-wasm-simd.wasm', 'media/webview.js', 'python/clr_torch_runner.py', 'python/cyclical_lr/bridge.py', 'python/cyclical_lr/__init__.py', 'python/pyproject.toml', 'snippets/python.json', 'images/icon.png']) {
       assert.ok(files.includes(needed), `${needed} is not packed`);
     }
-    const unwanted = files.filter((f) => /^(src|test|out|bench|node_modules|\.vscode-test|test-results)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts'));
+    const unwanted = files.filter((f) => /^(src|test|out|bench|node_modules|\.vscode-test|test-results|dist\/test|media\/test)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts'));
     assert.deepEqual(unwanted, []);
   });
 });

@@ -3,23 +3,41 @@
 // panel side accepts.
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { isPanelRunRequest, parseFromWebview, parseToWebview, describeDropped } from '../../../src/core/panelProtocol';
-import { describeInvalidMessage, isParentMessage, isRangeTestConfig, isResultEvent, isWorkerEvent, WORKER_PROTOCOL_VERSION } from '../../../src/core/workerProtocol';
+import { fromWebview, PanelRunRequestSchema, toWebview } from '../../../src/core/wire/panelChannel';
+import { fromTestWebview, toTestWebview } from '../../../src/core/wire/panelTestChannel';
+import { fromPythonRunner } from '../../../src/core/wire/pythonRunnerChannel';
+import { RangeTestConfigSchema } from '../../../src/core/wire/rangeTestConfig';
+import { describeValue as describeDropped, matches } from '../../../src/core/wire/schemaParts';
+import { fromWorker, toWorker, WORKER_PROTOCOL_VERSION } from '../../../src/core/wire/workerChannel';
 import { BACKENDS, DEFAULT_RANGE_TEST_CONFIG, MODEL_PRESETS, OPTIMIZERS, RangeTestConfig, RangeTestResult, STEP_MODES } from '../../../src/core/types';
 import { validateConfig } from '../../../src/engine/validateConfig';
 
 const RUNS = 100_000;
 
-/** Every validator a message from another process meets, each called on the same value. */
+const parseFromWebview = (m: unknown) => {
+  const parsed = fromWebview.parse(m);
+  return parsed.ok ? parsed.value : null;
+};
+const parseToWebview = (m: unknown) => {
+  const parsed = toWebview.parse(m);
+  return parsed.ok ? parsed.value : null;
+};
+const isParentMessage = (m: unknown) => toWorker.parse(m).ok;
+const isResultEvent = (m: unknown) => fromWorker.parse(m).ok && (m as { type: unknown }).type === 'result';
+const isRangeTestConfig = (c: unknown) => matches(RangeTestConfigSchema, c);
+
+/** Every table a message from another process meets, each called on the same value. */
 const validators: Array<[string, (v: unknown) => unknown]> = [
-  ['parseFromWebview', parseFromWebview],
-  ['parseToWebview', parseToWebview],
+  ['fromWebview', (m) => fromWebview.parse(m)],
+  ['toWebview', (m) => toWebview.parse(m)],
+  ['fromTestWebview', (m) => fromTestWebview.parse(m)],
+  ['toTestWebview', (m) => toTestWebview.parse(m)],
   ['describeDropped', describeDropped],
-  ['isWorkerEvent', isWorkerEvent],
-  ['isParentMessage', isParentMessage],
-  ['describeInvalidMessage', describeInvalidMessage],
-  ['isRangeTestConfig', isRangeTestConfig],
-  ['isPanelRunRequest', isPanelRunRequest],
+  ['fromWorker', (m) => fromWorker.parse(m)],
+  ['toWorker', (m) => toWorker.parse(m)],
+  ['fromPythonRunner', (m) => fromPythonRunner.parse(m)],
+  ['RangeTestConfigSchema', isRangeTestConfig],
+  ['PanelRunRequestSchema', (m) => matches(PanelRunRequestSchema, m)],
 ];
 
 function engineAccepts(config: RangeTestConfig): boolean {
@@ -125,7 +143,7 @@ describe('protocol validators under fuzzing (fast-check)', function () {
     ];
     for (const value of hostile) for (const [name, check] of validators) assert.doesNotThrow(() => check(value), name);
     const values = fc.anything({ withBigInt: true, withBoxedValues: true, withMap: true, withSet: true, withNullPrototype: true, withObjectString: true, withSparseArray: true, withTypedArray: true, withDate: true, maxDepth: 4 });
-    const message = fc.oneof(values, fc.record({ v: fc.oneof(fc.constant(WORKER_PROTOCOL_VERSION), values), type: fc.oneof(fc.constantFrom('start', 'cancel', 'started', 'progress', 'result', 'error', 'log', 'run', 'insert', 'exportPng', 'state', 'runFinished', 'points'), values) }, { requiredKeys: [] }).chain((head) => values.map((rest) => (typeof rest === 'object' && rest !== null ? { ...rest, ...head } : head))));
+    const message = fc.oneof(values, fc.record({ v: fc.oneof(fc.constant(WORKER_PROTOCOL_VERSION), values), type: fc.oneof(fc.constantFrom('start', 'cancel', 'inspect', 'inspected', 'started', 'progress', 'progressBatch', 'result', 'error', 'log', 'hello', 'run', 'insert', 'inspectDataset', 'exportPng', 'state', 'testAction', 'runFinished', 'points'), values) }, { requiredKeys: [] }).chain((head) => values.map((rest) => (typeof rest === 'object' && rest !== null ? { ...rest, ...head } : head))));
     fc.assert(
       fc.property(message, (value) => {
         for (const [, check] of validators) check(value);

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import type { WorkerEvent } from '../../../src/core/workerProtocol';
-import { WORKER_PROTOCOL_VERSION } from '../../../src/core/workerProtocol';
+import type { WorkerEvent } from '../../../src/core/wire/workerChannel';
+import { WORKER_PROTOCOL_VERSION } from '../../../src/core/wire/workerChannel';
 import { ACK_TIMEOUT_MS, Clock, FOLLOW_SILENCE_MS, IN_FLIGHT, LIVE_POINTS, RENDER_INTERVAL_MS, RunController, RunUpdate } from '../../../src/extension/panel/runController';
 
 /** A clock the test moves by hand; timers fire when `advance` passes them. */

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { UserError } from '../../../src/core/errors';
 import { DEFAULT_RANGE_TEST_CONFIG, RangeTestConfig, RangeTestResult } from '../../../src/core/types';
-import { WorkerEvent } from '../../../src/core/workerProtocol';
+import { WorkerEvent } from '../../../src/core/wire/workerChannel';
 import { isRangeTestCancelled, startRangeTest } from '../../../src/worker/client';
 import { CRASH_ENV } from '../../../src/worker/testHooks';
 

@@ -3,7 +3,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../../src/core/errors';
 import { rangeTestLrs } from '../../../src/core/schedules';
-import { isRangeTestResult, isWorkerEvent, WorkerEvent } from '../../../src/core/workerProtocol';
+import { RangeTestResultSchema } from '../../../src/core/wire/rangeTestResult';
+import { matches } from '../../../src/core/wire/schemaParts';
+import { fromWorker, WorkerEvent } from '../../../src/core/wire/workerChannel';
 import { isRangeTestCancelled } from '../../../src/worker/client';
 import { PyTorchUserError, startPyTorchRangeTest } from '../../../src/worker/pytorchBridge';
 import { findTorchPython } from '../../../src/worker/pythonInterpreter';
@@ -48,7 +50,7 @@ describe('PyTorch bridge (real torch)', function () {
     const file = writeFixture(dir, 'model.py', DATA + MLP + 'print("hello from the user")\n');
     const { result, events, output, error } = await run(file);
     assert.equal(error, undefined);
-    assert.ok(result && isRangeTestResult(result), 'a valid RangeTestResult');
+    assert.ok(result && matches(RangeTestResultSchema, result), 'a valid RangeTestResult');
     assert.equal(result.backend, 'pytorch');
     assert.equal(result.dataset.format, 'pytorch');
     assert.equal(result.dataset.path, file);
@@ -78,7 +80,7 @@ describe('PyTorch bridge (real torch)', function () {
     assert.ok(result.suggestion.clr.baseLr < result.suggestion.clr.maxLr);
     assert.ok(result.suggestion.clr.maxLr <= result.lrs[n - 1]);
     // The same events as the TF.js worker: started, one progress per point, result.
-    assert.ok(events.every(isWorkerEvent), 'every event is a valid worker event');
+    assert.ok(events.every((e) => fromWorker.parse(e).ok), 'every event is a valid worker event');
     assert.equal(events[0].type, 'started');
     assert.equal(events.filter((e) => e.type === 'progress').length, n);
     assert.equal(events[events.length - 1].type, 'result');

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { isRangeTestResult } from '../../../src/core/workerProtocol';
+import { RangeTestResultSchema } from '../../../src/core/wire/rangeTestResult';
+import { matches } from '../../../src/core/wire/schemaParts';
 import { findTorchPython } from '../../../src/worker/pythonInterpreter';
 import { DATA, fixtureDir, MLP, writeFixture } from './pytorchBridgeFixtures';
 
@@ -32,7 +33,7 @@ describe('clr range-test --pytorch (real torch)', function () {
     const out = clr(['--pytorch', 'model.py', '--python', python, '--device', 'cpu', '--accumulate', '2', '--iterations', '40', '--start-lr', '1e-4', '--end-lr', '1', '--json', '-'], dir);
     assert.equal(out.code, 0, out.stderr);
     const result = JSON.parse(out.stdout) as unknown;
-    assert.ok(isRangeTestResult(result), 'a RangeTestResult');
+    assert.ok(matches(RangeTestResultSchema, result), 'a RangeTestResult');
     assert.equal(result.backend, 'pytorch');
     assert.equal(result.config.dataset, join(dir, 'model.py'));
     assert.equal(result.config.iterations, 40);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { UserError } from '../../../src/core/errors';
 import { parseRunFile, runFileCurve } from '../../../src/core/runFile';
 import { suggest } from '../../../src/core/suggest';
-import type { WorkerEvent } from '../../../src/core/workerProtocol';
+import type { WorkerEvent } from '../../../src/core/wire/workerChannel';
 import { followRunFile } from '../../../src/worker/runFileFollower';
 import { pythonEnv, runFiles, runPython, TEST_SCRIPTS, tempDir, torchPython } from '../python/cyclicalLrSupport';
 

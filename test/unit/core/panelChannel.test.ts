@@ -1,8 +1,22 @@
 import * as assert from 'node:assert/strict';
-import { parseFromWebview, parseToWebview, isRangeTestResult, describeDropped } from '../../../src/core/panelProtocol';
+import { fromWebview, toWebview } from '../../../src/core/wire/panelChannel';
+import { fromTestWebview, toTestWebview } from '../../../src/core/wire/panelTestChannel';
+import { RangeTestResultSchema } from '../../../src/core/wire/rangeTestResult';
+import { describeValue as describeDropped, matches } from '../../../src/core/wire/schemaParts';
 import { syntheticRun } from '../../../bench/panelChart/syntheticRun';
 
-describe('panel protocol', () => {
+/** The message as the table types it, or null where it refuses it. */
+const parseFromWebview = (m: unknown) => {
+  const parsed = fromWebview.parse(m);
+  return parsed.ok ? parsed.value : null;
+};
+const parseToWebview = (m: unknown) => {
+  const parsed = toWebview.parse(m);
+  return parsed.ok ? parsed.value : null;
+};
+const isRangeTestResult = (r: unknown) => matches(RangeTestResultSchema, r);
+
+describe('panel channel', () => {
   const result = syntheticRun(50);
   const run = { id: 'r1', label: 'spirals.csv', config: result.config, result };
 
@@ -11,7 +25,7 @@ describe('panel protocol', () => {
     const messages: unknown[] = [
       { type: 'ready', shownRunId: null, overlayRunId: 'r2' },
       { type: 'pickDataset' },
-      { type: 'inspectDataset', path: '/d.csv', target: 'label' },
+      { type: 'inspectDataset', requestId: 1, path: '/d.csv', target: 'label' },
       { type: 'run', request },
       { type: 'run', request: { ...request, target: 'y', model: '/m/model.json' } },
       { type: 'cancel' },
@@ -23,12 +37,38 @@ describe('panel protocol', () => {
       { type: 'exportPng', id: 'r1', dataUrl: 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==' },
       { type: 'png', requestId: 3, dataUrl: null },
       { type: 'log', level: 'warn', message: 'x' },
+    ];
+    for (const m of messages) assert.deepEqual(parseFromWebview(m), m, JSON.stringify(m));
+  });
+
+  it("keeps the tests' messages in the test table only", () => {
+    const state = [
       {
         type: 'state',
         state: { status: 'done', runId: 'r1', pointsPlotted: 50, overlayRunId: null, overlayPoints: 0, suggestionRows: [['a', '1']], diagnostics: [], bounds: { baseLr: 1, maxLr: 2 }, policy: 'sgdr', schedulePoints: 10, error: null, theme: 'dark', historyIds: ['r1'], datasetInfo: '', datasetField: '/d.csv', statusLine: 'done', statusChangedAt: 1767000000000, stepsShown: 50, cancelClickedAt: null, timerDelay: 3 },
       },
-    ];
-    for (const m of messages) assert.deepEqual(parseFromWebview(m), m, JSON.stringify(m));
+    ][0];
+    assert.deepEqual(fromTestWebview.parse(state), { ok: true, value: state });
+    assert.equal(parseFromWebview(state), null, "the product's table does not know 'state'");
+    assert.equal(fromTestWebview.parse({ type: 'state', state: { status: 'done' } }).ok, false);
+    const click = { type: 'testAction', action: 'click', target: 'insert-pytorch' };
+    assert.deepEqual(toTestWebview.parse(click), { ok: true, value: click });
+    assert.equal(parseToWebview(click), null, "the product's table does not know 'testAction'");
+    assert.equal(toTestWebview.parse({ type: 'testAction', action: 'eval', target: 'x' }).ok, false);
+  });
+
+  it('says which field of a refused message was wrong, and what was expected', () => {
+    const request = { dataset: '/d.csv', model: 'mlp', optimizer: 'adam', startLr: 1e-7, endLr: 10, iterations: 100, batchSize: 64, stepMode: 'exp', runs: 1 };
+    const refused = (m: unknown) => {
+      const parsed = fromWebview.parse(m);
+      assert.equal(parsed.ok, false);
+      return parsed.ok ? '' : parsed.problem;
+    };
+    assert.match(refused({ type: 'run', request: { ...request, optimizer: 'lion' } }), /'run'.*request\.optimizer: .*"sgd".*received "lion"/);
+    assert.match(refused({ type: 'run', request: { ...request, iterations: 2 ** 32 } }), /--iterations: 4294967296 is more than the 100,000 iterations we allow/);
+    assert.match(refused({ type: 'openRun', id: 42 }), /id: .*Expected string but received 42/);
+    assert.match(refused({ type: 'nope' }), /unknown message type "nope"/);
+    assert.match(refused({ type: 'insert', framework: 'pytorch', spec: { policy: 'sgdr', maxLr: 0.1, t0: 0 } }), /spec: t0: Expected positive integer T_0, but got 0/);
   });
 
   it('drops malformed or unknown messages from the webview', () => {
@@ -59,7 +99,6 @@ describe('panel protocol', () => {
       { type: 'exportPng', id: 'r1', dataUrl: 'data:image/svg+xml;base64,AAAA' },
       { type: 'openRun', id: 42 },
       { type: 'log', level: 'debug', message: 'x' },
-      { type: 'state', state: { status: 'done' } },
     ];
     for (const m of bad) assert.equal(parseFromWebview(m), null, JSON.stringify(m));
   });
@@ -75,7 +114,6 @@ describe('panel protocol', () => {
       { type: 'runCancelled', runId: 'r1' },
       { type: 'setSchedule', spec: { policy: 'cosine', maxLr: 0.1, tMax: 100 } },
       { type: 'requestPng', requestId: 1 },
-      { type: 'testAction', action: 'click', target: 'insert-pytorch' },
     ];
     for (const m of good) assert.ok(parseToWebview(m), JSON.stringify(m).slice(0, 100));
     const bad: unknown[] = [
@@ -84,7 +122,6 @@ describe('panel protocol', () => {
       { type: 'runFinished', run: { ...run, result: { ...result, losses: result.losses.slice(1) } } },
       { type: 'runFinished', run: { id: 'r1', label: 'x', config: result.config } },
       { type: 'setSchedule', spec: { policy: 'cyclic' } },
-      { type: 'testAction', action: 'eval', target: 'x' },
       { type: 'init', defaults: {}, datasets: [], history: [] },
     ];
     for (const m of bad) assert.equal(parseToWebview(m), null, JSON.stringify(m).slice(0, 100));
