@@ -4,7 +4,7 @@ import { isUserError } from '../../core/errors';
 import type { ScheduleSpec } from '../../core/schedules';
 import { describeRunEnd } from '../../core/runOutcome';
 import type { RangeTestConfig, RangeTestResult } from '../../core/types';
-import { type ExportFormat, type FromWebview, PANEL_VIEW_TYPE, type PanelRun } from '../../core/wire/panelChannel';
+import { type ExportFormat, type FromWebview, type PanelRun } from '../../core/wire/panelChannel';
 import { ScheduleSpecSchema } from '../../core/wire/scheduleSpec';
 import { parseWith } from '../../core/wire/schemaParts';
 import type { WorkerEvent } from '../../core/wire/workerChannel';
