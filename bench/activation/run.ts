@@ -17,6 +17,8 @@ const EMPTY_ID = 'cyclical-lr-bench.empty-extension';
 /** See suite.ts: activationMs = loadMs + callMs, what VS Code counts as the extension's activation. */
 interface Sample {
   activationMs: number;
+  /** The same sections in CPU time of the extension host process (immune to waiting for a core). */
+  activationCpuMs: number;
   loadMs: number;
   callMs: number;
   /** `await extension.activate()` as a whole, with whatever else the extension host ran meanwhile. */
@@ -104,7 +106,7 @@ async function main(): Promise<void> {
         console.log = log;
       }
       candidate.samples.push(sample);
-      console.log(`start ${i + 1}/${starts} ${candidate.name}: activation ${ms(sample.activationMs)} (load ${ms(sample.loadMs)} + activate() ${ms(sample.callMs)}; await activate() ${ms(sample.wallMs)}), load average ${loadavg()[0].toFixed(2)}`);
+      console.log(`start ${i + 1}/${starts} ${candidate.name}: activation ${ms(sample.activationMs)}, CPU ${ms(sample.activationCpuMs)} (load ${ms(sample.loadMs)} + activate() ${ms(sample.callMs)}; await activate() ${ms(sample.wallMs)}), load average ${loadavg()[0].toFixed(2)}`);
     }
   }
   const loadAfter = loadavg();
@@ -114,6 +116,7 @@ async function main(): Promise<void> {
   console.log('| measure | median | min | max |\n|---|---|---|---|');
   for (const [name, key] of [
     ['activation (load + activate())', 'activationMs'],
+    ['activation, CPU time', 'activationCpuMs'],
     ['load of the main module', 'loadMs'],
     ['activate() call', 'callMs'],
     ['await extension.activate() (wall, noisy)', 'wallMs'],
@@ -125,12 +128,14 @@ async function main(): Promise<void> {
   console.log(row('ours: open the panel after activation', ours.map((s) => s.openPanelMs ?? NaN)));
   const difference = median(ours.map((s) => s.activationMs)) - median(empty.map((s) => s.activationMs));
   const wallDifference = median(ours.map((s) => s.wallMs)) - median(empty.map((s) => s.wallMs));
+  const cpuDifference = median(ours.map((s) => s.activationCpuMs)) - median(empty.map((s) => s.activationCpuMs));
   const scripts = [...new Set(ours.flatMap((s) => s.ourScripts))].sort();
   const tfjs = [...new Set(ours.flatMap((s) => s.tfjsModules))];
-  console.log(`\nactivation over the empty extension: ${ms(difference)} (median minus median; await activate(): ${ms(wallDifference)}); target ≤ 10 ms: ${difference <= 10 ? 'met' : 'NOT met'}`);
+  console.log(`\nactivation over the empty extension: ${ms(difference)}, CPU ${ms(cpuDifference)} (median minus median; await activate(): ${ms(wallDifference)}); target ≤ 10 ms: ${difference <= 10 ? 'met' : 'NOT met'}`);
   if (compared.length) {
     const before = median(compared.map((s) => s.activationMs)) - median(empty.map((s) => s.activationMs));
-    console.log(`the compared build (${other}) over the empty extension: ${ms(before)}; its dist/extension.js: ${(statSync(join(resolve(other as string), 'dist', 'extension.js')).size / 1024).toFixed(1)} KiB`);
+    const beforeCpu = median(compared.map((s) => s.activationCpuMs)) - median(empty.map((s) => s.activationCpuMs));
+    console.log(`the compared build (${other}) over the empty extension: ${ms(before)}, CPU ${ms(beforeCpu)}; its dist/extension.js: ${(statSync(join(resolve(other as string), 'dist', 'extension.js')).size / 1024).toFixed(1)} KiB`);
   }
   console.log(`dist/extension.js: ${bundleKiB.toFixed(1)} KiB; our scripts loaded by activation: ${scripts.join(', ') || 'none'}; TensorFlow.js modules in the extension host: ${tfjs.length ? tfjs.join(', ') : 'none'}`);
 }
