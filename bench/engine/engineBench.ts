@@ -4,7 +4,7 @@
 // Reports median steps/s and user CPU time per step, the ratios to PyTorch, and peak RSS as a markdown table.
 // `--coretype-unset` adds PyTorch with OpenBLAS's own (mis)detection of the CPU. `--baseline DIR` adds the
 // engine of another build (DIR: that checkout's compiled out/, e.g. a copy made before a change), so that a
-// before/after comparison is measured side by side in one run.
+// before/after comparison is measured side by side in one run; `--baseline` may be given more than once.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -140,10 +140,11 @@ async function driver(argv: string[]): Promise<void> {
   // One thread everywhere: OpenBLAS's pthread build otherwise starts a thread per core on its own.
   const oneThread = { OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' };
   const torch = (coretype: string) => (workload: Workload, dir: string) => runChild(python, [torchScript, workload, dir, '1'], { ...oneThread, OPENBLAS_CORETYPE: coretype });
-  const baseline = flag('baseline', '');
+  const baselines = argv.flatMap((arg, i) => (arg === '--baseline' && argv[i + 1] ? [argv[i + 1]] : []));
+  const loadAtStart = loadavg()[0];
   const runners = [
     { name: 'engine (auto backend)', run: (_: Workload, dir: string) => runChild(process.execPath, [__filename, '--child', dir]) },
-    ...(baseline ? [{ name: `engine, baseline build (${baseline})`, run: (_: Workload, dir: string) => runChild(process.execPath, [join(baseline, 'bench', 'engine', 'engineBench.js'), '--child', dir]) }] : []),
+    ...baselines.map((baseline) => ({ name: `engine, baseline build (${baseline})`, run: (_: Workload, dir: string) => runChild(process.execPath, [join(baseline, 'bench', 'engine', 'engineBench.js'), '--child', dir]) })),
     { name: 'PyTorch + OpenBLAS, 1 thread, OPENBLAS_CORETYPE=SkylakeX', run: torch('SkylakeX') },
     ...(argv.includes('--coretype-unset') ? [{ name: 'PyTorch + OpenBLAS, 1 thread (OPENBLAS_CORETYPE unset)', run: torch('') }] : []),
   ];
@@ -182,7 +183,7 @@ async function driver(argv: string[]): Promise<void> {
   const best = (w: string, pick: (c: Cell) => number) => Math.max(...torchNames.map((n) => pick(table[n][w])));
   const bestCpu = (w: string) => Math.min(...torchNames.map((n) => table[n][w].cpu));
   const lines = [
-    `Engine vs PyTorch (medians of ${repeats} fresh processes each, interleaved; 1 thread each; ${cpus().length} cores: ${cpus()[0]?.model ?? '?'}; load average ${loadavg()[0].toFixed(1)} at the end)`,
+    `Engine vs PyTorch (medians of ${repeats} fresh processes each, interleaved; 1 thread each; ${cpus().length} cores: ${cpus()[0]?.model ?? '?'}; load average ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end)`,
     '',
     `| runner | ${workloads.map((w) => `${w} steps/s (median) | ${w} × PyTorch (wall) | ${w} CPU ms/step (median) | ${w} × PyTorch (CPU time) | ${w} fastest run steps/s | ${w} peak RSS MB`).join(' | ')} |`,
     `|---|${workloads.map(() => '---|---|---|---|---|---|').join('')}`,

@@ -33,7 +33,7 @@ export interface KernelExports {
   col2im(x: number, batch: number, h: number, w: number, c: number, ks: number, ho: number, wo: number, cols: number, kp: number): void;
   maxPool(a: number, batch: number, h: number, w: number, c: number, out: number): void;
   maxPoolGrad(x: number, batch: number, h: number, w: number, c: number, y: number, dy: number, dx: number, outH: number, outW: number, fh: number, fw: number, strideH: number, strideW: number, padTop: number, padLeft: number, relu: boolean): void;
-  colSum(g: number, gRow: number, rows: number, n: number, out: number): void;
+  colSum(g: number, gRow: number, rows: number, n: number, out: number, accumulate: boolean): void;
   reluMask(act: number, grad: number, count: number): void;
   transpose(src: number, rows: number, cols: number, dst: number): void;
   sgdUpdate(p: number, g: number, v: number, count: number, lr: number, mu: number, wd: number, mode: number): void;

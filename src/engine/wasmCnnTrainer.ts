@@ -2,7 +2,11 @@
 // dense — in WebAssembly SIMD, the image counterpart of WasmMlpTrainer. Convolutions are matrix products
 // over their input patches (im2col), so forward, filter gradient and input gradient all run on the same
 // register-tiled kernel; pooling, its gradient and the ReLU mask are one pass each. Everything lives at
-// fixed places in one WASM memory: a step makes about thirty kernel calls and allocates nothing.
+// fixed places in one WASM memory: a step makes a few hundred kernel calls and allocates nothing.
+// The batch goes through both convolutions image by image (IMAGES_PER_PIECE): each pass then finds its
+// input in L1/L2, where the batch-wide patches (2–4 MB each) came from memory, and the patches are made
+// again for the backward pass rather than kept. Sums over the batch (filter and bias gradients)
+// continue from piece to piece in the same order, so the results are the same to the bit.
 // Same model, initial weights and update rules as LayersTrainer (checked step for step by a unit test).
 import { Arena, lossOfLogits, roundUp } from './flatTraining';
 import { LossSpec } from './losses';
@@ -15,6 +19,12 @@ const C1 = 16;
 const C2 = 32;
 /** Rows of patches per filter-gradient product: a piece of both operands stays in cache for all tiles. */
 const GRADIENT_ROWS = 256;
+/**
+ * Images per piece of the batch: a piece's patches, activations and gradients (≈ 0.3 MB per 28×28 image)
+ * stay in cache together. On W2 one image per piece measured 6 % less CPU time per step than whole
+ * batches, two or four images 2–3 % (bench/engine/RESULTS.md).
+ */
+const IMAGES_PER_PIECE = 1;
 
 /** Byte addresses of a weight and its gradient. */
 interface Param {
@@ -102,23 +112,25 @@ export class WasmCnnTrainer implements Trainer {
       offset += size * 4;
       return p;
     });
+    // Batch-wide: the input, and what the backward pass reads of the forward's (activations, poolings).
+    // One piece: the patches and the gradients that only their own piece needs. Heights and widths of
+    // both convolutions' outputs are even, so a piece's rows are a multiple of the gemm's tile.
     const rows = roundUp(maxBatch, GEMM_ROWS);
-    const m1 = roundUp(maxBatch * this.h1 * this.w1, GEMM_ROWS);
-    const m2 = roundUp(maxBatch * this.h2 * this.w2, GEMM_ROWS);
+    const piece = Math.min(IMAGES_PER_PIECE, maxBatch);
     this.x = arena.take(maxBatch * this.h * this.w * this.c0);
-    this.cols1 = arena.take(m1 * this.k1p);
-    this.a1 = arena.take(m1 * C1);
+    this.cols1 = arena.take(piece * this.h1 * this.w1 * this.k1p);
+    this.a1 = arena.take(maxBatch * this.h1 * this.w1 * C1);
     this.pool1 = arena.take(maxBatch * this.p1h * this.p1w * C1);
-    this.cols2 = arena.take(m2 * this.k2);
-    this.a2 = arena.take(m2 * C2);
+    this.cols2 = arena.take(piece * this.h2 * this.w2 * this.k2);
+    this.a2 = arena.take(maxBatch * this.h2 * this.w2 * C2);
     this.pool2 = arena.take(rows * this.flat);
     this.logits = arena.take(rows * this.unitsP);
     this.dLogits = arena.take(rows * this.unitsP);
     this.dPool2 = arena.take(rows * this.flat);
-    this.dA2 = arena.take(m2 * C2);
-    this.dCols2 = arena.take(m2 * this.k2);
-    this.dPool1 = arena.take(maxBatch * this.p1h * this.p1w * C1);
-    this.dA1 = arena.take(m1 * C1);
+    this.dA2 = arena.take(piece * this.h2 * this.w2 * C2);
+    this.dCols2 = arena.take(piece * this.h2 * this.w2 * this.k2);
+    this.dPool1 = arena.take(piece * this.p1h * this.p1w * C1);
+    this.dA1 = arena.take(piece * this.h1 * this.w1 * C1);
     this.w2T = arena.take(this.k2 * C2);
     this.w3T = arena.take(this.flat * this.unitsP);
     const slots = FlatOptimizer.takeSlots(arena, optimizer, this.count);
@@ -155,25 +167,39 @@ export class WasmCnnTrainer implements Trainer {
     this.heap.fill(0, at >> 2, (at >> 2) + floats);
   }
 
+  /** Byte addresses of image `first` in the batch-wide buffers. */
+  private at(first: number) {
+    return {
+      x: this.x + first * this.h * this.w * this.c0 * 4,
+      a1: this.a1 + first * this.h1 * this.w1 * C1 * 4,
+      pool1: this.pool1 + first * this.p1h * this.p1w * C1 * 4,
+      a2: this.a2 + first * this.h2 * this.w2 * C2 * 4,
+      pool2: this.pool2 + first * this.flat * 4,
+      dPool2: this.dPool2 + first * this.flat * 4,
+    };
+  }
+
   private forward(x: Float32Array, batch: number): void {
     const k = this.k;
     this.heap.set(x.subarray(0, batch * this.h * this.w * this.c0), this.x >> 2);
-    k.im2col(this.x, batch, this.h, this.w, this.c0, KS, this.h1, this.w1, this.cols1, this.k1p);
-    const m1 = roundUp(batch * this.h1 * this.w1, GEMM_ROWS);
-    k.gemm(this.cols1, this.k1p * 4, 4, this.W[0].at, C1 * 4, this.a1, C1 * 4, m1, C1, this.k1, this.W[1].at, true, false);
-    k.maxPool(this.a1, batch, this.h1, this.w1, C1, this.pool1);
-    k.im2col(this.pool1, batch, this.p1h, this.p1w, C1, KS, this.h2, this.w2, this.cols2, this.k2);
-    const m2 = roundUp(batch * this.h2 * this.w2, GEMM_ROWS);
-    k.gemm(this.cols2, this.k2 * 4, 4, this.W[2].at, C2 * 4, this.a2, C2 * 4, m2, C2, this.k2, this.W[3].at, true, false);
-    k.maxPool(this.a2, batch, this.h2, this.w2, C2, this.pool2);
+    for (let first = 0; first < batch; first += IMAGES_PER_PIECE) {
+      const n = Math.min(IMAGES_PER_PIECE, batch - first);
+      const at = this.at(first);
+      k.im2col(at.x, n, this.h, this.w, this.c0, KS, this.h1, this.w1, this.cols1, this.k1p);
+      k.gemm(this.cols1, this.k1p * 4, 4, this.W[0].at, C1 * 4, at.a1, C1 * 4, n * this.h1 * this.w1, C1, this.k1, this.W[1].at, true, false);
+      k.maxPool(at.a1, n, this.h1, this.w1, C1, at.pool1);
+      k.im2col(at.pool1, n, this.p1h, this.p1w, C1, KS, this.h2, this.w2, this.cols2, this.k2);
+      k.gemm(this.cols2, this.k2 * 4, 4, this.W[2].at, C2 * 4, at.a2, C2 * 4, n * this.h2 * this.w2, C2, this.k2, this.W[3].at, true, false);
+      k.maxPool(at.a2, n, this.h2, this.w2, C2, at.pool2);
+    }
     k.gemm(this.pool2, this.flat * 4, 4, this.W[4].at, this.unitsP * 4, this.logits, this.unitsP * 4, roundUp(batch, GEMM_ROWS), this.unitsP, this.flat, this.W[5].at, false, false);
   }
 
-  /** dW (rows × n) = Σ over `m` patch rows of patchesᵀ · grad, in cache-sized pieces. */
-  private filterGradient(cols: number, rowLength: number, rowsOut: number, grad: number, n: number, m: number, dw: number): void {
+  /** dW (rows × n) = Σ over `m` patch rows of patchesᵀ · grad (added to dW with `accumulate`), in cache-sized pieces. */
+  private filterGradient(cols: number, rowLength: number, rowsOut: number, grad: number, n: number, m: number, dw: number, accumulate: boolean): void {
     for (let r = 0; r < m; r += GRADIENT_ROWS) {
       const piece = Math.min(GRADIENT_ROWS, m - r);
-      this.k.gemm(cols + r * rowLength * 4, 4, rowLength * 4, grad + r * n * 4, n * 4, dw, n * 4, rowsOut, n, piece, 0, false, r > 0);
+      this.k.gemm(cols + r * rowLength * 4, 4, rowLength * 4, grad + r * n * 4, n * 4, dw, n * 4, rowsOut, n, piece, 0, false, accumulate || r > 0);
     }
   }
 
@@ -183,22 +209,29 @@ export class WasmCnnTrainer implements Trainer {
     const loss = lossOfLogits(this.heap, this.loss, this.logits >> 2, this.unitsP, y, batch, this.dLogits >> 2);
     // Dense layer. Rows past `batch` (the tile's padding) hold stale values and are never summed.
     k.gemm(this.pool2, 4, this.flat * 4, this.dLogits, this.unitsP * 4, this.W[4].grad, this.unitsP * 4, this.flat, this.unitsP, batch, 0, false, false);
-    k.colSum(this.dLogits, this.unitsP * 4, batch, this.unitsP, this.W[5].grad);
+    k.colSum(this.dLogits, this.unitsP * 4, batch, this.unitsP, this.W[5].grad, false);
     k.gemm(this.dLogits, this.unitsP * 4, 4, this.w3T, this.flat * 4, this.dPool2, this.flat * 4, roundUp(batch, GEMM_ROWS), this.flat, this.units, 0, false, false);
-    // conv2: through pool2 and ReLU (writing all of dA2, whose height and width are even), then the filter
-    // gradient and the patches' gradient, added back.
-    const m2 = batch * this.h2 * this.w2;
-    k.maxPoolGrad(this.a2, batch, this.h2, this.w2, C2, this.pool2, this.dPool2, this.dA2, this.h2 >> 1, this.w2 >> 1, 2, 2, 2, 2, 0, 0, true);
-    this.filterGradient(this.cols2, this.k2, this.k2, this.dA2, C2, m2, this.W[2].grad);
-    k.colSum(this.dA2, C2 * 4, m2, C2, this.W[3].grad);
-    k.gemm(this.dA2, C2 * 4, 4, this.w2T, this.k2 * 4, this.dCols2, this.k2 * 4, roundUp(m2, GEMM_ROWS), this.k2, C2, 0, false, false);
-    this.zero(this.dPool1, batch * this.p1h * this.p1w * C1);
-    k.col2im(this.dPool1, batch, this.p1h, this.p1w, C1, KS, this.h2, this.w2, this.dCols2, this.k2);
-    // conv1: through pool1 and ReLU, then the filter gradient (the input needs none).
-    const m1 = batch * this.h1 * this.w1;
-    k.maxPoolGrad(this.a1, batch, this.h1, this.w1, C1, this.pool1, this.dPool1, this.dA1, this.p1h, this.p1w, 2, 2, 2, 2, 0, 0, true);
-    this.filterGradient(this.cols1, this.k1p, this.k1p, this.dA1, C1, m1, this.W[0].grad);
-    k.colSum(this.dA1, C1 * 4, m1, C1, this.W[1].grad);
+    for (let first = 0; first < batch; first += IMAGES_PER_PIECE) {
+      const n = Math.min(IMAGES_PER_PIECE, batch - first);
+      const at = this.at(first);
+      const more = first > 0;
+      // conv2: through pool2 and ReLU (writing all of dA2, whose height and width are even), then the
+      // filter gradient on the piece's patches (made again), and the patches' gradient, added back.
+      const m2 = n * this.h2 * this.w2;
+      k.maxPoolGrad(at.a2, n, this.h2, this.w2, C2, at.pool2, at.dPool2, this.dA2, this.h2 >> 1, this.w2 >> 1, 2, 2, 2, 2, 0, 0, true);
+      k.im2col(at.pool1, n, this.p1h, this.p1w, C1, KS, this.h2, this.w2, this.cols2, this.k2);
+      this.filterGradient(this.cols2, this.k2, this.k2, this.dA2, C2, m2, this.W[2].grad, more);
+      k.colSum(this.dA2, C2 * 4, m2, C2, this.W[3].grad, more);
+      k.gemm(this.dA2, C2 * 4, 4, this.w2T, this.k2 * 4, this.dCols2, this.k2 * 4, m2, this.k2, C2, 0, false, false);
+      this.zero(this.dPool1, n * this.p1h * this.p1w * C1);
+      k.col2im(this.dPool1, n, this.p1h, this.p1w, C1, KS, this.h2, this.w2, this.dCols2, this.k2);
+      // conv1: through pool1 and ReLU, then the filter gradient (the input needs none).
+      const m1 = n * this.h1 * this.w1;
+      k.maxPoolGrad(at.a1, n, this.h1, this.w1, C1, at.pool1, this.dPool1, this.dA1, this.p1h, this.p1w, 2, 2, 2, 2, 0, 0, true);
+      k.im2col(at.x, n, this.h, this.w, this.c0, KS, this.h1, this.w1, this.cols1, this.k1p);
+      this.filterGradient(this.cols1, this.k1p, this.k1p, this.dA1, C1, m1, this.W[0].grad, more);
+      k.colSum(this.dA1, C1 * 4, m1, C1, this.W[1].grad, more);
+    }
     this.optimizer.update(lr);
     this.publishWeights();
     return loss;

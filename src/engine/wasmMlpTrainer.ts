@@ -144,7 +144,7 @@ export class WasmMlpTrainer implements Trainer {
       // dW = inputᵀ · grad (the input read transposed), db = Σ_rows grad. Rows past `rows` (the tile's
       // padding) hold stale values and are never summed.
       this.k.gemm(input, 4, layer.inStride * 4, layer.grad, layer.outStride * 4, layer.dw, layer.outStride * 4, layer.inStride, layer.outStride, rows, 0, false, false);
-      this.k.colSum(layer.grad, layer.outStride * 4, rows, layer.outStride, layer.db);
+      this.k.colSum(layer.grad, layer.outStride * 4, rows, layer.outStride, layer.db, false);
       if (l > 0) {
         // d(input) = grad · Wᵀ, then through the previous layer's ReLU.
         const below = this.layers[l - 1];

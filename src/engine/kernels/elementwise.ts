@@ -1,14 +1,22 @@
 // The small passes of a backward step. Pointers and strides in bytes, counts in floats.
 
 /**
- * out[j] = Σ_{r < rows} g[r·gRow + j] for j < n (a multiple of 8), rows ≥ 1: a bias's gradient. Sixteen
- * columns (one cache line of each row) per pass where n allows, so that each pass reads only its own lines.
+ * out[j] = Σ_{r < rows} g[r·gRow + j] for j < n (a multiple of 8), rows ≥ 1: a bias's gradient; with
+ * `accumulate`, added to out (summed in the same order as one call over all the rows would: a batch may be
+ * taken in pieces). Sixteen columns (one cache line of each row) per pass where n allows, so that each pass
+ * reads only its own lines.
  */
-export function colSum(g: usize, gRow: usize, rows: i32, n: i32, out: usize): void {
+export function colSum(g: usize, gRow: usize, rows: i32, n: i32, out: usize, accumulate: bool): void {
   const end = <usize>n * 4;
   let j: usize = 0;
   for (; j + 64 <= end; j += 64) {
     let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0;
+    if (accumulate) {
+      s0 = v128.load(out + j);
+      s1 = v128.load(out + j, 16);
+      s2 = v128.load(out + j, 32);
+      s3 = v128.load(out + j, 48);
+    }
     let at = g + j;
     for (let r = rows; r > 0; r--) {
       s0 = f32x4.add(s0, v128.load(at));
@@ -23,7 +31,7 @@ export function colSum(g: usize, gRow: usize, rows: i32, n: i32, out: usize): vo
     v128.store(out + j, s3, 48);
   }
   for (; j < end; j += 16) {
-    let sum = f32x4.splat(0);
+    let sum = accumulate ? v128.load(out + j) : f32x4.splat(0);
     let at = g + j;
     for (let r = rows; r > 0; r--) {
       sum = f32x4.add(sum, v128.load(at));

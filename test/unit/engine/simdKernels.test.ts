@@ -38,12 +38,17 @@ describe('WASM SIMD kernels', () => {
   it('colSum, reluMask, transpose', () => {
     for (const n of [8, 24]) {
       fill(A, 5 * (n + 4));
-      k.colSum(A, (n + 4) * 4, 5, n, C);
+      k.colSum(A, (n + 4) * 4, 5, n, C, false);
       for (let j = 0; j < n; j++) {
         let s = 0;
         for (let r = 0; r < 5; r++) s += heap[(A >> 2) + r * (n + 4) + j];
         assert.ok(Math.abs(s - heap[(C >> 2) + j]) < 1e-6, `column ${j} of ${n}`);
       }
+      // A batch in two pieces (2 rows, then 3) sums to exactly what one call over all 5 rows gives.
+      const whole = heap.slice(C >> 2, (C >> 2) + n);
+      k.colSum(A, (n + 4) * 4, 2, n, C, false);
+      k.colSum(A + 2 * (n + 4) * 4, (n + 4) * 4, 3, n, C, true);
+      assert.deepEqual(heap.slice(C >> 2, (C >> 2) + n), whole, `two pieces of ${n} columns`);
     }
     fill(B, 8);
     const act = heap.slice(A >> 2, (A >> 2) + 8);
