@@ -1,4 +1,5 @@
 import { Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type TooltipItem } from 'chart.js';
+import { FRAMEWORK_SHORT_LABELS } from '../core/snippets/catalog';
 import { FRAMEWORKS, type Framework } from '../core/wire/panelChannel';
 import {
   baseLrLabel,
@@ -43,13 +44,6 @@ const POLICY_LABELS: Record<SchedulePolicy, string> = {
   'linear-decay': 'Linear decay to zero (with warm-up)',
 };
 
-const FRAMEWORK_LABELS: Record<Framework, string> = {
-  pytorch: 'PyTorch',
-  lightning: 'Lightning',
-  keras: 'Keras',
-  tfjs: 'TensorFlow.js',
-  fastai: 'fastai',
-};
 
 export interface ScheduleSectionEvents {
   /** The form changed (persist it, report it). */
@@ -116,7 +110,7 @@ export class ScheduleSection {
     const canvas = h('canvas', { id: 'schedule-chart', role: 'img', 'aria-label': 'Schedule preview: learning rate and momentum per iteration' });
     const insertRow = h('div', { class: 'button-row', role: 'group', 'aria-label': 'Insert the scheduler into the editor' });
     for (const framework of FRAMEWORKS) {
-      const b = button(`Insert ${FRAMEWORK_LABELS[framework]}`, { 'data-test-id': `insert-${framework}`, title: `Insert ${FRAMEWORK_LABELS[framework]} code for this schedule at the cursor of your last editor` });
+      const b = button(`Insert ${FRAMEWORK_SHORT_LABELS[framework]}`, { 'data-test-id': `insert-${framework}`, title: `Insert ${FRAMEWORK_SHORT_LABELS[framework]} code for this schedule at the cursor of your last editor` });
       b.addEventListener('click', () => {
         // From the form as it is now: a redraw of the preview may still be pending.
         this.render();

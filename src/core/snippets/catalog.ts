@@ -16,6 +16,14 @@ export const FRAMEWORK_LABELS: Record<SnippetFramework, string> = {
   tfjs: 'TensorFlow.js',
   fastai: 'fastai',
 };
+/** The same, short enough for a button ("Insert Keras"). */
+export const FRAMEWORK_SHORT_LABELS: Record<SnippetFramework, string> = {
+  pytorch: 'PyTorch',
+  lightning: 'Lightning',
+  keras: 'Keras',
+  tfjs: 'TensorFlow.js',
+  fastai: 'fastai',
+};
 export const POLICY_LABELS: Record<SnippetPolicy, string> = {
   triangular: 'CyclicLR triangular',
   triangular2: 'CyclicLR triangular2 (amplitude halves each cycle)',

@@ -15,11 +15,12 @@ import { rangeTestConfigEntries, RangeTestConfigSchema } from './rangeTestConfig
 import { RangeTestResultSchema } from './rangeTestResult';
 import { ScheduleSpecSchema } from './scheduleSpec';
 import { id, integer, nonEmptyText, positiveInteger, text } from './schemaParts';
+import { SNIPPET_FRAMEWORKS, type SnippetFramework } from '../snippets/catalog';
 
 export { PANEL_VIEW_TYPE } from '../panelViewType';
 
-export type Framework = 'pytorch' | 'lightning' | 'keras' | 'tfjs' | 'fastai';
-export const FRAMEWORKS: readonly Framework[] = ['pytorch', 'lightning', 'keras', 'tfjs', 'fastai'];
+export type Framework = SnippetFramework;
+export const FRAMEWORKS = SNIPPET_FRAMEWORKS;
 
 export type ExportFormat = 'png' | 'csv' | 'json';
 
