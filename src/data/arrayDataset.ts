@@ -187,6 +187,7 @@ export async function assembleArrays(spec: ArrayDatasetSpec, options: OpenOption
     task: plan.task,
     classes: plan.classes,
     warnings,
+    ...(spec.labels.kind === 'array' && spec.labels.input.file !== spec.features.file ? { labelFile: spec.labels.input.file } : {}),
   });
   if (summaryOnly) return { summary: summary(labelled) };
 

@@ -21,6 +21,8 @@ export const DatasetSummarySchema = v.object({
   /** Class names for classification, [] for regression. */
   classes: v.array(text()),
   warnings: v.array(text()),
+  /** A label file the reader took from beside the data (a companion `y.npy`, IDX labels): an input of the run too. */
+  labelFile: v.optional(text(MAX_PATH_LENGTH)),
 });
 
 export type DatasetSummary = v.InferOutput<typeof DatasetSummarySchema>;

@@ -390,11 +390,11 @@ class PanelController implements vscode.Disposable {
     if (format === 'png') bytes = pngBytesFromDataUrl(dataUrl ?? '');
     else if (format === 'csv') bytes = Buffer.from(runToCsv(run.result), 'utf8');
     else bytes = Buffer.from(JSON.stringify(run.result, null, 2) + '\n', 'utf8');
-    await this.exportFile(run.id, format, bytes, run.result.config);
+    await this.exportFile(run.id, format, bytes, run.result.config, run.result.dataset.labelFile);
   }
 
   /** Asks where to save (in the workspace by default) and writes the file (see runExport.ts). */
-  private async exportFile(runId: string, format: ExportFormat, bytes: Uint8Array, config: RangeTestConfig): Promise<void> {
+  private async exportFile(runId: string, format: ExportFormat, bytes: Uint8Array, config: RangeTestConfig, labelFile?: string): Promise<void> {
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     const name = `lr-range-test-${runId}.${format}`;
     const filters: Record<ExportFormat, Record<string, string[]>> = {
@@ -410,7 +410,7 @@ class PanelController implements vscode.Disposable {
     if (!target) return;
     if (target.scheme === 'file') {
       try {
-        writeRunExport(target.fsPath, format, bytes, config);
+        writeRunExport(target.fsPath, format, bytes, config, labelFile);
       } catch (error) {
         if (!isUserError(error)) throw error;
         // The user's choice of path, not our bug: say what is wrong with it and write nothing.
@@ -510,12 +510,13 @@ class PanelController implements vscode.Disposable {
       case 'exportPng': {
         // The image is the panel's own drawing: any run it shows that has ended, kept or stopped.
         const ended = this.active?.run.id === message.id && this.active.status !== 'running' ? this.active.run : undefined;
-        const config = ended?.config ?? (await this.history.load(message.id))?.result.config;
+        const stored = await this.history.load(message.id);
+        const config = ended?.config ?? stored?.result.config;
         if (!config) {
           void vscode.window.showWarningMessage('That run is still running, or was deleted.');
           return;
         }
-        return this.exportFile(message.id, 'png', pngBytesFromDataUrl(message.dataUrl), config);
+        return this.exportFile(message.id, 'png', pngBytesFromDataUrl(message.dataUrl), config, stored?.result.dataset.labelFile);
       }
       case 'png':
         this.pngRequests.get(message.requestId)?.(message.dataUrl);

@@ -9,21 +9,22 @@ import { checkOutputPaths, type RunInput } from '../../outputs/outputPaths';
 // dataset or model, a folder, a device, a pipe or a read-only file. No vscode import: unit-tested on files.
 
 /**
- * The files the run read, as far as its settings name them (the extension does not open datasets: a
- * companion label file the dataset reader found beside the data is not listed; the CLI's check knows it).
+ * The files the run read: those its settings name, and the label file its dataset reader found beside the
+ * data (`labelFile` of the result's dataset summary; the extension does not open datasets itself).
  */
-export function exportInputs(config: RangeTestConfig): RunInput[] {
+export function exportInputs(config: RangeTestConfig, labelFile?: string): RunInput[] {
   if (config.pytorch !== undefined) return [{ role: 'the Python file', path: config.dataset }];
   const inputs: RunInput[] = [{ role: 'the dataset', path: config.dataset }];
   if (config.target !== undefined && /\.npy$/i.test(config.target)) {
     inputs.push({ role: 'the label file', path: isAbsolute(config.target) ? config.target : join(dirname(config.dataset), config.target) });
   }
+  if (labelFile !== undefined) inputs.push({ role: 'the label file', path: labelFile });
   if (!(MODEL_PRESETS as readonly string[]).includes(config.model)) inputs.push({ role: 'the model file', path: config.model });
   return inputs;
 }
 
 /** Writes an export at `path` (absolute), or throws a UserError that says why not and leaves the path as it was. */
-export function writeRunExport(path: string, format: ExportFormat, bytes: Uint8Array, config: RangeTestConfig): void {
-  checkOutputPaths([{ flag: format, path, label: 'the export file' }], exportInputs(config));
+export function writeRunExport(path: string, format: ExportFormat, bytes: Uint8Array, config: RangeTestConfig, labelFile?: string): void {
+  checkOutputPaths([{ flag: format, path, label: 'the export file' }], exportInputs(config, labelFile));
   writeFileAtomic(path, bytes);
 }

@@ -57,7 +57,9 @@ describe('NPY, NPZ, IDX and image folders', () => {
       write(sub, features, npyBytes('<f4', [12, 3], X));
       write(sub, labels, npyBytes('<i4', [12], Y));
       assert.equal(companionLabels(join(sub, features)).found, join(sub, labels));
-      assert.equal((await inspectDataset(join(sub, features))).target, labels);
+      const summary = await inspectDataset(join(sub, features));
+      assert.equal(summary.target, labels);
+      assert.equal(summary.labelFile, join(sub, labels), 'the summary names the label file it read (exports refuse it)');
     }
     write(dir, 'feats.npy', npyBytes('<f4', [12, 3], X));
     write(dir, 'answers.npy', npyBytes('<i2', [12, 1], Y));
@@ -66,6 +68,7 @@ describe('NPY, NPZ, IDX and image folders', () => {
     write(dir, 'table.npy', npyBytes('<f4', [12, 3], X));
     const s = await inspectDataset(join(dir, 'table.npy'), { target: '-1' });
     assert.deepEqual([s.target, s.features, s.featureNames.join()], ['f2', 2, 'f0,f1']);
+    assert.equal(s.labelFile, undefined, 'a label column is no separate file');
     assert.deepEqual([s.task, s.classes.length], ['classification', 12], 'few distinct integers are classes');
   });
 

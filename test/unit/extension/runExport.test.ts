@@ -14,9 +14,9 @@ import { writeRunExport } from '../../../src/extension/panel/runExport';
 const BYTES = Buffer.from('step,lr,loss\n0,0.001,1.5\n', 'utf8');
 
 /** The export's error message, or null when it was written. */
-function exportError(path: string, config: RangeTestConfig): string | null {
+function exportError(path: string, config: RangeTestConfig, labelFile?: string): string | null {
   try {
-    writeRunExport(path, 'csv', BYTES, config);
+    writeRunExport(path, 'csv', BYTES, config, labelFile);
     return null;
   } catch (error) {
     assert.ok(isUserError(error), `a user error, not ${String(error)}`);
@@ -70,6 +70,13 @@ describe('run exports (the panel writes like the CLI: atomically, never over an 
     const pytorch = { ...config, dataset: script, pytorch: { device: 'cpu' as const, accumulate: 1, amp: false } };
     assert.match(exportError(script, pytorch) ?? '', /is the Python file of this run/);
     assert.equal(readFileSync(script, 'utf8'), 'print(1)\n');
+  });
+
+  it('refuses the label file the dataset reader took from beside the data', () => {
+    const labels = join(dir, 'y.npy');
+    writeFileSync(labels, 'labels');
+    assert.match(exportError(labels, config, labels) ?? '', /is the label file of this run/);
+    assert.equal(readFileSync(labels, 'utf8'), 'labels');
   });
 
   it('refuses a folder, a device, a named pipe (without blocking) and a read-only file', () => {
