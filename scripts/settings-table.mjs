@@ -10,13 +10,24 @@ const START = '<!-- settings:start -->';
 const END = '<!-- settings:end -->';
 
 export function settingsTable(pkg) {
-  const rows = Object.entries(pkg.contributes.configuration.properties).map(([key, p]) => {
+  const all = Object.entries(pkg.contributes.configuration.properties);
+  const current = all.filter(([, p]) => !p.deprecationMessage);
+  const renamed = all
+    .filter(([, p]) => p.deprecationMessage)
+    .map(([key, p]) => {
+      const target = /^Renamed to (cyclicalLr\.\w+)/.exec(p.deprecationMessage)?.[1];
+      return target ? `\`${key}\` → \`${target}\`` : `\`${key}\` (${p.deprecationMessage})`;
+    });
+  const rows = current.map(([key, p]) => {
     const text = (p.markdownDescription ?? p.description ?? '').replace(/\|/g, '\\|').replace(/\n+/g, ' ');
     const choices = p.enum ? ` One of ${p.enum.map((v) => `\`${v}\``).join(', ')}.` : '';
     const def = p.default === undefined || p.default === '' ? '' : `\`${JSON.stringify(p.default)}\``;
     return `| \`${key}\` | ${def} | ${text}${choices} |`;
   });
-  return ['| setting | default | what it does |', '|---|---|---|', ...rows].join('\n');
+  const table = ['| setting | default | what it does |', '|---|---|---|', ...rows].join('\n');
+  if (renamed.length === 0) return table;
+  // Deprecated keys are hidden in the Settings editor; the README still says where each one went.
+  return `${table}\n\nRenamed in 0.2.0 and still read where the new name is not set, until the next release: ${renamed.join(', ')}.`;
 }
 
 export function renderReadme(readme, pkg) {

@@ -5,6 +5,7 @@ import { PyTorchUserError, startPyTorchRangeTest } from '../worker/pytorchBridge
 import { logLine } from './outputChannel';
 import { configFromSettings } from './panel/panelSettings';
 import { showRangeTestRun } from './panel/panelController';
+import { readSetting } from './readSetting';
 
 // "Cyclical LR: Run Range Test on PyTorch Model…": runs the user's own model through the Python bridge and
 // shows the run in the panel like a built-in one. It executes the user's code, so it refuses to run in an
@@ -47,15 +48,15 @@ export async function pythonForFile(file: vscode.Uri): Promise<{ python?: string
 /** The sweep from the settings, with the PyTorch-only settings. */
 export function pytorchConfig(file: string): RangeTestConfig {
   const c = vscode.workspace.getConfiguration('cyclicalLr');
-  const device = c.get<string>('pytorchDevice');
-  const accumulate = c.get<number>('pytorchAccumulate');
+  const device = readSetting(c, 'torchDevice');
+  const accumulate = readSetting(c, 'torchGradientAccumulation');
   return {
     ...configFromSettings(file),
     runs: 1,
     pytorch: {
       device: TORCH_DEVICES.includes(device as TorchDevice) ? (device as TorchDevice) : 'auto',
       accumulate: Number.isInteger(accumulate) && (accumulate as number) >= 1 ? (accumulate as number) : 1,
-      amp: c.get<boolean>('pytorchAmp') === true,
+      amp: readSetting(c, 'torchMixedPrecision') === true,
     },
   };
 }

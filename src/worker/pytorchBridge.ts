@@ -173,7 +173,7 @@ export function pytorchResult(
   if (points.length < MIN_POINTS && (stopReason === 'diverged' || stopReason === 'non-finite')) {
     throw new UserError(`the loss diverged after ${points.length} steps, too few to suggest bounds (at least ${MIN_POINTS} are needed)`, {
       file: config.dataset,
-      hint: 'lower start_lr (--start-lr, cyclicalLr.startLr), or check the model and the loss',
+      hint: 'lower start_lr (--start-lr, cyclicalLr.startLearningRate), or check the model and the loss',
     });
   }
   const lrs = points.map((p) => p.lr);

@@ -66,4 +66,24 @@ describe('Run Range Test on PyTorch Model (real torch)', function () {
     const state = await panelState((s) => s.status === 'failed', 'the failure');
     assert.match(state.error ?? '', /train_loader/);
   });
+
+  it('reads settings under their pre-0.2.0 names where the new names are not set', async () => {
+    await activateExtension();
+    const extensionPath = vscode.extensions.getExtension(EXTENSION_ID)?.extensionPath as string;
+    const example = join(extensionPath, 'examples', 'pytorch', 'model.py');
+    const settings = vscode.workspace.getConfiguration('cyclicalLr');
+    const set = { startLr: 1e-4, endLr: 1, endLearningRate: 0.5, pytorchAccumulate: 2, pytorchDevice: 'cpu', pytorchAmp: false };
+    try {
+      for (const [key, value] of Object.entries(set)) await settings.update(key, value, vscode.ConfigurationTarget.Global);
+      const result = await vscode.commands.executeCommand<RangeTestResult | undefined>(COMMAND, vscode.Uri.file(example));
+      assert.ok(result, 'the command returns the result');
+      assert.equal(result.config.startLr, 1e-4, 'the old startLr, the new key being unset');
+      assert.equal(result.config.endLr, 0.5, 'the new endLearningRate over the old endLr');
+      assert.equal(result.config.pytorch?.accumulate, 2);
+      assert.equal(result.config.pytorch?.device, 'cpu');
+      assert.ok(Math.abs(result.lrs[0] / 1e-4 - 1) < 1e-9, `the sweep starts at ${result.lrs[0]}`);
+    } finally {
+      for (const key of Object.keys(set)) await settings.update(key, undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
 });

@@ -9,13 +9,14 @@ import {
   RangeTestConfig,
   STEP_MODES,
 } from '../../core/types';
+import { readSetting } from '../readSetting';
 
 // The `cyclicalLr.*` settings (contributes.configuration in package.json) give the panel's form its defaults
 // and fill the parts of a RangeTestConfig the form does not show. A setting with a value VS Code's schema
 // check let through but we cannot use falls back to the built-in default rather than failing a run.
 
 function setting<T>(config: vscode.WorkspaceConfiguration, key: string, valid: (v: unknown) => boolean, fallback: T): T {
-  const value = config.get<unknown>(key);
+  const value = readSetting(config, key);
   return valid(value) ? (value as T) : fallback;
 }
 
@@ -32,15 +33,15 @@ export function configFromSettings(dataset: string): RangeTestConfig {
     dataset,
     model: setting(c, 'model', (v) => oneOf(MODEL_PRESETS)(v) || (typeof v === 'string' && v.endsWith('.json')), d.model),
     optimizer: setting(c, 'optimizer', oneOf(OPTIMIZERS), d.optimizer),
-    startLr: setting(c, 'startLr', positive, d.startLr),
-    endLr: setting(c, 'endLr', positive, d.endLr),
+    startLr: setting(c, 'startLearningRate', positive, d.startLr),
+    endLr: setting(c, 'endLearningRate', positive, d.endLr),
     iterations: setting(c, 'iterations', (v) => positiveInt(v) && (v as number) >= 10 && (v as number) <= MAX_ITERATIONS, d.iterations),
     batchSize: setting(c, 'batchSize', (v) => positiveInt(v) && (v as number) <= MAX_BATCH_SIZE, d.batchSize),
     stepMode: setting(c, 'stepMode', oneOf(STEP_MODES), d.stepMode),
     runs: setting(c, 'runs', (v) => positiveInt(v) && (v as number) <= MAX_RUNS, d.runs),
     backend: setting(c, 'backend', oneOf(BACKENDS), d.backend),
     smoothing: setting(c, 'smoothing', (v) => typeof v === 'number' && v >= 0 && v < 1, d.smoothing),
-    diverge: setting(c, 'diverge', (v) => typeof v === 'number' && v > 1, d.diverge),
+    diverge: setting(c, 'divergenceFactor', (v) => typeof v === 'number' && v > 1, d.diverge),
   };
 }
 

@@ -10,6 +10,7 @@ const root = resolve(__dirname, '..', '..', '..', '..');
 interface Manifest {
   contributes: {
     commands: Array<{ command: string; title: string; category: string }>;
+    configuration: { properties: Record<string, { deprecationMessage?: string }> };
     menus: { commandPalette: Array<{ command: string; when: string }> };
     walkthroughs: Array<{ steps: Array<{ description: string; media: { image?: string }; completionEvents: string[] }> }>;
   };
@@ -38,5 +39,34 @@ describe('manifest', () => {
       for (const event of step.completionEvents) assert.ok(declared.has(event.replace(/^onCommand:/, '')), event);
       assert.ok(step.media.image && existsSync(join(root, step.media.image)), `${step.media.image} exists`);
     }
+  });
+
+  it('gives every setting a title, as the Settings editor derives it from the key, spelled as people write it', () => {
+    // VS Code's rule: the key's last segment, camelCase split into words, first letter capitalised.
+    // Deprecated keys are hidden there unless set, so their titles are not checked.
+    const title = (key: string) =>
+      (key.split('.').pop() as string).replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/^[a-z]/, (c) => c.toUpperCase());
+    const shown = Object.entries(pkg.contributes.configuration.properties).filter(([, p]) => !p.deprecationMessage);
+    assert.deepEqual(
+      shown.map(([key]) => title(key)),
+      [
+        'Model',
+        'Optimizer',
+        'Start Learning Rate',
+        'End Learning Rate',
+        'Iterations',
+        'Batch Size',
+        'Step Mode',
+        'Runs',
+        'Backend',
+        'Smoothing',
+        'Divergence Factor',
+        'Python Path',
+        'Torch Device',
+        'Torch Gradient Accumulation',
+        'Terminal Python Path',
+        'Torch Mixed Precision',
+      ],
+    );
   });
 });
