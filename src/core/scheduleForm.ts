@@ -213,25 +213,19 @@ export function formFromSpec(spec: ScheduleSpec, current: ScheduleForm): Schedul
       if (spec.stepsPerEpoch === undefined) form.stepsPerEpoch = 1;
       break;
     case 'cosine':
-      form.maxLr = spec.maxLr;
-      form.baseLr = spec.etaMin ?? 0;
-      form.epochs = Math.max(1, Math.round(spec.tMax / spe));
-      if (spec.stepsPerEpoch === undefined) {
-        form.stepsPerEpoch = 1;
-        form.epochs = spec.tMax;
-      }
-      break;
     case 'warmup-cosine':
     case 'wsd':
-    case 'linear-decay':
+    case 'linear-decay': {
+      const totalSteps = spec.policy === 'cosine' ? spec.tMax : spec.totalSteps;
       form.maxLr = spec.maxLr;
       form.baseLr = spec.etaMin ?? 0;
-      form.epochs = Math.max(1, Math.round(spec.totalSteps / spe));
+      form.epochs = Math.max(1, Math.round(totalSteps / spe));
       if (spec.stepsPerEpoch === undefined) {
         form.stepsPerEpoch = 1;
-        form.epochs = spec.totalSteps;
+        form.epochs = totalSteps;
       }
       break;
+    }
   }
   return form;
 }
