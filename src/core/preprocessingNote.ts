@@ -21,3 +21,14 @@ export function preprocessingNote(p: Preprocessing | undefined, rawHow = 'rerun 
   const target = p.target ? `, and the target as (y − ${num(p.target.mean)}) / ${num(p.target.std)}` : '';
   return `the bounds assume your model sees the data as the test did: ${features}${target}; if your training reads the raw values, ${rawHow}`;
 }
+
+/**
+ * The same warning, short enough for the comment above inserted scheduler code: undefined when the test trained
+ * on the values as the file holds them (nothing to match) or did not say.
+ */
+export function scalingCaveat(p: Preprocessing | undefined): string | undefined {
+  if (!p || p.features === 'none') return undefined;
+  const features = p.features === 'all-pixels' && p.mean && p.std ? `pixels scaled as (x − ${num(p.mean[0])}) / ${num(p.std[0])}` : 'standardised feature columns';
+  const target = p.target ? ` and the target as (y − ${num(p.target.mean)}) / ${num(p.target.std)}` : '';
+  return `the test trained on ${features}${target}: scale your data the same way, or run \`clr range-test --raw\` for raw values`;
+}

@@ -7,6 +7,7 @@ import {
   FRAMEWORK_LABELS,
   GeneratedSnippet,
   POLICY_LABELS,
+  rangeTestProvenance,
   SNIPPET_FRAMEWORKS,
   SNIPPET_POLICIES,
   SnippetFramework,
@@ -14,11 +15,11 @@ import {
   SnippetRequest,
   snippetForRequest,
   stepsPerEpochOf,
+  withScalingCaveat,
 } from '../core/snippets';
 import { OPTIMIZERS, RangeTestResult } from '../core/types';
 import { getLastRangeTestResult } from './lastResult';
 import { USE_LAST_BOUNDS_COMMAND } from './schedulerCodeLens';
-import * as path from 'node:path';
 import { InsertionFramework, InsertionPlan, planInsertion, TextEdit } from '../core/insertion/planner';
 import { chooseOptimizer, findOptimizers } from '../core/insertion/optimizers';
 import { PythonSource } from '../core/insertion/pythonSource';
@@ -83,8 +84,8 @@ async function pickPolicy(last: RangeTestResult | undefined): Promise<SnippetPol
 /** Where the numbers come from, for the comment above the scheduler: the panel, the last range test, or nothing. */
 function provenanceOf(args: Partial<InsertSchedulerArgs>, last: RangeTestResult | undefined): string | undefined {
   const today = new Date().toISOString().slice(0, 10);
-  if (args.spec) return `Cyclical LR panel${last ? ` (range test on ${path.basename(last.dataset.path)})` : ''}, ${today}`;
-  return last ? `range test on ${path.basename(last.dataset.path)}, ${today}` : undefined;
+  if (args.spec) return withScalingCaveat(`Cyclical LR panel${last ? ` (${rangeTestProvenance(last)})` : ''}, ${today}`, last);
+  return last ? withScalingCaveat(`${rangeTestProvenance(last)}, ${today}`, last) : undefined;
 }
 
 async function pickOptimizer(source: string, cursorLine: number): Promise<string | undefined | null> {

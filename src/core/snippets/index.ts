@@ -8,4 +8,4 @@ export * from './catalog';
 export { defaultSnippetSpec, type SnippetDefaultsInput } from './defaults';
 export { escapeSnippet } from './render';
 export { generateSnippet } from './generate';
-export { snippetForRequest, stepsPerEpochOf, type SnippetRequest } from './request';
+export { rangeTestProvenance, snippetForRequest, stepsPerEpochOf, withScalingCaveat, type SnippetRequest } from './request';

@@ -2,6 +2,7 @@
 // the code.
 
 import type { OptimizerName, RangeTestResult } from '../types';
+import { scalingCaveat } from '../preprocessingNote';
 import { WARMUP_POLICIES, type ScheduleSpec } from '../schedules';
 import type { GeneratedSnippet, SnippetFramework, SnippetPolicy } from './catalog';
 import { defaultSnippetSpec } from './defaults';
@@ -26,6 +27,17 @@ function basename(path: string): string {
   return path.split(/[\\/]/).pop() ?? path;
 }
 
+/** "range test on train.csv": where bounds taken from a range test came from. */
+export function rangeTestProvenance(result: RangeTestResult): string {
+  return `range test on ${basename(result.dataset.path)}`;
+}
+
+/** Where numbers came from, and the scaling the range test trained on when the user's data must match it. */
+export function withScalingCaveat(provenance: string, result: RangeTestResult | undefined): string {
+  const caveat = scalingCaveat(result?.preprocessing);
+  return caveat ? `${provenance}; ${caveat}` : provenance;
+}
+
 /**
  * The code for a request, with the numbers of `last` (the latest range test) where the request leaves them
  * open: CLR bounds from its suggestion, one-cycle's peak from its one-cycle suggestion, iterations per epoch from
@@ -48,7 +60,7 @@ export function snippetForRequest(request: SnippetRequest, last: RangeTestResult
     stepsPerEpoch,
     rows: fromLast ? last?.dataset.rows : undefined,
     batchSize: fromLast ? last?.config.batchSize : undefined,
-    boundsFrom: request.spec ? 'the Cyclical LR panel' : last ? `the range test on ${basename(last.dataset.path)}` : undefined,
+    boundsFrom: request.spec ? withScalingCaveat('the Cyclical LR panel', last) : last ? withScalingCaveat(`the ${rangeTestProvenance(last)}`, last) : undefined,
     optimizer: request.optimizer,
     typescript: languageId === 'typescript' || languageId === 'typescriptreact',
   });

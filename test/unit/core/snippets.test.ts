@@ -67,4 +67,21 @@ describe('snippets', () => {
     const none = snippetForRequest({ framework: 'pytorch', policy: 'triangular' }, undefined, 'python');
     assert.match(none.code, /Bounds are defaults/);
   });
+
+  it('says which scaling the bounds were found on, when the user must match it', () => {
+    const last = (preprocessing: unknown) =>
+      ({
+        dataset: { path: '/data/houses.csv', rows: 1000 },
+        config: { batchSize: 64 },
+        suggestion: { clr: { baseLr: 0.001, maxLr: 0.01 }, oneCycle: { maxLr: 0.02 } },
+        preprocessing,
+      }) as unknown as RangeTestResult;
+    const scaled = snippetForRequest({ framework: 'pytorch', policy: 'triangular' }, last({ features: 'per-column', mean: [1], std: [2], target: { mean: 250.5, std: 40 } }), 'python');
+    assert.match(scaled.code, /# Bounds from the range test on houses\.csv; the test trained on standardised feature columns and the target as \(y − 250\.5\) \/ 40: scale your data the same way, or run `clr range-test --raw` for raw values\./);
+    const panel = snippetForRequest({ framework: 'keras', policy: 'sgdr', spec: { policy: 'sgdr', maxLr: 0.5, t0: 3 } }, last({ features: 'all-pixels', mean: [33.3], std: [78.6] }), 'python');
+    assert.match(panel.code, /# Bounds from the Cyclical LR panel; the test trained on pixels scaled as \(x − 33\.3\) \/ 78\.6: scale/);
+    for (const unscaled of [{ features: 'none' }, undefined]) {
+      assert.match(snippetForRequest({ framework: 'pytorch', policy: 'triangular' }, last(unscaled), 'python').code, /# Bounds from the range test on houses\.csv\.\n/);
+    }
+  });
 });
