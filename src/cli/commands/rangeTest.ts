@@ -13,7 +13,8 @@ import { writeFileAtomic } from '../../outputs/atomicWrite';
 import { CliIO } from '../io';
 import { checkOutputPaths } from '../../outputs/outputPaths';
 import { writeReport } from '../report';
-import { rangeTestInputs } from '../runInputs';
+import { rangeTestInputs } from '../../outputs/runInputs';
+import { companionLabelFiles } from '../runInputs';
 import { sweepFromArgs } from '../sweepFlags';
 import { runRangeTestPyTorch } from './rangeTestPyTorch';
 import { suggestionLines } from './suggest';
@@ -139,7 +140,7 @@ export async function runRangeTestCommand(argv: string[], io: CliIO): Promise<nu
       ...(jsonPath ? [{ flag: 'json', path: jsonPath }] : []),
       ...(reportPath ? [{ flag: 'report', path: reportPath }] : []),
     ],
-    rangeTestInputs(config),
+    rangeTestInputs(config, companionLabelFiles(config.dataset)),
   );
   const result = await runWithProgress(config, io);
   const text = JSON.stringify(result, null, 2) + '\n';

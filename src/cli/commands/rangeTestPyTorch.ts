@@ -11,7 +11,8 @@ import { defineFlags, formatHelp, parseArgs, ParsedArgs } from '../args';
 import { writeFileAtomic } from '../../outputs/atomicWrite';
 import { CliIO } from '../io';
 import { checkOutputPaths } from '../../outputs/outputPaths';
-import { rangeTestInputs } from '../runInputs';
+import { rangeTestInputs } from '../../outputs/runInputs';
+import { companionLabelFiles } from '../runInputs';
 import { sweepFromArgs } from '../sweepFlags';
 
 const d = DEFAULT_RANGE_TEST_CONFIG;
@@ -84,7 +85,7 @@ export async function runRangeTestPyTorch(argv: string[], io: CliIO): Promise<nu
   const config = pytorchConfigFromArgs(args, io.cwd);
   const json = args.flags.json;
   const jsonPath = json && json !== '-' ? resolve(io.cwd, json) : undefined;
-  if (jsonPath) checkOutputPaths([{ flag: 'json', path: jsonPath }], rangeTestInputs(config));
+  if (jsonPath) checkOutputPaths([{ flag: 'json', path: jsonPath }], rangeTestInputs(config, companionLabelFiles(config.dataset)));
   // Ctrl-C cancels (below); a terminal closed (SIGHUP) or a `kill` (SIGTERM) must not leave Python training.
   killPythonRunsOnSignals();
   const total = config.iterations;
