@@ -21,7 +21,8 @@ import { pngBytesFromDataUrl, runToCsv } from './runCsv';
 import { RunController, systemClock } from './runController';
 import { writeRunExport } from './runExport';
 import { newRunId, RunHistory, StoredRun } from './runHistory';
-import { RunProgress, showRunProgress } from './runProgress';
+import type { RunProgress } from './runPorts';
+import { showRunProgress } from './runProgress';
 
 
 /**
