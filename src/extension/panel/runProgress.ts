@@ -1,16 +1,10 @@
 import * as vscode from 'vscode';
 import type { RunProgressView } from '../../core/wire/panelChannel';
+import type { RunProgress } from './runPorts';
 
 // While a range test runs: a status-bar item (click to cancel) and a cancellable progress notification.
 // Both render the run controller's updates (the same ones the panel renders), so they never disagree with
 // it. Both end when `done()` is called; Cancel in either place calls `onCancel` once.
-
-export interface RunProgress {
-  report(view: RunProgressView): void;
-  /** The status bar's text as shown (the integration test compares it with the panel). */
-  readonly text: string;
-  done(): void;
-}
 
 /** "12,345 of 60,000 steps": the same words the panel's header uses. */
 export function stepsText(view: RunProgressView): string {

@@ -1,36 +1,8 @@
 import * as assert from 'node:assert/strict';
 import type { WorkerEvent } from '../../../src/core/wire/workerChannel';
 import { WORKER_PROTOCOL_VERSION } from '../../../src/core/wire/workerChannel';
-import { ACK_TIMEOUT_MS, Clock, FOLLOW_SILENCE_MS, IN_FLIGHT, LIVE_POINTS, RENDER_INTERVAL_MS, RunController, RunUpdate } from '../../../src/extension/panel/runController';
-
-/** A clock the test moves by hand; timers fire when `advance` passes them. */
-class FakeClock implements Clock {
-  time = 1_000_000;
-  private timers: Array<{ at: number; callback: () => void; id: number }> = [];
-  private nextId = 1;
-  now(): number {
-    return this.time;
-  }
-  setTimeout(callback: () => void, ms: number): unknown {
-    const id = this.nextId++;
-    this.timers.push({ at: this.time + ms, callback, id });
-    return id;
-  }
-  clearTimeout(handle: unknown): void {
-    this.timers = this.timers.filter((t) => t.id !== handle);
-  }
-  advance(ms: number): void {
-    const end = this.time + ms;
-    for (;;) {
-      const due = this.timers.filter((t) => t.at <= end).sort((a, b) => a.at - b.at)[0];
-      if (!due) break;
-      this.timers = this.timers.filter((t) => t !== due);
-      this.time = Math.max(this.time, due.at);
-      due.callback();
-    }
-    this.time = end;
-  }
-}
+import { ACK_TIMEOUT_MS, FOLLOW_SILENCE_MS, IN_FLIGHT, LIVE_POINTS, RENDER_INTERVAL_MS, RunController, RunUpdate } from '../../../src/extension/panel/runController';
+import { FakeClock } from './fakeClock';
 
 function progress(run: number, step: number): WorkerEvent {
   return { v: WORKER_PROTOCOL_VERSION, type: 'progress', run, point: { step, lr: 1e-6 * (step + 1), loss: 1, smoothed: 1 } };
