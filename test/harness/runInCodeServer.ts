@@ -43,15 +43,21 @@ export async function runSuiteInCodeServer(tools: OfflineVsCode, run: SuiteRun):
   let url = `${server.url}?payload=${encodeURIComponent(payload)}`;
   url += run.folder ? `&folder=${encodeURIComponent(resolve(run.folder))}` : '&ew=true';
 
-  const context = await chromium.launchPersistentContext(join(run.runDir, 'chromium-profile'), {
-    executablePath: tools.chromium,
-    headless: true,
-    viewport: { width: 1400, height: 900 },
-    args: [
-      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
-    ],
-  });
+  // A Chromium that fails to start (its profile still held, on a loaded machine) must not leave code-server behind.
+  const context = await chromium
+    .launchPersistentContext(join(run.runDir, 'chromium-profile'), {
+      executablePath: tools.chromium,
+      headless: true,
+      viewport: { width: 1400, height: 900 },
+      args: [
+        '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+      ],
+    })
+    .catch(async (error: unknown) => {
+      await server.stop();
+      throw error;
+    });
   try {
     const page = context.pages()[0] ?? (await context.newPage());
     let resolveExit: (code: number) => void = () => undefined;
