@@ -13,6 +13,15 @@ const require = createRequire(import.meta.url);
 // Native TensorFlow cannot be bundled; it is loaded at run time when it is installed.
 const nodeExternals = ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'];
 
+// TF.js is a bundle of its own (dist/tfLibraries.js), required at run time by src/engine/tf.ts only when a
+// run needs it: the worker and the CLI then start without reading or evaluating its ~2.5 MB.
+const tfLibrariesApart = {
+  name: 'tf-libraries-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/tfLibraries$/ }, () => ({ path: './tfLibraries.js', external: true }));
+  },
+};
+
 const common = {
   bundle: true,
   sourcemap: !production,
@@ -28,8 +37,9 @@ const builds = [
   { ...common, entryPoints: ['src/extension/schedulerCodeLens.ts'], outfile: 'dist/extensionCodeLens.js', platform: 'node', format: 'cjs', target: 'node18', external: nodeExternals },
   // A range test's seed threads with fused trainers load this one instead of the whole worker (no TF.js).
   { ...common, entryPoints: ['src/engine/rangeTestThread.ts'], outfile: 'dist/rangeTestThread.js', platform: 'node', format: 'cjs', target: 'node18', external: nodeExternals },
-  { ...common, entryPoints: ['src/worker/main.ts'], outfile: 'dist/worker.js', platform: 'node', format: 'cjs', target: 'node18', external: nodeExternals },
-  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node18', external: nodeExternals, banner: { js: '#!/usr/bin/env node' } },
+  { ...common, entryPoints: ['src/worker/main.ts'], outfile: 'dist/worker.js', platform: 'node', format: 'cjs', target: 'node18', external: nodeExternals, plugins: [tfLibrariesApart] },
+  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node18', external: nodeExternals, plugins: [tfLibrariesApart], banner: { js: '#!/usr/bin/env node' } },
+  { ...common, entryPoints: ['src/engine/tfLibraries.ts'], outfile: 'dist/tfLibraries.js', platform: 'node', format: 'cjs', target: 'node18', external: nodeExternals },
   { ...common, entryPoints: ['src/webview/main.ts'], outfile: 'media/webview.js', platform: 'browser', format: 'iife', target: 'es2020' },
   // Test mode's hooks, loaded only when the extension runs in ExtensionMode.Test: bundles of their own, in
   // folders the package's allow-list (.vscodeignore) leaves out, so that nothing test-only ships.

@@ -1,6 +1,9 @@
 // Where the time to the first suggestion goes, outside VS Code: the panel's own path (the worker client
 // forking dist/worker.js below normal priority) on the bundled example with the extension's default
-// settings, timed at each event the worker sends. Usage: node out/bench/firstSuggestion/phases.js [runs=5]
+// settings, timed at each event the worker sends, in wall-clock time and in the worker process's CPU time
+// (all its threads; Linux's /proc, which a loaded machine moves far less). Usage: node
+// out/bench/firstSuggestion/phases.js [runs=5]
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -20,39 +23,80 @@ interface Phases {
   total: number;
 }
 
+const PHASES = ['start', 'training', 'result', 'total'] as const;
+
+/** CPU milliseconds the process `pid` has used so far (user + system, all threads), NaN where /proc cannot say. */
+function processCpuMs(pid: number | undefined): number {
+  try {
+    // Fields after the command's closing parenthesis: state is the 3rd field, utime the 14th, stime the 15th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 /** The extension's settings at their defaults (configFromSettings) for the example, as cyclicalLr.runExample starts it. */
 export function exampleConfig(): RangeTestConfig {
   return { ...DEFAULT_RANGE_TEST_CONFIG, dataset: join(root, 'examples', 'sensors.csv') };
 }
 
-async function once(config: RangeTestConfig): Promise<Phases> {
+async function once(config: RangeTestConfig): Promise<{ wall: Phases; cpu: Phases }> {
   const t0 = performance.now();
   let started = NaN;
   let lastPoint = NaN;
+  const cpu = { started: NaN, lastPoint: NaN, computing: NaN };
+  // Events arrive over IPC, after startRangeTest has returned the handle.
+  const pid = () => handle.pid;
   const handle = startRangeTest(config, {
     workerPath: join(root, 'dist', 'worker.js'),
     belowNormalPriority: true,
     onEvent: (event) => {
-      if (event.type === 'started') started = performance.now();
-      if (event.type === 'progress') lastPoint = performance.now();
+      if (event.type === 'started') {
+        started = performance.now();
+        cpu.started = processCpuMs(pid());
+      }
+      if (event.type === 'progress') {
+        lastPoint = performance.now();
+        cpu.lastPoint = processCpuMs(pid());
+      }
+      // The worker's last word before the result: the suggestion is being computed.
+      if (event.type === 'log') cpu.computing = processCpuMs(pid());
     },
+  });
+  // The worker exits right after sending the result: its last CPU reading before it is gone counts (to 2 ms).
+  const exited = new Promise<number>((resolve) => {
+    let last = NaN;
+    const poll = setInterval(() => {
+      const now = processCpuMs(pid());
+      if (Number.isNaN(now)) {
+        clearInterval(poll);
+        resolve(last);
+      } else last = now;
+    }, 2);
   });
   await handle.result;
   const end = performance.now();
-  return { start: started - t0, training: lastPoint - started, result: end - lastPoint, total: end - t0 };
+  const cpuEnd = await exited;
+  return {
+    wall: { start: started - t0, training: lastPoint - started, result: end - lastPoint, total: end - t0 },
+    cpu: { start: cpu.started, training: cpu.lastPoint - cpu.started, result: cpuEnd - cpu.lastPoint, total: cpuEnd },
+  };
 }
 
 async function main(): Promise<void> {
   const runs = Number(process.argv[2] ?? 5);
   const config = exampleConfig();
-  const samples: Phases[] = [];
+  const samples: Array<{ wall: Phases; cpu: Phases }> = [];
   const load = loadavg()[0];
   for (let i = 0; i < runs; i++) samples.push(await once(config));
   console.log(`\nDefault run on examples/sensors.csv through the worker, median of ${runs}; load average ${load.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after\n`);
-  console.log('| phase | median ms | min | max |\n|---|---|---|---|');
-  for (const key of ['start', 'training', 'result', 'total'] as const) {
-    const xs = samples.map((s) => s[key]);
-    console.log(`| ${key} | ${median(xs).toFixed(0)} | ${Math.min(...xs).toFixed(0)} | ${Math.max(...xs).toFixed(0)} |`);
+  console.log('| phase | wall median ms | min | max | worker CPU median ms | min | max |\n|---|---|---|---|---|---|---|');
+  for (const key of PHASES) {
+    const wall = samples.map((s) => s.wall[key]);
+    const cpu = samples.map((s) => s.cpu[key]);
+    const f = (xs: number[]) => `${median(xs).toFixed(0)} | ${Math.min(...xs).toFixed(0)} | ${Math.max(...xs).toFixed(0)}`;
+    console.log(`| ${key} | ${f(wall)} | ${f(cpu)} |`);
   }
 }
 

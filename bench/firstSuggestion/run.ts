@@ -23,8 +23,10 @@ function main(): number {
     encoding: 'utf8',
   });
   let times: number[];
+  let resultTimes: number[];
+  let webviewTimes: number[];
   try {
-    times = (JSON.parse(readFileSync(out, 'utf8')) as { times: number[] }).times;
+    ({ times, resultTimes, webviewTimes } = JSON.parse(readFileSync(out, 'utf8')) as { times: number[]; resultTimes: number[]; webviewTimes: number[] });
   } catch {
     console.error(child.stdout.split('\n').filter((l) => !/Creation of workbench contribution/.test(l)).slice(-40).join('\n'));
     console.error(child.stderr);
@@ -33,7 +35,12 @@ function main(): number {
   }
   const m = median(times);
   console.log(`\nTime to the first suggestion: the default run on examples/sensors.csv (200 steps × 5 seeds), from cyclicalLr.runExample to the suggestion shown in the panel (no panel open before), ${runs} runs in one VS Code; ${availableParallelism()} cores, load average ${load.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after (1 min)\n`);
-  console.log(`| median | min | max | each |\n|---|---|---|---|\n| ${m.toFixed(0)} ms | ${Math.min(...times).toFixed(0)} ms | ${Math.max(...times).toFixed(0)} ms | ${times.map((t) => t.toFixed(0)).join(', ')} |`);
+  const row = (name: string, xs: number[]) => `| ${name} | ${median(xs).toFixed(0)} ms | ${Math.min(...xs).toFixed(0)} ms | ${Math.max(...xs).toFixed(0)} ms | ${xs.map((t) => t.toFixed(0)).join(', ')} |`;
+  console.log('| from the command to | median | min | max | each |\n|---|---|---|---|---|');
+  console.log(row('the suggestion shown', times));
+  // The two paths that run side by side: the worker's run, and the panel's webview coming up.
+  console.log(row("the run's result in the extension host", resultTimes));
+  console.log(row("the new panel's webview reporting", webviewTimes));
   console.log(`\ntarget ≤ ${TARGET_MS} ms: ${m <= TARGET_MS ? 'met' : 'NOT met'}`);
   return 0;
 }

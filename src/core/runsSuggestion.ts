@@ -100,9 +100,14 @@ export function suggestFromRuns(runs: ReadonlyArray<RunCurveInput>, options: Run
   const resampled = thinned(runs);
   const maxLrs: number[] = [];
   const baseLrs: number[] = [];
+  // A resample's bounds depend only on which runs it drew, not in what order (the median is pointwise), and
+  // of 5 runs 60 draws repeat many a multiset: each is read once.
+  const read = new Map<string, Suggestion | undefined>();
   for (let b = 0; b < BOOTSTRAP_SAMPLES; b++) {
-    const sample = resampled.map(() => resampled[Math.floor(random() * resampled.length)]);
-    const s = readBounds(sample, options);
+    const picks = resampled.map(() => Math.floor(random() * resampled.length));
+    const key = [...picks].sort((x, y) => x - y).join(',');
+    if (!read.has(key)) read.set(key, readBounds(picks.map((i) => resampled[i]), options));
+    const s = read.get(key);
     if (s && s.clr.maxLr > 0 && s.clr.baseLr > 0) {
       maxLrs.push(s.clr.maxLr);
       baseLrs.push(s.clr.baseLr);

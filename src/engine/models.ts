@@ -5,6 +5,7 @@ import { formatLimit, MAX_PARAMETERS } from '../core/limits';
 import { DatasetSummary, MODEL_PRESETS, ModelPreset } from '../core/types';
 import { LossKind, LossSpec, lossForData } from './losses';
 import { fileModelHandler } from './modelFile';
+import { presetLayerSeed } from './presetWeights';
 import type { Tf } from './tf';
 
 export interface BuiltModel {
@@ -20,36 +21,29 @@ export function isPreset(model: string): model is ModelPreset {
 
 const shapeText = (shape: ReadonlyArray<number | null>) => `[${shape.map((d) => (d === null ? 'batch' : d)).join(', ')}]`;
 
-/**
- * Builds a preset. Each layer's initializer gets its own seed derived from `seed`, so that the same seed
- * gives the same initial weights on every backend.
- */
-export function buildPreset(tf: Tf, preset: ModelPreset, summary: DatasetSummary, hidden: readonly number[], seed: number): BuiltModel {
+/** A preset's layers for this data, as TF.js builds them: each layer's kernel shape (its bias is zeros of the kernel's last size). */
+export interface PresetLayers {
+  loss: LossSpec;
+  kernels: number[][];
+}
+
+/** The preset's layers, or the user's error when the data does not fit the preset (checked before anything is built). */
+export function presetLayers(preset: ModelPreset, summary: DatasetSummary, hidden: readonly number[]): PresetLayers {
   const loss = lossForData(summary);
   const inputShape = summary.inputShape;
-  let layerIndex = 0;
-  const init = () => ({
-    kernelInitializer: tf.initializers.glorotUniform({ seed: seed * 1000 + layerIndex++ }),
-    biasInitializer: 'zeros' as const,
-  });
-  const model = tf.sequential();
   if (preset === 'cnn') {
     if (inputShape.length !== 3) {
       throw new UserError(`the cnn model needs image data (height × width × channels), but the data's input shape is ${shapeText(inputShape)}`, {
         hint: 'use --model mlp or linear for tabular data',
       });
     }
-    const [h, w] = inputShape;
+    const [h, w, c] = inputShape;
     if (h < 10 || w < 10) {
       throw new UserError(`the cnn model needs images of at least 10×10 pixels, got ${h}×${w}`, { hint: 'use --model mlp' });
     }
-    model.add(tf.layers.conv2d({ inputShape, filters: 16, kernelSize: 3, activation: 'relu', ...init() }));
-    model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
-    model.add(tf.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu', ...init() }));
-    model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
-    model.add(tf.layers.flatten());
-    model.add(tf.layers.dense({ units: loss.outputUnits, ...init() }));
-    return { model, loss, preset };
+    // 3×3 'valid' convolutions, each followed by a 2×2 max-pool of stride 2.
+    const pooled = (size: number) => Math.floor((Math.floor((size - 2) / 2) - 2) / 2);
+    return { loss, kernels: [[3, 3, c, 16], [3, 3, 16, 32], [pooled(h) * pooled(w) * 32, loss.outputUnits]] };
   }
   const features = inputShape.reduce((a, b) => a * b, 1);
   const layers = [features, ...(preset === 'mlp' ? hidden : []), loss.outputUnits];
@@ -60,6 +54,32 @@ export function buildPreset(tf: Tf, preset: ModelPreset, summary: DatasetSummary
       hint: preset === 'mlp' ? 'use smaller --hidden layers (or fewer features)' : 'use fewer features',
     });
   }
+  return { loss, kernels: layers.slice(1).map((units, i) => [layers[i], units]) };
+}
+
+/**
+ * Builds a preset. Each layer's initializer gets its own seed derived from `seed` (presetLayerSeed), so that
+ * the same seed gives the same initial weights on every backend.
+ */
+export function buildPreset(tf: Tf, preset: ModelPreset, summary: DatasetSummary, hidden: readonly number[], seed: number): BuiltModel {
+  const { loss } = presetLayers(preset, summary, hidden);
+  const inputShape = summary.inputShape;
+  let layerIndex = 0;
+  const init = () => ({
+    kernelInitializer: tf.initializers.glorotUniform({ seed: presetLayerSeed(seed, layerIndex++) }),
+    biasInitializer: 'zeros' as const,
+  });
+  const model = tf.sequential();
+  if (preset === 'cnn') {
+    model.add(tf.layers.conv2d({ inputShape, filters: 16, kernelSize: 3, activation: 'relu', ...init() }));
+    model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+    model.add(tf.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu', ...init() }));
+    model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+    model.add(tf.layers.flatten());
+    model.add(tf.layers.dense({ units: loss.outputUnits, ...init() }));
+    return { model, loss, preset };
+  }
+  const features = inputShape.reduce((a, b) => a * b, 1);
   model.add(tf.layers.inputLayer({ inputShape: [features] }));
   if (preset === 'mlp') {
     for (const units of hidden) {

@@ -11,6 +11,7 @@ import { isWholeSharedArray, sharedFloat32Array } from '../data/sharedFloat32';
 import type { FusedTrainerSpec } from './fusedTrainer';
 import { planTrainer, prepareTrainer } from './prepareTrainer';
 import type { RangeTestOptions } from './rangeTest';
+import { kernelModule } from './simdKernels';
 import { SharedRows, THREAD_MARK, ThreadInput, ThreadMessage, threadMain, threadProgram } from './rangeTestThread';
 import { RunCurve, runConfig } from './sweep';
 
@@ -51,7 +52,8 @@ export async function runInThreads(
   const threadCount = Math.max(1, Math.min(config.runs, availableParallelism()));
   const assignment: number[][] = Array.from({ length: threadCount }, () => []);
   for (let run = 0; run < config.runs; run++) assignment[run % threadCount].push(run);
-  // Fused trainers are planned here, where TF.js is loaded anyway: the threads then need no TF.js.
+  // Fused trainers are planned here (with TF.js only where a run needs it), and their kernels compiled once:
+  // the threads then need no TF.js and compile nothing.
   const fused = await planFusedTrainers(config, summary);
   const program = fused ? threadProgram(__filename) : __filename;
   const sharedTrain = share(train);
@@ -72,7 +74,7 @@ export async function runInThreads(
         reject(error);
       };
       for (const runs of assignment) {
-        const input: ThreadInput = { mark: THREAD_MARK, config, summary, train: sharedTrain, validation: sharedValidation, lrs, runs, fused };
+        const input: ThreadInput = { mark: THREAD_MARK, config, summary, train: sharedTrain, validation: sharedValidation, lrs, runs, fused, kernels: fused ? (kernelModule() ?? undefined) : undefined };
         const worker = new Worker(program, { workerData: input, argv: [], execArgv: [] });
         workers.push(worker);
         worker.on('message', (message: ThreadMessage) => {

@@ -1,10 +1,12 @@
-// Loads TF.js, builds the model for the data, and picks the trainer that will run it.
+// Builds the model for the data and picks the trainer that will run it: a preset on WASM trains on the
+// fused trainers without TF.js; anything else loads TF.js.
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { DatasetSummary, RangeTestConfig } from '../core/types';
+import { DatasetSummary, ModelPreset, RangeTestConfig } from '../core/types';
 import { fusedTrainer, FusedTrainerSpec } from './fusedTrainer';
 import { LayersTrainer } from './layersTrainer';
-import { buildModel } from './models';
-import { loadTf } from './tf';
+import { buildModel, isPreset, presetLayers } from './models';
+import { presetWeights } from './presetWeights';
+import { findWasmDirectory, loadTf, nativeTfInstalled } from './tf';
 import { Trainer } from './trainer';
 import { simdAvailable } from './simdKernels';
 
@@ -24,17 +26,33 @@ export async function prepareTrainer(config: RangeTestConfig, summary: DatasetSu
  * the same trainer from it without loading TF.js (parallelRuns.ts).
  */
 export async function planTrainer(config: RangeTestConfig, summary: DatasetSummary, choice: TrainerChoice = {}): Promise<{ fused: FusedTrainerSpec } | { trainer: Trainer }> {
-  const { tf, backend } = await loadTf(config.backend);
-  const built = await buildModel(tf, config.model, summary, config.hidden, config.seed);
   const optimizer = { name: config.optimizer, momentum: config.momentum, weightDecay: config.weightDecay };
   const batchSize = Math.min(config.batchSize, summary.rows);
-  if ((choice.fused ?? true) && backend === 'wasm' && simdAvailable() && (built.preset === 'linear' || built.preset === 'mlp' || built.preset === 'cnn')) {
+  const fusedSpec = (preset: ModelPreset, initial: Float32Array[], loss: FusedTrainerSpec['loss']): FusedTrainerSpec => {
+    if (preset === 'cnn') return { kind: 'cnn', inputShape: summary.inputShape, initial, loss, optimizer, batchSize };
+    const features = summary.inputShape.reduce((a, b) => a * b, 1);
+    return { kind: 'mlp', sizes: [features, ...(preset === 'mlp' ? config.hidden : []), loss.outputUnits], initial, loss, optimizer, batchSize };
+  };
+  const fused = choice.fused ?? true;
+  if (fused && isPreset(config.model) && wasmWithoutTf(config)) {
+    const { loss, kernels } = presetLayers(config.model, summary, config.hidden);
+    return { fused: fusedSpec(config.model, presetWeights(kernels, config.seed), loss) };
+  }
+  const { tf, backend } = await loadTf(config.backend);
+  const built = await buildModel(tf, config.model, summary, config.hidden, config.seed);
+  if (fused && backend === 'wasm' && simdAvailable() && built.preset !== undefined) {
     const initial = built.model.getWeights().map((w: Tensor) => Float32Array.from(w.dataSync()));
     built.model.dispose();
-    if (built.preset === 'cnn') return { fused: { kind: 'cnn', inputShape: summary.inputShape, initial, loss: built.loss, optimizer, batchSize } };
-    const features = summary.inputShape.reduce((a, b) => a * b, 1);
-    const sizes = [features, ...(built.preset === 'mlp' ? config.hidden : []), built.loss.outputUnits];
-    return { fused: { kind: 'mlp', sizes, initial, loss: built.loss, optimizer, batchSize } };
+    return { fused: fusedSpec(built.preset, initial, built.loss) };
   }
   return { trainer: new LayersTrainer(tf, built.model, built.loss, optimizer, backend) };
+}
+
+/**
+ * Whether loadTf would choose WASM for this backend setting (the fused trainers' backend) and our kernels
+ * run here: then the fused trainers need nothing from TF.js. `auto` prefers native TensorFlow when installed.
+ */
+function wasmWithoutTf(config: RangeTestConfig): boolean {
+  const wasmChosen = config.backend === 'wasm' || (config.backend === 'auto' && !nativeTfInstalled());
+  return wasmChosen && findWasmDirectory() !== undefined && simdAvailable();
 }

@@ -10,6 +10,7 @@ import { UserError } from '../core/errors';
 import { CurvePoint, DatasetSummary, RangeTestConfig } from '../core/types';
 import { InMemoryDataset } from '../data/dataset';
 import { fusedTrainer, FusedTrainerSpec } from './fusedTrainer';
+import { CompiledKernels, useCompiledKernels } from './simdKernels';
 import { RunCurve, runSeed, runSweep } from './sweep';
 import { Trainer } from './trainer';
 
@@ -32,6 +33,8 @@ export interface ThreadInput {
   runs: number[];
   /** The fused trainer of each run (indexed by run), when the main thread planned them. */
   fused?: FusedTrainerSpec[];
+  /** The kernels the main thread compiled for them. */
+  kernels?: CompiledKernels;
 }
 
 export type ThreadMessage =
@@ -89,5 +92,6 @@ export async function threadMain(input: ThreadInput, prepare: (run: number) => P
 const input = workerData as ThreadInput | undefined;
 if (!isMainThread && input?.mark === THREAD_MARK && input.fused) {
   const fused = input.fused;
+  if (input.kernels) useCompiledKernels(input.kernels);
   void threadMain(input, async (run) => fusedTrainer(fused[run]));
 }

@@ -59,10 +59,21 @@ function findBinary(name: string): string {
   return found;
 }
 
-let compiled: { module: object; fusedMultiplyAdd: boolean } | null | undefined;
+/** The kernels compiled: a WebAssembly.Module, which worker threads receive compiled (structured clone). */
+export interface CompiledKernels {
+  module: object;
+  fusedMultiplyAdd: boolean;
+}
+
+let compiled: CompiledKernels | null | undefined;
+
+/** Adopts kernels another thread compiled (a range test's threads get the main thread's), instead of compiling them again. */
+export function useCompiledKernels(kernels: CompiledKernels): void {
+  compiled ??= kernels;
+}
 
 /** The compiled kernels (the relaxed-SIMD build where this runtime validates it), or null without SIMD. */
-function kernelModule(): { module: object; fusedMultiplyAdd: boolean } | null {
+export function kernelModule(): CompiledKernels | null {
   if (compiled === undefined) {
     const plain = new Uint8Array(readFileSync(findBinary('engineKernels.wasm')));
     if (wasm?.validate(plain)) {

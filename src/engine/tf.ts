@@ -1,10 +1,9 @@
 // Loads TensorFlow.js with the backend the user asked for. The engine talks to TF.js only through the
 // namespace returned here, because native TensorFlow (@tensorflow/tfjs-node) brings its own copy of
-// tfjs-core: tensors from our bundled copy and from its copy cannot be mixed.
-import * as tfc from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
-import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+// tfjs-core: tensors from our bundled copy and from its copy cannot be mixed. Our copy is required on the
+// first loadTf (tfLibraries.ts): a run that trains on the fused WASM trainers never loads it.
+import type * as tfc from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { UserError } from '../core/errors';
@@ -21,11 +20,18 @@ export interface LoadedTf {
   backend: string;
 }
 
-// Naming an export keeps the CPU backend (and its kernel registrations) in the bundle: its package.json
-// declares the file side-effect free, so a bare import would be dropped.
-export const CPU_BACKEND_VERSION: string = version_cpu;
+type TfLibraries = typeof import('./tfLibraries');
+let libraries: { bundled: Tf; setWasmPaths: TfLibraries['setWasmPaths'] } | undefined;
 
-const bundled: Tf = { ...tfc, sequential: tfl.sequential, layers: tfl.layers, loadLayersModel: tfl.loadLayersModel, initializers: tfl.initializers };
+/** Our copy of TF.js, loaded on first use (a separate bundle beside this one, see scripts/build.mjs). */
+function ours(): { bundled: Tf; setWasmPaths: TfLibraries['setWasmPaths'] } {
+  if (!libraries) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { tfc, tfl, setWasmPaths } = require('./tfLibraries') as TfLibraries;
+    libraries = { bundled: { ...tfc, sequential: tfl.sequential, layers: tfl.layers, loadLayersModel: tfl.loadLayersModel, initializers: tfl.initializers }, setWasmPaths };
+  }
+  return libraries;
+}
 
 /** Where the .wasm binaries are: beside the bundle (dist/), else in the installed package (tests). */
 export function findWasmDirectory(): string | undefined {
@@ -38,8 +44,22 @@ export function findWasmDirectory(): string | undefined {
   return candidates.find((dir) => existsSync(join(dir, 'tfjs-backend-wasm-simd.wasm')));
 }
 
+const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'];
+
+/** Whether native TensorFlow is installed (resolvable; whether it loads is loadTf's to find out). */
+export function nativeTfInstalled(): boolean {
+  return NATIVE_PACKAGES.some((name) => {
+    try {
+      require.resolve(name);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
 function loadNative(): Tf | undefined {
-  for (const name of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+  for (const name of NATIVE_PACKAGES) {
     try {
       // A runtime require: native TensorFlow is optional and never bundled.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -53,11 +73,11 @@ function loadNative(): Tf | undefined {
 
 let wasmPathSet = false;
 
-async function useWasm(): Promise<boolean> {
+async function useWasm(bundled: Tf): Promise<boolean> {
   const dir = findWasmDirectory();
   if (!dir) return false;
   if (!wasmPathSet) {
-    setWasmPaths(dir + '/');
+    ours().setWasmPaths(dir + '/');
     wasmPathSet = true;
   }
   try {
@@ -72,6 +92,7 @@ async function useWasm(): Promise<boolean> {
  * honoured is a UserError, so that a setting the user made is never silently ignored.
  */
 export async function loadTf(choice: BackendChoice): Promise<LoadedTf> {
+  const { bundled } = ours();
   // PROD skips TF.js's debug checks and its console advice ("install the node backend"), which would
   // otherwise land in the middle of the CLI's output.
   bundled.env().set('PROD', true);
@@ -89,7 +110,7 @@ export async function loadTf(choice: BackendChoice): Promise<LoadedTf> {
     }
   }
   if (choice === 'auto' || choice === 'wasm') {
-    if (await useWasm()) {
+    if (await useWasm(bundled)) {
       await bundled.ready();
       registerWasmConvFilterGradient(bundled);
       registerWasmTrainingKernels(bundled);

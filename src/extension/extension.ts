@@ -15,7 +15,10 @@ import { registerTerminalPythonPath } from './terminalPythonPath';
 const UNLISTED_COMMANDS = ['cyclicalLr.useLastBoundsInCall'];
 
 export function activate(context: vscode.ExtensionContext): Promise<void> | void {
-  registerTerminalPythonPath(context);
+  // The terminals' PYTHONPATH (a settings read and an environment collection: two thirds of what activate()
+  // cost) is set right after activation, which VS Code awaits; a terminal opened in that instant is offered
+  // a relaunch, as when the setting changes.
+  setImmediate(() => registerTerminalPythonPath(context));
 
   const listed = (context.extension.packageJSON as { contributes: { commands: Array<{ command: string }> } }).contributes.commands.map((c) => c.command);
   const ids = [...listed, ...UNLISTED_COMMANDS];

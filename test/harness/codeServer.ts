@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
@@ -63,13 +63,27 @@ export function writeQuietUserSettings(userDataDir: string, extra: Record<string
 }
 
 /**
- * Starts code-server on a free loopback port in its own process group (so stop() also ends the extension
- * host it forks) and waits until /healthz answers.
+ * Installs a VSIX into `extensionsDir` as a user would (`code-server --install-extension`), offline: the
+ * extension then runs in production mode, unlike one loaded as the extension under development.
  */
-export async function startCodeServer(tools: OfflineVsCode, runDir: string, env: NodeJS.ProcessEnv): Promise<RunningCodeServer> {
+export function installExtension(tools: OfflineVsCode, extensionsDir: string, vsix: string): void {
+  mkdirSync(extensionsDir, { recursive: true });
+  const result = spawnSync(join(tools.nodeBin, 'node'), [tools.entry, '--extensions-dir', extensionsDir, '--install-extension', vsix, '--force'], {
+    env: { ...process.env, PATH: `${tools.nodeBin}:${process.env.PATH ?? ''}`, EXTENSIONS_GALLERY: '{}' },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  if (result.status !== 0) throw new Error(`code-server --install-extension ${vsix} failed (exit ${result.status}): ${result.stderr || result.stdout}`);
+}
+
+/**
+ * Starts code-server on a free loopback port in its own process group (so stop() also ends the extension
+ * host it forks) and waits until /healthz answers. Its extensions are those of `extensionsDir` (default: an
+ * empty folder in runDir).
+ */
+export async function startCodeServer(tools: OfflineVsCode, runDir: string, env: NodeJS.ProcessEnv, extensionsDir = join(runDir, 'extensions')): Promise<RunningCodeServer> {
   const port = await freePort();
   const userDataDir = join(runDir, 'user-data');
-  const extensionsDir = join(runDir, 'extensions');
   mkdirSync(extensionsDir, { recursive: true });
   const args = [
     tools.entry,

@@ -15,6 +15,8 @@ export interface SuiteRun {
   /** Environment for the extension host (it inherits code-server's). */
   env: NodeJS.ProcessEnv;
   timeoutSeconds: number;
+  /** Installed extensions (see installExtension); default: none. */
+  extensionsDir?: string;
 }
 
 // Lines of the workbench's own chatter that say nothing about the tests (see shared/vscode-offline.md).
@@ -30,7 +32,7 @@ export async function runSuiteInCodeServer(tools: OfflineVsCode, run: SuiteRun):
   mkdirSync(run.runDir, { recursive: true });
   writeQuietUserSettings(join(run.runDir, 'user-data'));
   const driverDir = join(run.runDir, 'driver');
-  const server = await startCodeServer(tools, run.runDir, { ...run.env, CLR_DRIVER_DIR: driverDir });
+  const server = await startCodeServer(tools, run.runDir, { ...run.env, CLR_DRIVER_DIR: driverDir }, run.extensionsDir);
   const remote = (path: string) => `vscode-remote://127.0.0.1:${server.port}${resolve(path)}`;
   const payload = JSON.stringify([
     ['extensionDevelopmentPath', remote(run.extensionDevelopmentPath)],
@@ -41,15 +43,21 @@ export async function runSuiteInCodeServer(tools: OfflineVsCode, run: SuiteRun):
   let url = `${server.url}?payload=${encodeURIComponent(payload)}`;
   url += run.folder ? `&folder=${encodeURIComponent(resolve(run.folder))}` : '&ew=true';
 
-  const context = await chromium.launchPersistentContext(join(run.runDir, 'chromium-profile'), {
-    executablePath: tools.chromium,
-    headless: true,
-    viewport: { width: 1400, height: 900 },
-    args: [
-      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
-    ],
-  });
+  // A Chromium that fails to start (its profile still held, on a loaded machine) must not leave code-server behind.
+  const context = await chromium
+    .launchPersistentContext(join(run.runDir, 'chromium-profile'), {
+      executablePath: tools.chromium,
+      headless: true,
+      viewport: { width: 1400, height: 900 },
+      args: [
+        '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+      ],
+    })
+    .catch(async (error: unknown) => {
+      await server.stop();
+      throw error;
+    });
   try {
     const page = context.pages()[0] ?? (await context.newPage());
     let resolveExit: (code: number) => void = () => undefined;

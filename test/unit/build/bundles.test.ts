@@ -28,6 +28,15 @@ describe('bundles', () => {
     }
   });
 
+  it('leaves TensorFlow.js out of the worker, the CLI and the threads: a bundle of its own, required when a run needs it', () => {
+    for (const path of ['dist/worker.js', 'dist/cli.js', 'dist/rangeTestThread.js']) {
+      const code = read(path);
+      for (const marker of ['tfjs-core', 'version_core']) assert.ok(!code.includes(marker), `${path} contains '${marker}'`);
+    }
+    for (const path of ['dist/worker.js', 'dist/cli.js']) assert.ok(read(path).includes('require("./tfLibraries.js")'), `${path} does not require dist/tfLibraries.js`);
+    assert.ok(read('dist/tfLibraries.js').includes('version_core'));
+  });
+
   it('bundles the worker, the CLI and the webview, and ships the WASM binaries', () => {
     for (const path of ['dist/worker.js', 'dist/cli.js', 'media/webview.js', 'dist/tfjs-backend-wasm-simd.wasm']) {
       assert.ok(existsSync(join(root, path)), `${path} is missing: run npm run build`);
@@ -59,7 +68,7 @@ describe('VSIX contents (vsce ls, what npm run package packs)', function () {
     const result = spawnSync(process.execPath, [vsce, 'ls', '--no-dependencies'], { cwd: root, encoding: 'utf8' });
     assert.equal(result.status, 0, result.stderr);
     const files = result.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
-    for (const needed of ['package.json', 'dist/extension.js', 'dist/extensionFeatures.js', 'dist/extensionCodeLens.js', 'dist/worker.js', 'dist/cli.js', 'dist/tfjs-backend-wasm-simd.wasm', 'media/webview.js', 'python/clr_torch_runner.py', 'python/cyclical_lr/bridge.py', 'python/cyclical_lr/__init__.py', 'python/pyproject.toml', 'snippets/python.json', 'images/icon.png']) {
+    for (const needed of ['package.json', 'dist/extension.js', 'dist/extensionFeatures.js', 'dist/extensionCodeLens.js', 'dist/worker.js', 'dist/cli.js', 'dist/tfLibraries.js', 'dist/tfjs-backend-wasm-simd.wasm', 'media/webview.js', 'python/clr_torch_runner.py', 'python/cyclical_lr/bridge.py', 'python/cyclical_lr/__init__.py', 'python/pyproject.toml', 'snippets/python.json', 'images/icon.png']) {
       assert.ok(files.includes(needed), `${needed} is not packed`);
     }
     const unwanted = files.filter((f) => /^(src|test|out|bench|node_modules|\.vscode-test|test-results|dist\/test|media\/test)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts'));
