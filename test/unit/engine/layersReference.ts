@@ -13,7 +13,7 @@
 //   past it rounding, not the math, decides the trajectory. The test names the least horizon it accepts, so
 //   that a sweep that turns chaotic at once cannot pass by comparing nothing.
 // A wrong gradient, update or loss differs at first order from the first steps on, where the paths agree
-// to ≈ 1e-7: the planted mistakes in bench/engine/RESULTS.md fail by factors of 200 and more.
+// to ≈ 1e-7: the planted mistakes in bench/engine/RESULTS.md fail by factors of 470 and more.
 import assert from 'node:assert/strict';
 import { RangeTestConfig } from '../../../src/core/types';
 import { rangeTestLrs } from '../../../src/core/schedules';
