@@ -1,5 +1,5 @@
 // Trains any TF.js Layers model (presets and users' models) with TF.js ops on whichever backend is loaded.
-import type { Tensor, Variable } from '@tensorflow/tfjs-core';
+import type { Scalar, Tensor, Variable } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { batchLoss, LossSpec } from './losses';
 import { OptimizerSettings, TensorOptimizer } from './optimizers';
@@ -35,19 +35,30 @@ export class LayersTrainer implements Trainer {
 
   step(x: Float32Array, y: Float32Array, size: number, lr: number): number {
     const tf = this.tf;
-    const lossTensor = tf.tidy(() => {
-      const xs = tf.tensor(x, [size, ...this.inputShape]);
-      const ys = tf.tensor1d(y);
-      const { value, grads } = tf.variableGrads(
-        () => batchLoss(tf, this.loss, this.model.apply(xs, { training: true }) as Tensor, ys) as never,
-        this.params,
-      );
-      this.optimizer.apply(this.params.map((p) => grads[p.name]), lr);
-      return value;
+    let loss = NaN;
+    // TF.js differentiates the model; the loss and its gradient on the outputs come from losses.ts, as in
+    // the fused trainers.
+    const lossOf = tf.customGrad((output) => {
+      const out = output as Tensor;
+      const { value, gradient } = this.measure(out, y, size, true);
+      loss = value;
+      return { value: tf.scalar(value), gradFunc: (dy: Tensor) => tf.mul(dy, tf.tensor(gradient, out.shape, 'float32')) };
     });
-    const loss = lossTensor.dataSync()[0];
-    lossTensor.dispose();
+    tf.tidy(() => {
+      const xs = tf.tensor(x, [size, ...this.inputShape]);
+      const { grads } = tf.variableGrads(() => lossOf(this.model.apply(xs, { training: true }) as Tensor) as Scalar, this.params);
+      this.optimizer.apply(this.params.map((p) => grads[p.name]), lr);
+    });
     return loss;
+  }
+
+  /** The mean loss of `rows` outputs (and with `withGradient` its gradient on them), by losses.ts. */
+  private measure(output: Tensor, y: Float32Array, rows: number, withGradient: boolean): { value: number; gradient: Float32Array } {
+    const k = this.loss.outputUnits;
+    const heap = new Float32Array((withGradient ? 2 : 1) * rows * k);
+    heap.set(output.dataSync() as Float32Array);
+    const value = batchLoss(heap, this.loss, 0, k, y, rows, withGradient ? rows * k : -1);
+    return { value, gradient: heap.subarray(rows * k) };
   }
 
   evaluate(x: Float32Array, y: Float32Array, rows: number): number {
@@ -56,13 +67,9 @@ export class LayersTrainer implements Trainer {
     let total = 0;
     for (let start = 0; start < rows; start += EVAL_CHUNK) {
       const n = Math.min(EVAL_CHUNK, rows - start);
-      const lossTensor = tf.tidy(() => {
-        const xs = tf.tensor(x.subarray(start * features, (start + n) * features), [n, ...this.inputShape]);
-        const ys = tf.tensor1d(y.subarray(start, start + n));
-        return batchLoss(tf, this.loss, this.model.predict(xs) as Tensor, ys);
-      });
-      total += lossTensor.dataSync()[0] * n;
-      lossTensor.dispose();
+      const output = tf.tidy(() => this.model.predict(tf.tensor(x.subarray(start * features, (start + n) * features), [n, ...this.inputShape])) as Tensor);
+      total += this.measure(output, y.subarray(start, start + n), n, false).value * n;
+      output.dispose();
     }
     return total / rows;
   }

@@ -8,8 +8,8 @@
 // again for the backward pass rather than kept. Sums over the batch (filter and bias gradients)
 // continue from piece to piece in the same order, so the results are the same to the bit.
 // Same model, initial weights and update rules as LayersTrainer (checked step for step by a unit test).
-import { Arena, lossOfLogits, roundUp } from './flatTraining';
-import { LossSpec } from './losses';
+import { Arena, roundUp } from './flatTraining';
+import { batchLoss, LossSpec } from './losses';
 import { FlatOptimizer, OptimizerSettings } from './optimizers';
 import { GEMM_COLUMNS, GEMM_ROWS, instantiateKernels, SimdKernels } from './simdKernels';
 import { Trainer } from './trainer';
@@ -206,7 +206,7 @@ export class WasmCnnTrainer implements Trainer {
   step(x: Float32Array, y: Float32Array, batch: number, lr: number): number {
     const k = this.k;
     this.forward(x, batch);
-    const loss = lossOfLogits(this.heap, this.loss, this.logits >> 2, this.unitsP, y, batch, this.dLogits >> 2);
+    const loss = batchLoss(this.heap, this.loss, this.logits >> 2, this.unitsP, y, batch, this.dLogits >> 2);
     // Dense layer. Rows past `batch` (the tile's padding) hold stale values and are never summed.
     k.gemm(this.pool2, 4, this.flat * 4, this.dLogits, this.unitsP * 4, this.W[4].grad, this.unitsP * 4, this.flat, this.unitsP, batch, 0, false, false);
     k.colSum(this.dLogits, this.unitsP * 4, batch, this.unitsP, this.W[5].grad, false);
@@ -243,7 +243,7 @@ export class WasmCnnTrainer implements Trainer {
     for (let start = 0; start < rows; start += this.maxBatch) {
       const n = Math.min(this.maxBatch, rows - start);
       this.forward(x.subarray(start * features, (start + n) * features), n);
-      total += lossOfLogits(this.heap, this.loss, this.logits >> 2, this.unitsP, y.subarray(start, start + n), n, -1) * n;
+      total += batchLoss(this.heap, this.loss, this.logits >> 2, this.unitsP, y.subarray(start, start + n), n, -1) * n;
     }
     return total / rows;
   }

@@ -5,8 +5,8 @@
 // Widths are padded to the kernels' tile with zero weights that stay zero (their gradients are zero), so
 // the results are the unpadded network's. Same model, same initial weights, same update rules as
 // LayersTrainer (checked step for step by a unit test).
-import { Arena, lossOfLogits, roundUp } from './flatTraining';
-import { LossSpec } from './losses';
+import { Arena, roundUp } from './flatTraining';
+import { batchLoss, LossSpec } from './losses';
 import { FlatOptimizer, OptimizerSettings } from './optimizers';
 import { GEMM_COLUMNS, GEMM_ROWS, instantiateKernels, SimdKernels } from './simdKernels';
 import { Trainer } from './trainer';
@@ -129,7 +129,7 @@ export class WasmMlpTrainer implements Trainer {
 
   step(x: Float32Array, y: Float32Array, size: number, lr: number): number {
     const top = this.forward(x, size);
-    const loss = lossOfLogits(this.heap, this.loss, top.out >> 2, top.outStride, y, size, top.grad >> 2);
+    const loss = batchLoss(this.heap, this.loss, top.out >> 2, top.outStride, y, size, top.grad >> 2);
     this.backward(size);
     this.optimizer.update(lr);
     this.publishWeights();
@@ -160,7 +160,7 @@ export class WasmMlpTrainer implements Trainer {
     for (let start = 0; start < rows; start += this.maxBatch) {
       const n = Math.min(this.maxBatch, rows - start);
       const top = this.forward(x.subarray(start * features, (start + n) * features), n);
-      total += lossOfLogits(this.heap, this.loss, top.out >> 2, top.outStride, y.subarray(start, start + n), n, -1) * n;
+      total += batchLoss(this.heap, this.loss, top.out >> 2, top.outStride, y.subarray(start, start + n), n, -1) * n;
     }
     return total / rows;
   }
