@@ -57,8 +57,8 @@ export const DIAGNOSTICS = {
     `the fall spans only ${points} points: more iterations (or a narrower start_lr..end_lr) would place the bounds more precisely`,
   seedsDisagree: (lo: number, hi: number, runs: number): string =>
     `the ${runs} runs' seeds disagree: a rerun could put max_lr anywhere in ${lo.toPrecision(2)}..${hi.toPrecision(2)} (${(hi / lo).toFixed(1)}×); more runs, more iterations or a larger batch narrow it`,
-  wideBasin: (end: number, turnUp: number, maxLr: number): string =>
-    `the loss stayed at its bottom from ${end.toPrecision(2)} to ${turnUp.toPrecision(2)} (${(turnUp / end).toFixed(0)}×) before it turned up: max_lr is held at ${maxLr.toPrecision(2)}, ${WIDE_BASIN_CAP}× the end of the fall (higher lrs in that basin fit the training data no better and, on noisy labels, generalise worse)`,
+  wideBasin: (end: number, turnUp: number): string =>
+    `the loss stayed at its bottom from ${end.toPrecision(2)} to ${turnUp.toPrecision(2)} (${(turnUp / end).toFixed(0)}×) before it turned up: max_lr is held within ${WIDE_BASIN_CAP}× of the end of the fall (higher lrs in that basin fit the training data no better and, on noisy labels, generalise worse)`,
   manyEpochs: (epochs: number): string =>
     `the test trained ${epochs.toFixed(0)} epochs before the loss turned up, so the curve shows a model that had already learned the data: fewer iterations (or a smaller batch) for this dataset size`,
 } as const;
@@ -291,7 +291,7 @@ export function suggest(lrs: number[], losses: number[], options: SuggestOptions
       epochs > MANY_EPOCHS && DIAGNOSTICS.manyEpochs(epochs),
     ].filter((d): d is string => typeof d === 'string');
     diagnostics.push(...doubts);
-    if (wideBasin) diagnostics.push(DIAGNOSTICS.wideBasin(xs[iEnd], turnUpLr ?? xs[n - 1], maxLr));
+    if (wideBasin) diagnostics.push(DIAGNOSTICS.wideBasin(xs[iEnd], turnUpLr ?? xs[n - 1]));
     if (doubts.length) confidence = Math.min(confidence, DOUBTFUL_CONFIDENCE);
   }
 
