@@ -120,7 +120,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'clr-stability-'));
   const chosen = datasets(dir).filter((d) => !wanted || wanted.includes(d.name));
   const defaults = { ...DEFAULT_RANGE_TEST_CONFIG, ...(iterations ? { iterations: Number(iterations) } : {}), ...(runs ? { runs: Number(runs) } : {}) };
-  console.log(`CLI defaults: ${defaults.runs} runs × ${iterations ?? "auto (20 epochs within 100..200)"} iterations, lr ${defaults.startLr} → ${defaults.endLr}, batch ${defaults.batchSize}, ${defaults.model} ${defaults.hidden.join('-')}, ${defaults.optimizer}; ${seeds} seeds (0, ${SEED_STEP}, …) per dataset\n`);
+  console.log(`CLI defaults: ${defaults.runs} runs${iterations ? '' : ' (at 200 steps: a shorter sweep runs proportionally more)'} × ${iterations ?? "auto (20 epochs within 100..200)"} iterations, lr ${defaults.startLr} → ${defaults.endLr}, batch ${defaults.batchSize}, ${defaults.model} ${defaults.hidden.join('-')}, ${defaults.optimizer}; ${seeds} seeds (0, ${SEED_STEP}, …) per dataset\n`);
   console.log('| dataset | kind | max_lr median | max_lr min..max | spread (max/min) | mean confidence | seeds with conf ≥ 0.7 | mean interval (hi/lo) | s per test |');
   console.log('|---|---|---|---|---|---|---|---|---|');
   let worst = 0;

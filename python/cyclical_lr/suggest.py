@@ -32,6 +32,9 @@ MIN_VALUE = 5e-324  # Number.MIN_VALUE
 DOUBTFUL_CONFIDENCE = 0.6
 SHORT_FALL_POINTS = 10
 MANY_EPOCHS = 20
+# A basin (turn-up ÷ end of the fall) wider than this holds max_lr within WIDE_BASIN_CAP of the end of the fall.
+WIDE_BASIN = 15
+WIDE_BASIN_CAP = 3
 
 
 class CurveError(ValueError):
@@ -96,6 +99,15 @@ def _js_max(*values):
 def _js_to_fixed0(x):
     """Number.prototype.toFixed(0): halves rounded away from zero."""
     return "%d" % math.floor(x + 0.5)
+
+
+def _js_to_precision2(x):
+    """Number.prototype.toPrecision(2) for a positive finite number."""
+    mantissa, exponent = ("%.1e" % x).split("e")
+    e = int(exponent)
+    if e < -6 or e >= 2:
+        return "%se%s%d" % (mantissa, "+" if e >= 0 else "-", abs(e))
+    return "%.*f" % (1 - e, x)
 
 
 def _square(x):
@@ -585,6 +597,9 @@ def suggest(lrs, losses, beta=DEFAULT_BETA, diverged=False, finder_sweep=_THIS_C
         if turn_up_lr is None:
             turn_up_lr = diverge_lr
         max_lr = turn_up_lr / TURN_UP_MARGIN if turn_up_lr is not None else xs[i_end]
+        wide_basin = turn_up_lr is not None and turn_up_lr / xs[i_end] > WIDE_BASIN and xs[i_end] * WIDE_BASIN_CAP < max_lr
+        if wide_basin:
+            max_lr = xs[i_end] * WIDE_BASIN_CAP
         start_clear = i_base >= 2 * k
         fall_start = xs[i_base]
         base_lr = fall_start if start_clear and max_lr / BASE_RATIO <= fall_start <= max_lr / 3 else max_lr / BASE_RATIO
@@ -628,6 +643,13 @@ def suggest(lrs, losses, beta=DEFAULT_BETA, diverged=False, finder_sweep=_THIS_C
         diagnostics.extend(doubts)
         if doubts:
             confidence = _js_min(confidence, DOUBTFUL_CONFIDENCE)
+        if wide_basin:
+            edge = turn_up_lr if turn_up_lr is not None else xs[n - 1]
+            diagnostics.append(
+                "the loss stayed at its bottom from %s to %s (%s×) before it turned up: max_lr is held within %d× of the end "
+                "of the fall (higher lrs in that basin fit the training data no better and, on noisy labels, generalise "
+                "worse)" % (_js_to_precision2(xs[i_end]), _js_to_precision2(edge), _js_to_fixed0(edge / xs[i_end]), WIDE_BASIN_CAP)
+            )
 
     return Suggestion(
         base_lr=base_lr,

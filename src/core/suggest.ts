@@ -57,12 +57,24 @@ export const DIAGNOSTICS = {
     `the fall spans only ${points} points: more iterations (or a narrower start_lr..end_lr) would place the bounds more precisely`,
   seedsDisagree: (lo: number, hi: number, runs: number): string =>
     `the ${runs} runs' seeds disagree: a rerun could put max_lr anywhere in ${lo.toPrecision(2)}..${hi.toPrecision(2)} (${(hi / lo).toFixed(1)}×); more runs, more iterations or a larger batch narrow it`,
+  wideBasin: (end: number, turnUp: number): string =>
+    `the loss stayed at its bottom from ${end.toPrecision(2)} to ${turnUp.toPrecision(2)} (${(turnUp / end).toFixed(0)}×) before it turned up: max_lr is held within ${WIDE_BASIN_CAP}× of the end of the fall (higher lrs in that basin fit the training data no better and, on noisy labels, generalise worse)`,
   manyEpochs: (epochs: number): string =>
     `the test trained ${epochs.toFixed(0)} epochs before the loss turned up, so the curve shows a model that had already learned the data: fewer iterations (or a smaller batch) for this dataset size`,
 } as const;
 
 /** A fall over fewer points than this is too short to place the bounds precisely. */
 const SHORT_FALL_POINTS = 10;
+/**
+ * A basin wider than this (turn-up ÷ end of the fall; 15× ≈ 1.2 decades): the training loss is the same over a
+ * wide range of lrs, and turn-up / 4 sits near its top, where on noisy labels the validation loss is worse
+ * (bench/suggestion-quality: blobs, best validation lr ~30× below the best training lr). There max_lr is held
+ * within WIDE_BASIN_CAP of the end of the fall. Both constants were chosen on that bench's calibration cases
+ * (seeds 0..2 of the main six: the widest basin whose bounds met the validation target was 13×, the narrowest
+ * that missed 17×; caps of 3 and 6 tried) and checked on its held-out seeds and datasets.
+ */
+const WIDE_BASIN = 15;
+const WIDE_BASIN_CAP = 3;
 /** More epochs than this before the turn-up: the test measured an already-trained model. */
 const MANY_EPOCHS = 20;
 
@@ -249,6 +261,8 @@ export function suggest(lrs: number[], losses: number[], options: SuggestOptions
     // poor marker (noise decides where in the basin the lowest point lands), its far edge a sharp one. Without
     // a turn-up (never diverged) the fall end is all the curve tells.
     maxLr = turnUpLr !== undefined ? turnUpLr / TURN_UP_MARGIN : xs[iEnd];
+    const wideBasin = turnUpLr !== undefined && turnUpLr / xs[iEnd] > WIDE_BASIN && xs[iEnd] * WIDE_BASIN_CAP < maxLr;
+    if (wideBasin) maxLr = xs[iEnd] * WIDE_BASIN_CAP;
     // The start is clear when the curve was flat for a while before falling; otherwise the test began
     // mid-fall and the point we would read is just the first one. A fall we saw whole, start to end, is also
     // better evidence for where max_lr belongs.
@@ -277,6 +291,7 @@ export function suggest(lrs: number[], losses: number[], options: SuggestOptions
       epochs > MANY_EPOCHS && DIAGNOSTICS.manyEpochs(epochs),
     ].filter((d): d is string => typeof d === 'string');
     diagnostics.push(...doubts);
+    if (wideBasin) diagnostics.push(DIAGNOSTICS.wideBasin(xs[iEnd], turnUpLr ?? xs[n - 1]));
     if (doubts.length) confidence = Math.min(confidence, DOUBTFUL_CONFIDENCE);
   }
 

@@ -79,7 +79,9 @@ describe('clr range-test and clr demo (dist/cli.js)', () => {
     assert.equal(rawResult.config.raw, true);
     assert.match(raw.stdout, /scaling: the test trained on the values as the file holds them \(--raw\)/);
     const ratio = result.suggestion.clr.maxLr / rawResult.suggestion.clr.maxLr;
-    assert.ok(ratio > 4, `scaled max_lr ${result.suggestion.clr.maxLr} vs raw ${rawResult.suggestion.clr.maxLr}`);
+    // (Above 4 before the wide-basin rule; the scaled curve stays at its bottom for ~50× in lr, so its max_lr is
+    // now held at 3× the end of its fall: about 3× the raw one.)
+    assert.ok(ratio > 2, `scaled max_lr ${result.suggestion.clr.maxLr} vs raw ${rawResult.suggestion.clr.maxLr}`);
   });
 
   for (const [args, pattern] of [

@@ -5,7 +5,7 @@ import { medianRuns } from '../../../src/core/averageRuns';
 import { libraryFinders } from '../../../src/core/lrFinderRules';
 import { recordedSweep, suggestFromRecordedRuns, suggestFromRuns, SEED_SPREAD_LIMIT } from '../../../src/core/runsSuggestion';
 import { DIAGNOSTICS, DOUBTFUL_CONFIDENCE, suggest } from '../../../src/core/suggest';
-import { sweepBudget } from '../../../src/engine/rangeTest';
+import { runsBudget, sweepBudget } from '../../../src/engine/rangeTest';
 import { mulberry32 } from '../../support/seededRandom';
 
 const N = 200;
@@ -101,5 +101,12 @@ describe('sweepBudget', () => {
     assert.equal(sweepBudget(640, 64), 200, '10 steps per epoch → 200');
     assert.equal(sweepBudget(100_000, 64), 200);
     assert.equal(sweepBudget(20, 64), 100, 'fewer rows than a batch: one step per epoch');
+  });
+  it('a sweep the epoch cap shortened runs proportionally more seeds, the same steps in all', () => {
+    assert.equal(runsBudget(5, 200), 5, 'full length: the runs asked for');
+    assert.equal(runsBudget(5, 100), 10, 'the 300-row table: 10 runs of 100 steps');
+    assert.equal(runsBudget(5, 140), 7);
+    assert.equal(runsBudget(15, 100), 20, 'never more than MAX_RUNS');
+    assert.equal(runsBudget(5, 1000), 5, 'a longer sweep never runs fewer seeds');
   });
 });

@@ -18,18 +18,20 @@ const X = LRS.map(Math.log10);
 
 /** Loss 1 + 1.5·σ(-4(x+3)): a plateau at 2.5, a fall centred at lr 1e-3, a floor at 1. */
 const fall = (x: number): number => 1 + 1.5 / (1 + Math.exp(4 * (x + 3)));
-/** The fall, then a rise 5·(x+0.5)² above lr ≈ 0.3 (a clean U). */
-const uShape = (x: number): number => fall(x) + 5 * Math.max(0, x + 0.5) ** 2;
+/** The fall, then a rise 5·(x+1.5)² above lr ≈ 0.03 (a clean U). */
+const uShape = (x: number): number => fall(x) + 5 * Math.max(0, x + 1.5) ** 2;
+/** The same fall with the rise a decade later: the loss stays at its floor for two decades (a wide basin). */
+const wideU = (x: number): number => fall(x) + 5 * Math.max(0, x + 0.5) ** 2;
 
 // Hand-derived landmarks of these curves (solve 1.5/(1+e^{4(x+3)}) = level):
 // - the fall starts (loss 10% of the drop below the plateau, 2.35) at x = -3 - ln(9)/4 = -3.549;
 // - the fall ends (within 10% of the floor, 1.1) at x = -3 + ln(14)/4 = -2.340;
-// - the U climbs back to the plateau (2.5) at x = -0.5 + sqrt(0.3) ≈ 0.048 (fall(x) ≈ 1 there);
-// - the U turns up (climbs back by 10% of the fall, 0.15 above the floor) at x = -0.5 + sqrt(0.15/5) ≈ -0.327,
-//   so max_lr = 10^-0.327 / 4 (10^-0.929).
+// - the U climbs back to the plateau (2.5) at x = -1.5 + sqrt(0.3) ≈ -0.952 (fall(x) ≈ 1 there);
+// - the U turns up (climbs back by 10% of the fall, 0.15 above the floor) at x = -1.5 + sqrt(0.15/5) ≈ -1.327,
+//   so max_lr = 10^-1.327 / 4 (10^-1.929); the basin, end of the fall to turn-up, spans 10^1.01 ≈ 10× (not wide).
 const START_X = -3 - Math.log(9) / 4;
 const END_X = -3 + Math.log(14) / 4;
-const TURN_UP_X = -0.5 + Math.sqrt(0.03);
+const TURN_UP_X = -1.5 + Math.sqrt(0.03);
 
 function gaussian(rand: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
@@ -135,11 +137,12 @@ describe('suggest: our CLR bounds', () => {
   });
 
   it('NaN/Inf tail: cut at the first non-finite loss, which counts as divergence (max_lr = its lr / 4)', () => {
-    const losses = X.map((x) => (x > -1 ? NaN : fall(x)));
+    const losses = X.map((x) => (x > -1.5 ? NaN : fall(x)));
     losses[95] = Infinity;
     const s = suggest(LRS, losses);
-    // The loss never turns up before the NaN at point 75 (x = -7 + 8·75/99 ≈ -0.94), so that is the edge.
-    close(s.clr.maxLr, LRS[75] / 4);
+    // The loss never turns up before the NaN at point 69 (x = -7 + 8·69/99 ≈ -1.42), so that is the edge (8×
+    // past the end of the fall: not a wide basin).
+    close(s.clr.maxLr, LRS[69] / 4);
     assert.ok(!s.diagnostics.includes(DIAGNOSTICS.neverDiverged));
     assert.ok(s.confidence >= 0.9);
   });
@@ -151,8 +154,22 @@ describe('suggest: our CLR bounds', () => {
     assert.ok(s.confidence <= 0.6, `confidence ${s.confidence}`);
     const stopped = suggest(LRS, X.map(fall), { diverged: true });
     assert.ok(!stopped.diagnostics.includes(DIAGNOSTICS.neverDiverged), 'the engine says it diverged');
-    // Stopped on divergence without a visible turn-up: the last point is the edge.
-    close(stopped.clr.maxLr, LRS[N - 1] / 4);
+    // Stopped on divergence without a visible turn-up: the last point is the edge, 3.3 decades above the end of
+    // the fall, so max_lr is held at 3× the end of the fall rather than the edge / 4.
+    nearLr(stopped.clr.maxLr, 3 * 10 ** END_X);
+    assert.ok(stopped.diagnostics.some((d) => d.startsWith('the loss stayed at its bottom')), stopped.diagnostics.join('; '));
+  });
+
+  it('a wide basin (turn-up more than 15× past the end of the fall): max_lr held at 3× the end of the fall, with a diagnostic', () => {
+    // wideU turns up at x = -0.5 + sqrt(0.03) = -0.327, 10^2.01 ≈ 100× past the end of the fall (x = -2.340):
+    // turn-up / 4 would be 10^-0.929; the cap puts max_lr at 3·10^-2.340 = 10^-1.863.
+    const s = suggest(LRS, X.map(wideU));
+    nearLr(s.clr.maxLr, 3 * 10 ** END_X);
+    close(s.clr.baseLr, s.clr.maxLr / 4);
+    assert.equal(s.diagnostics.length, 1);
+    assert.ok(s.diagnostics[0].startsWith('the loss stayed at its bottom from'), s.diagnostics[0]);
+    // A clear fall whose max_lr the rule has placed: the basin lowers max_lr, not the confidence.
+    assert.ok(s.confidence >= 0.9, `confidence ${s.confidence}`);
   });
 
   it('flat curve: "never fell", the largest lr tried, near-zero confidence', () => {
