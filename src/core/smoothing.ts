@@ -31,15 +31,16 @@ export function median(values: readonly number[]): number {
   if (values.length === 0) return NaN;
   // A typed array sorts numbers without calling a comparator per pair (the suggestion takes thousands of
   // medians); for finite values the order is the comparator's.
-  const sorted = values.every(Number.isFinite) ? Float64Array.from(values).sort() : [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return sortedMedian(values.every(Number.isFinite) ? Float64Array.from(values).sort() : [...values].sort((a, b) => a - b));
 }
+
+/** Scales a median absolute deviation to a standard deviation for Gaussian noise. */
+const MAD_TO_STD = 1.4826;
 
 /** Median absolute deviation scaled to a standard deviation for Gaussian noise. */
 export function robustStd(values: readonly number[]): number {
   const m = median(values);
-  return 1.4826 * median(values.map((v) => Math.abs(v - m)));
+  return MAD_TO_STD * median(values.map((v) => Math.abs(v - m)));
 }
 
 /**
@@ -62,20 +63,22 @@ export function despike(values: readonly number[], halfWidth: number, k = 5): nu
     const hi = Math.min(n, i + halfWidth + 1);
     const window = sorted.subarray(0, hi - lo);
     for (let j = lo; j < hi; j++) window[j - lo] = values[j];
-    if (!window.every(Number.isFinite)) {
+    let m: number;
+    let s: number;
+    if (window.every(Number.isFinite)) {
+      window.sort();
+      m = sortedMedian(window);
+      s = MAD_TO_STD * sortedMedian(absoluteDeviations(window, m, deviations));
+    } else {
       const raw = values.slice(lo, hi);
-      const m = median(raw);
-      const s = robustStd(raw);
-      return s > 0 && v - m > k * s ? m : v;
+      m = median(raw);
+      s = robustStd(raw);
     }
-    window.sort();
-    const m = sortedMedian(window);
-    const s = 1.4826 * sortedMedian(absoluteDeviations(window, m, deviations));
     return s > 0 && v - m > k * s ? m : v;
   });
 }
 
-function sortedMedian(sorted: Float64Array): number {
+function sortedMedian(sorted: ArrayLike<number>): number {
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
