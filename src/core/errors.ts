@@ -21,14 +21,17 @@ export class UserError extends Error {
     this.hint = hint;
   }
 
+  /** `file:line:column`, the parts that are known; undefined when no file is. */
+  where(): string | undefined {
+    const { file, line, column } = this.location;
+    if (file === undefined) return undefined;
+    if (line === undefined) return file;
+    return column === undefined ? `${file}:${line}` : `${file}:${line}:${column}`;
+  }
+
   /** One line: `file:line:column: message. hint` (the parts that are known). */
   format(): string {
-    const { file, line, column } = this.location;
-    let where = file ?? '';
-    if (file !== undefined && line !== undefined) {
-      where += `:${line}`;
-      if (column !== undefined) where += `:${column}`;
-    }
+    const where = this.where();
     const text = this.hint ? `${this.message}: ${this.hint}` : this.message;
     return where ? `${where}: ${text}` : text;
   }

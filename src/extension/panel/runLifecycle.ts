@@ -203,19 +203,18 @@ export class RunLifecycle {
     active.state.end('failed');
     const failure = failureOf(error);
     active.failure = failure;
+    const located = [failure.location, failure.message].filter(Boolean).join(': ');
     // A problem the user can fix is logged as the message they see; a stack trace is only for our bugs.
-    this.deps.log(`run ${active.run.id}: failed: ${isUserError(error) ? [failure.location, failure.message].filter(Boolean).join(': ') : describeBug(error)}`);
+    this.deps.log(`run ${active.run.id}: failed: ${isUserError(error) ? located : describeBug(error)}`);
     this.deps.panel.post({ type: 'runFailed', runId: active.run.id, ...failure });
-    this.deps.prompts.failed(`Range test failed: ${[failure.location, failure.message].filter(Boolean).join(': ')}${failure.hint ? ` — ${failure.hint}` : ''}`);
+    this.deps.prompts.failed(`Range test failed: ${located}${failure.hint ? ` — ${failure.hint}` : ''}`);
   }
 }
 
 /** What the user is told of a failed run: a problem they can fix as it is, anything else as our bug. */
 function failureOf(error: unknown): RunFailure {
   if (isUserError(error)) {
-    const { file, line, column } = error.location;
-    const location = file ? [file, line, column].filter((p) => p !== undefined).join(':') : undefined;
-    return { message: error.message, hint: error.hint, location };
+    return { message: error.message, hint: error.hint, location: error.where() };
   }
   const message = error instanceof Error ? error.message : String(error);
   return { message: `The range test stopped unexpectedly: ${message}`, hint: 'Details are in the "Cyclical LR" output channel.' };
