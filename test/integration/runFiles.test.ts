@@ -60,7 +60,8 @@ describe('runs from your own training loop (run files)', function () {
     for (const key of ['baseLr', 'maxLr'] as const) {
       assert.ok(Math.abs(done.bounds[key] - end.suggestion.clr[key]) <= 1e-9 * end.suggestion.clr[key], `${key}: the panel's ${done.bounds[key]} is Python's ${end.suggestion.clr[key]}`);
     }
-    assert.ok(done.historyIds.includes(live.runId as string), 'in the history');
+    // The panel shows the result before the history is saved (a file write): wait for the list that holds it.
+    await waitForPanel((s) => s.historyIds.includes(live.runId as string), 'the run in the history');
   });
 
   it('"Open Run File…" shows a finished run file from anywhere', async () => {
