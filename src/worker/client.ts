@@ -22,11 +22,9 @@ export function isRangeTestCancelled(error: unknown): error is RangeTestCancelle
   return error instanceof RangeTestCancelledError;
 }
 
-export interface StartOptions {
+export interface WorkerProcessOptions {
   /** Absolute path of the worker bundle (dist/worker.js). */
   workerPath: string;
-  /** Every event the worker sends, in order (progress points, logs, …), before `result` settles. */
-  onEvent?: (event: WorkerEvent) => void;
   /** Node flags for the child (e.g. ['--cpu-prof']); by default none are inherited from this process. */
   execArgv?: string[];
   /** Extra environment for the child. */
@@ -36,6 +34,97 @@ export interface StartOptions {
    * inherit it, so a multi-run test on a small machine cannot starve the extension host and the window.
    */
   belowNormalPriority?: boolean;
+}
+
+export interface StartOptions extends WorkerProcessOptions {
+  /** Every event the worker sends, in order (progress points, logs, …), before `result` settles. */
+  onEvent?: (event: WorkerEvent) => void;
+  /**
+   * A worker forked earlier with these options (SpareWorker.take()) that has not been sent anything yet;
+   * by default a new one is forked.
+   */
+  process?: ChildProcess;
+}
+
+/** Forks dist/worker.js, idle until it is sent a message. Throws when the process cannot be created. */
+export function forkWorker(options: WorkerProcessOptions): ChildProcess {
+  const child = fork(options.workerPath, [], {
+    execArgv: options.execArgv ?? [],
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    serialization: 'json',
+  });
+  if (options.belowNormalPriority && child.pid !== undefined) {
+    try {
+      setPriority(child.pid, osConstants.priority.PRIORITY_BELOW_NORMAL);
+    } catch {
+      // Not permitted here (some containers): the worker runs at normal priority.
+    }
+  }
+  return child;
+}
+
+/**
+ * One worker process forked ahead of the next run. Starting Node and loading the worker's bundle is most of
+ * what a run waits for before its first step (bench/firstSuggestion/phases.ts measures it with and without a
+ * spare); the panel forks a spare while the user looks at it, so Run only sends the start message. An idle
+ * spare costs one small Node process; it is ended after SPARE_IDLE_MS unused, and when the panel closes.
+ */
+export class SpareWorker {
+  private spare: ChildProcess | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly options: WorkerProcessOptions,
+    private readonly idleMs = SPARE_IDLE_MS,
+  ) {}
+
+  /** The process id of the spare waiting, if one is. */
+  get waitingPid(): number | undefined {
+    return this.spare?.pid;
+  }
+
+  /** Forks a spare unless one is waiting. */
+  prepare(): void {
+    if (this.spare && isIdle(this.spare)) return;
+    this.discard();
+    try {
+      this.spare = forkWorker(this.options);
+    } catch {
+      return; // The run will fork its own, and report why that fails.
+    }
+    // An idle spare must not keep the editor's process alive, and goes after a while unused.
+    this.spare.unref();
+    this.spare.channel?.unref();
+    this.idleTimer = setTimeout(() => this.discard(), this.idleMs);
+    this.idleTimer.unref();
+  }
+
+  /** The waiting spare, which the caller now owns, or undefined when there is none alive. */
+  take(): ChildProcess | undefined {
+    const child = this.spare;
+    this.spare = undefined;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    if (!child || !isIdle(child)) {
+      child?.kill('SIGKILL');
+      return undefined;
+    }
+    child.ref();
+    child.channel?.ref();
+    return child;
+  }
+
+  /** Ends the spare, if any. */
+  discard(): void {
+    this.take()?.kill('SIGKILL');
+  }
+}
+
+/** An unused spare is discarded after this long (it would be reforked at the next panel 'ready'). */
+export const SPARE_IDLE_MS = 10 * 60_000;
+
+function isIdle(child: ChildProcess): boolean {
+  return child.exitCode === null && child.signalCode === null && child.connected;
 }
 
 export interface RangeTestHandle {
@@ -53,23 +142,10 @@ export interface RangeTestHandle {
 export function startRangeTest(config: RangeTestConfig, options: StartOptions): RangeTestHandle {
   let child: ChildProcess;
   try {
-    child = fork(options.workerPath, [], {
-      execArgv: options.execArgv ?? [],
-      env: { ...process.env, ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      serialization: 'json',
-    });
+    child = options.process ?? forkWorker(options);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return { result: Promise.reject(new Error(`could not start the range-test worker: ${message}`)), cancel: () => undefined };
-  }
-
-  if (options.belowNormalPriority && child.pid !== undefined) {
-    try {
-      setPriority(child.pid, osConstants.priority.PRIORITY_BELOW_NORMAL);
-    } catch {
-      // Not permitted here (some containers): the worker runs at normal priority.
-    }
   }
 
   // The last lines the child wrote, to explain a crash.

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { RangeTestConfig, RangeTestResult } from '../../core/types';
 import { ScheduleSpecSchema } from '../../core/wire/scheduleSpec';
 import { parseWith } from '../../core/wire/schemaParts';
-import { startRangeTest } from '../../worker/client';
+import { SpareWorker, startRangeTest } from '../../worker/client';
 import { DatasetInspector } from '../../worker/inspection';
 import { logLine, outputChannel } from '../outputChannel';
 import type { PanelTestAccess } from '../testMode/panelTestAccess';
@@ -27,6 +27,9 @@ import { allowWebviewPath } from './webviewPaths';
 // (schedulerInsertion.ts).
 
 export type { RangeTestRunner };
+
+/** How long after a run ends the next run's spare worker is forked. */
+const SPARE_AFTER_RUN_MS = 2000;
 
 let controller: PanelController | undefined;
 
@@ -66,12 +69,14 @@ class PanelController implements vscode.Disposable {
   private readonly inspector: DatasetInspector;
   private readonly runs: RunLifecycle;
   private readonly messages: PanelMessages;
+  private readonly spareWorker: SpareWorker;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly context: vscode.ExtensionContext) {
     const storage = context.storageUri ?? context.globalStorageUri;
     const history = new RunHistory(path.join(storage.fsPath, 'runs'), (problem) => logLine(problem));
     this.inspector = new DatasetInspector(context.asAbsolutePath(path.join('dist', 'worker.js')));
+    this.spareWorker = new SpareWorker({ workerPath: context.asAbsolutePath(path.join('dist', 'worker.js')), belowNormalPriority: true });
     const insertion = new SchedulerInsertion();
     const port: PanelPort = {
       reveal: () => void this.panel(),
@@ -106,6 +111,8 @@ class PanelController implements vscode.Disposable {
       insertion,
       inspector: this.inspector,
       runWorker: (config) => this.startRun(this.workerRunner(config)),
+      // The panel is up: the next Run should not wait for a worker process to start.
+      panelReady: () => this.spareWorker.prepare(),
     });
     const command = (id: string, run: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, run);
     if (context.extensionMode === vscode.ExtensionMode.Test) this.loadTestMode();
@@ -120,6 +127,7 @@ class PanelController implements vscode.Disposable {
       command('cyclicalLr.openRun', (arg) => historyView.openCommand(arg)),
       command('cyclicalLr.exportRun', (arg) => exporter.exportCommand(arg)),
       command('cyclicalLr.deleteRun', (arg) => historyView.deleteCommand(arg)),
+      RangeTestPanel.onDidClose(() => this.spareWorker.discard()),
     );
   }
 
@@ -157,6 +165,7 @@ class PanelController implements vscode.Disposable {
   dispose(): void {
     this.runs.dispose();
     this.inspector.dispose();
+    this.spareWorker.discard();
     RangeTestPanel.instance?.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
     if (controller === this) controller = undefined;
@@ -195,12 +204,23 @@ class PanelController implements vscode.Disposable {
     return this.startRun(this.workerRunner(config));
   }
 
+  /** The next run's spare, once this one's result is on screen (not competing with it for the cores). */
+  private prepareNextSpare(): void {
+    setTimeout(() => {
+      if (RangeTestPanel.instance) this.spareWorker.prepare();
+    }, SPARE_AFTER_RUN_MS).unref();
+  }
+
   private workerRunner(config: RangeTestConfig): RangeTestRunner {
     const workerPath = this.context.asAbsolutePath(path.join('dist', 'worker.js'));
     return {
       label: path.basename(config.dataset),
       config,
-      start: (onEvent) => startRangeTest(config, { workerPath, onEvent, belowNormalPriority: true }),
+      start: (onEvent) => {
+        const handle = startRangeTest(config, { workerPath, onEvent, belowNormalPriority: true, process: this.spareWorker.take() });
+        void handle.result.catch(() => undefined).then(() => this.prepareNextSpare());
+        return handle;
+      },
     };
   }
 }

@@ -24,6 +24,8 @@ export interface PanelMessageTargets {
   inspector: DatasetInspector;
   /** Starts a run of the built-in worker (the panel's Run button). */
   runWorker(config: RangeTestConfig): Promise<unknown>;
+  /** The webview has loaded (or come back from hidden) and can start a run. */
+  panelReady(): void;
 }
 
 export class PanelMessages {
@@ -54,6 +56,7 @@ export class PanelMessages {
     const message = confined.message;
     switch (message.type) {
       case 'ready':
+        this.to.panelReady();
         return this.onReady(panel, message.shownRunId, message.overlayRunId);
       case 'pickDataset': {
         const dataset = await pickDataset();

@@ -26,6 +26,10 @@ export class RangeTestPanel {
   private queue: Array<ToWebview | { type: string }> = [];
   private readonly disposables: vscode.Disposable[] = [];
 
+  private static readonly closed = new vscode.EventEmitter<void>();
+  /** The panel was closed (by the user or by VS Code). */
+  static readonly onDidClose = RangeTestPanel.closed.event;
+
   /** Called when the panel is hidden (its webview's document is then destroyed). */
   static onHidden: (() => void) | undefined;
 
@@ -146,6 +150,7 @@ export class RangeTestPanel {
   dispose(): void {
     if (RangeTestPanel.current === this) RangeTestPanel.current = undefined;
     RangeTestPanel.onHidden?.();
+    RangeTestPanel.closed.fire();
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
   }

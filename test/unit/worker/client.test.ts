@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { UserError } from '../../../src/core/errors';
 import { DEFAULT_RANGE_TEST_CONFIG, RangeTestConfig, RangeTestResult } from '../../../src/core/types';
 import { WorkerEvent } from '../../../src/core/wire/workerChannel';
-import { isRangeTestCancelled, startRangeTest } from '../../../src/worker/client';
+import { isRangeTestCancelled, SpareWorker, startRangeTest } from '../../../src/worker/client';
 import { CRASH_ENV } from '../../../src/worker/testHooks';
 
 const root = resolve(__dirname, '..', '..', '..', '..');
@@ -127,5 +127,68 @@ describe('range-test worker (dist/worker.js)', () => {
   it('reports a worker file that does not exist', async () => {
     const handle = startRangeTest(config(), { workerPath: join(dir, 'missing-worker.js') });
     await assert.rejects(handle.result, /worker/);
+  });
+
+  describe('spare worker (forked ahead of the Run)', () => {
+    it('runs the test on the spare, with the same result as a worker forked at the Run', async () => {
+      const spares = new SpareWorker({ workerPath });
+      spares.prepare();
+      const spare = spares.take();
+      assert.ok(spare?.pid, 'a spare was forked');
+      // A user reads the panel before clicking Run: the spare has loaded its bundle and waits.
+      await new Promise((r) => setTimeout(r, 300));
+      assert.ok(alive(spare.pid), 'an idle spare stays alive');
+      const handle = startRangeTest(config(), { workerPath, process: spare });
+      assert.equal(handle.pid, spare.pid, 'the run is on the spare');
+      const onSpare = await handle.result;
+      const forked = await startRangeTest(config(), { workerPath }).result;
+      assert.deepEqual(onSpare.losses, forked.losses);
+      assert.deepEqual(onSpare.suggestion, forked.suggestion);
+      assert.ok((await waitUntilDead(spare.pid, 2000)) < 2000, 'the spare ends with its run');
+    });
+
+    it('is forked once, taken once, and ended when discarded or left idle', async () => {
+      const spares = new SpareWorker({ workerPath });
+      spares.prepare();
+      const first = spares.take();
+      assert.ok(first);
+      assert.equal(spares.take(), undefined, 'a taken spare is not handed out twice');
+      first.kill('SIGKILL');
+      spares.prepare();
+      const second = spares.take();
+      spares.prepare();
+      spares.prepare();
+      const third = spares.take();
+      assert.ok(second && third && second.pid !== third.pid, 'prepare() forks a new spare after take(), and only one');
+      second.kill('SIGKILL');
+      third.kill('SIGKILL');
+
+      spares.prepare();
+      const discarded = spares.take();
+      assert.ok(discarded);
+      spares.prepare();
+      const pending = spares.waitingPid as number;
+      spares.discard();
+      assert.ok((await waitUntilDead(pending, 2000)) < 2000, 'discard() ends the spare');
+      discarded.kill('SIGKILL');
+
+      const shortLived = new SpareWorker({ workerPath }, 200);
+      shortLived.prepare();
+      const idle = shortLived.waitingPid as number;
+      assert.ok((await waitUntilDead(idle, 3000)) < 3000, 'an unused spare ends after its idle time');
+      assert.equal(shortLived.take(), undefined, 'and is not handed out');
+    });
+
+    it('hands out no spare that died: the run forks its own', async () => {
+      const spares = new SpareWorker({ workerPath });
+      spares.prepare();
+      const pid = spares.waitingPid as number;
+      process.kill(pid, 'SIGKILL');
+      await waitUntilDead(pid, 2000);
+      await new Promise((r) => setTimeout(r, 50));
+      assert.equal(spares.take(), undefined);
+      const result = await startRangeTest(config(), { workerPath, process: spares.take() }).result;
+      assert.ok(result.losses.length > 0);
+    });
   });
 });
