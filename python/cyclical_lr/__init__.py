@@ -1,7 +1,7 @@
 """Cyclical LR: learning-rate range tests inside your own training loop, streamed to the VS Code panel.
 
     from cyclical_lr import RangeTest
-    with RangeTest(optimizer, model=model, start_lr=1e-7, end_lr=10, iterations=100) as rt:
+    with RangeTest(optimizer, model=model) as rt:  # 1e-6 → 10 over 200 steps, as the extension
         for batch in loader:
             loss = compute_loss(model, batch)
             loss.backward(); optimizer.step(); optimizer.zero_grad()

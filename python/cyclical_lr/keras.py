@@ -1,7 +1,7 @@
 """A Keras callback that runs the range test inside `model.fit` and writes the same run file as RangeTest.
 
     from cyclical_lr.keras import RangeTestCallback
-    rt = RangeTestCallback(start_lr=1e-7, end_lr=10, iterations=100)
+    rt = RangeTestCallback()  # 1e-6 → 10 over 200 steps, as the extension
     model.fit(x, y, epochs=100, callbacks=[rt])    # stops by itself when the test is over
     print(rt.suggestion)
 
@@ -46,11 +46,11 @@ def _variables(optimizer):
 class RangeTestCallback(_Callback):
     def __init__(
         self,
-        start_lr=1e-7,
+        start_lr=1e-6,
         end_lr=10.0,
-        iterations=100,
+        iterations=200,
         step_mode="exp",
-        smoothing=0.98,
+        smoothing=0.9,
         diverge=4.0,
         restore=True,
         out=None,

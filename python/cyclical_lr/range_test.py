@@ -8,7 +8,9 @@ from .state import SavedState
 
 class RangeTest:
     """Sweeps the learning rate of `optimizer` from `start_lr` to `end_lr` over `iterations` steps of the
-    caller's loop, one `step(loss)` per optimizer step, and writes the run file the extension plots.
+    caller's loop, one `step(loss)` per optimizer step, and writes the run file the extension plots. The
+    defaults are the extension's (1e-6 to 10 over 200 steps, ~28 per decade, so that the fall the bounds are
+    read from spans enough points; EMA 0.9 for the divergence stop and the live plot).
 
         with RangeTest(optimizer, model=model) as rt:
             for batch in loader:
@@ -28,11 +30,11 @@ class RangeTest:
         self,
         optimizer,
         model=None,
-        start_lr=1e-7,
+        start_lr=1e-6,
         end_lr=10.0,
-        iterations=100,
+        iterations=200,
         step_mode="exp",
-        smoothing=0.98,
+        smoothing=0.9,
         diverge=4.0,
         restore=True,
         out=None,

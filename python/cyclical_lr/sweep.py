@@ -29,7 +29,7 @@ class SmoothedLoss:
     """Bias-corrected EMA of the loss and the stop rule: the loss is not finite, or the smoothed loss
     exceeds `diverge` times its best value."""
 
-    def __init__(self, beta=0.98, diverge=4.0):
+    def __init__(self, beta=0.9, diverge=4.0):
         if not (0 <= beta < 1):
             raise ValueError("smoothing must be in [0, 1), but got %r" % (beta,))
         if not diverge > 1:

@@ -17,6 +17,7 @@ import { addToLossExtremes, distinctTickLabels, emptyLossExtremes, lossAxisRange
 import type { CurvePoint, LrBounds, RangeTestResult } from '../core/types';
 import { attachBoundsDrag, BOUND_LABELS_HEIGHT, BoundsOverlay, createBoundKeys, createBoundsPlugin } from './boundsPlugin';
 import { formatLoss, formatLr } from './format';
+import { redraw } from './chartRedraw';
 import type { ThemeColors } from './theme';
 
 // The live loss-vs-learning-rate chart. Points arrive in bursts from the extension; they are queued and
@@ -123,7 +124,7 @@ export class LossChart {
     this.overlay.diverged = null;
     this.extremes = emptyLossExtremes();
     this.fitY();
-    this.chart.update('none');
+    redraw(this.chart);
   }
 
   /** Queues streamed points; they are drawn on the next animation frame. */
@@ -144,7 +145,7 @@ export class LossChart {
     this.pending = [];
     for (const p of points) this.push(p.lr, p.loss, p.smoothed);
     this.fitY();
-    this.chart.update('none');
+    redraw(this.chart);
     this.framesDrawn++;
     for (const callback of this.drawn.splice(0)) callback();
   }
@@ -191,7 +192,7 @@ export class LossChart {
         ? { lr: result.lrs[stop], loss: Number.isFinite(result.smoothed[stop]) ? result.smoothed[stop] : this.extremes.maxSmoothed }
         : null;
     this.fitY();
-    this.chart.update('none');
+    redraw(this.chart);
   }
 
   setOverlay(result: RangeTestResult | null, label: string): void {
@@ -199,7 +200,7 @@ export class LossChart {
     dataset.data = result ? result.lrs.map((lr, i) => ({ x: lr, y: y(result.smoothed[i]) })) : [];
     dataset.hidden = !result;
     dataset.label = result ? `overlay: ${label}` : 'overlay';
-    this.chart.update('none');
+    redraw(this.chart);
   }
 
   /** The bound lines (null: none, e.g. while a new run plots, so the previous run's bounds are not read as its own). */
@@ -218,7 +219,7 @@ export class LossChart {
     overlay.borderColor = overlay.backgroundColor = colors.overlay;
     this.chart.options = chartOptions(colors);
     this.fitY();
-    this.chart.update('none');
+    redraw(this.chart);
   }
 
   /**

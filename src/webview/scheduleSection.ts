@@ -18,6 +18,7 @@ import { computeSchedule, defaultPreviewSteps, SCHEDULE_POLICIES, type ScheduleP
 import { UserError } from '../core/errors';
 import type { LrBounds } from '../core/types';
 import { button, field, h, select } from './dom';
+import { redraw } from './chartRedraw';
 import { formatLr } from './format';
 import type { ThemeColors } from './theme';
 
@@ -303,7 +304,7 @@ export class ScheduleSection {
       for (const b of this.insertButtons) b.disabled = true;
       this.chart.data.datasets[0].data = [];
       this.chart.data.datasets[1].data = [];
-      this.chart.update('none');
+      redraw(this.chart);
       return;
     }
     this.spec = spec;
@@ -321,7 +322,7 @@ export class ScheduleSection {
     this.chart.data.datasets[1].data = momentum;
     const y1 = this.chart.options.scales?.y1;
     if (y1) y1.display = momentum.length > 0;
-    this.chart.update('none');
+    redraw(this.chart);
   }
 
   applyColors(colors: ThemeColors): void {
@@ -339,6 +340,6 @@ export class ScheduleSection {
       scale.ticks = { ...scale.ticks, color: colors.muted };
       if ('title' in scale && scale.title) scale.title.color = colors.muted;
     }
-    this.chart.update('none');
+    redraw(this.chart);
   }
 }

@@ -3,6 +3,7 @@ import { appendFileSync, copyFileSync, cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseRunFile } from '../../../src/core/runFile';
 import { CurveError, suggest } from '../../../src/core/suggest';
+import { DEFAULT_RANGE_TEST_CONFIG } from '../../../src/core/types';
 import { mulberry32 } from '../../support/seededRandom';
 import { clr, launchRanks, lastJson, PACKAGE_DIR, runFiles, runPython, tempDir, TEST_SCRIPTS, torchPython } from './cyclicalLrSupport';
 
@@ -44,6 +45,21 @@ interface LoopReport {
 describe('cyclical_lr Python package (real torch)', function () {
   this.timeout(180_000);
   before(() => torchPython());
+
+  it("sweeps as the extension does by default (RangeTest and the Keras callback): same lrs, steps, EMA and divergence stop", () => {
+    const script = [
+      'import inspect, json',
+      'from cyclical_lr import RangeTest',
+      'from cyclical_lr.keras import RangeTestCallback',
+      'names = ["start_lr", "end_lr", "iterations", "step_mode", "smoothing", "diverge"]',
+      'print(json.dumps([{n: inspect.signature(c).parameters[n].default for n in names} for c in (RangeTest, RangeTestCallback)]))',
+    ].join('\n');
+    const r = runPython(['-c', script]);
+    assert.equal(r.code, 0, r.stderr);
+    const d = DEFAULT_RANGE_TEST_CONFIG;
+    const extension = { start_lr: d.startLr, end_lr: d.endLr, iterations: d.iterations, step_mode: d.stepMode, smoothing: d.smoothing, diverge: d.diverge };
+    assert.deepEqual(lastJson(r), [extension, extension]);
+  });
 
   it("a user's loop with dict batches, accumulation, clipping and two parameter groups: ratios kept, state restored to the bit", () => {
     const dir = tempDir();
