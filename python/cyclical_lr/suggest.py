@@ -644,7 +644,7 @@ def suggest(lrs, losses, beta=DEFAULT_BETA, diverged=False, finder_sweep=_THIS_C
         if doubts:
             confidence = _js_min(confidence, DOUBTFUL_CONFIDENCE)
         if wide_basin:
-            edge = turn_up_lr if turn_up_lr is not None else xs[n - 1]
+            edge = turn_up_lr
             diagnostics.append(
                 "the loss stayed at its bottom from %s to %s (%s×) before it turned up: max_lr is held within %d× of the end "
                 "of the fall (higher lrs in that basin fit the training data no better and, on noisy labels, generalise "

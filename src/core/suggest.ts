@@ -148,6 +148,12 @@ function argmax(values: readonly number[], from = 0, to = values.length - 1): nu
   return best;
 }
 
+/** The lr of the first point in from..n-1 where the smoothed curve `s` is above `level`, if any. */
+function firstLrAbove(s: readonly number[], xs: readonly number[], level: number, from: number, n: number): number | undefined {
+  for (let i = from; i < n; i++) if (s[i] > level) return xs[i];
+  return undefined;
+}
+
 const clamp01 = (v: number): number => Math.min(1, Math.max(0, v));
 
 /** Smoothing half-width (points) of the centred smoother our bounds read, before adapting it to the noise. */
@@ -213,8 +219,7 @@ export function suggest(lrs: number[], losses: number[], options: SuggestOptions
   // The range test's stability limit: where the loss climbs clearly back above its starting level, else
   // where the test stopped on divergence (the NaN point, or the last point when the engine stopped it).
   const divergeLevel = top + Math.max(4 * smoothNoise, 0.01 * Math.abs(top));
-  let divergeLr: number | undefined;
-  for (let i = iMin + 1; i < n && divergeLr === undefined; i++) if (s[i] > divergeLevel) divergeLr = xs[i];
+  let divergeLr = firstLrAbove(s, xs, divergeLevel, iMin + 1, n);
   if (divergeLr === undefined && n < losses.length) divergeLr = lrs[n];
   if (divergeLr === undefined && options.diverged === true) divergeLr = xs[n - 1];
 
@@ -253,9 +258,7 @@ export function suggest(lrs: number[], losses: number[], options: SuggestOptions
     // of stability this test saw. Where the curve was cut by a NaN or stopped on divergence without turning
     // up visibly, the edge is where it stopped.
     const upLevel = bottom + Math.max(TURN_UP_FRACTION * fallDrop, 2 * bottomNoise);
-    let turnUpLr: number | undefined;
-    for (let i = iMin + 1; i < n && turnUpLr === undefined; i++) if (s[i] > upLevel) turnUpLr = xs[i];
-    turnUpLr ??= divergeLr;
+    const turnUpLr = firstLrAbove(s, xs, upLevel, iMin + 1, n) ?? divergeLr;
     // Smith's max_lr is where the loss stops falling, before it turns up or turns ragged. We read it from the
     // turn-up, a margin below it, rather than from the bottom: the bottom of a long flat or ragged basin is a
     // poor marker (noise decides where in the basin the lowest point lands), its far edge a sharp one. Without
@@ -291,7 +294,7 @@ export function suggest(lrs: number[], losses: number[], options: SuggestOptions
       epochs > MANY_EPOCHS && DIAGNOSTICS.manyEpochs(epochs),
     ].filter((d): d is string => typeof d === 'string');
     diagnostics.push(...doubts);
-    if (wideBasin) diagnostics.push(DIAGNOSTICS.wideBasin(xs[iEnd], turnUpLr ?? xs[n - 1]));
+    if (wideBasin) diagnostics.push(DIAGNOSTICS.wideBasin(xs[iEnd], turnUpLr));
     if (doubts.length) confidence = Math.min(confidence, DOUBTFUL_CONFIDENCE);
   }
 

@@ -17,6 +17,11 @@ export type StopReason = 'completed' | 'diverged' | 'non-finite' | 'cancelled';
 
 export const STEP_MODES: readonly StepMode[] = ['exp', 'linear'];
 export const MODEL_PRESETS: readonly ModelPreset[] = ['linear', 'mlp', 'cnn'];
+
+/** A built-in model's name, not a path to the user's model file. */
+export function isPreset(model: string): model is ModelPreset {
+  return (MODEL_PRESETS as readonly string[]).includes(model);
+}
 export const OPTIMIZERS: readonly OptimizerName[] = ['sgd', 'momentum', 'nesterov', 'adam', 'adamw', 'rmsprop'];
 export const BACKENDS: readonly BackendChoice[] = ['auto', 'node', 'wasm', 'cpu'];
 export const STOP_REASONS: readonly StopReason[] = ['completed', 'diverged', 'non-finite', 'cancelled'];

@@ -2,7 +2,7 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { UserError } from '../core/errors';
 import { formatLimit, MAX_PARAMETERS } from '../core/limits';
-import { DatasetSummary, MODEL_PRESETS, ModelPreset } from '../core/types';
+import { DatasetSummary, isPreset, ModelPreset } from '../core/types';
 import { LossKind, LossSpec, lossForData } from './losses';
 import { fileModelHandler } from './modelFile';
 import { presetLayerSeed } from './presetWeights';
@@ -15,9 +15,6 @@ export interface BuiltModel {
   preset?: ModelPreset;
 }
 
-export function isPreset(model: string): model is ModelPreset {
-  return (MODEL_PRESETS as readonly string[]).includes(model);
-}
 
 const shapeText = (shape: ReadonlyArray<number | null>) => `[${shape.map((d) => (d === null ? 'batch' : d)).join(', ')}]`;
 

@@ -1,10 +1,10 @@
 // Builds the model for the data and picks the trainer that will run it: a preset on WASM trains on the
 // fused trainers without TF.js; anything else loads TF.js.
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { DatasetSummary, ModelPreset, RangeTestConfig } from '../core/types';
+import { DatasetSummary, isPreset, ModelPreset, RangeTestConfig } from '../core/types';
 import { fusedTrainer, FusedTrainerSpec } from './fusedTrainer';
 import { LayersTrainer } from './layersTrainer';
-import { buildModel, isPreset, presetLayers } from './models';
+import { buildModel, presetLayers } from './models';
 import { presetWeights } from './presetWeights';
 import { findWasmDirectory, loadTf, nativeTfInstalled } from './tf';
 import { Trainer } from './trainer';

@@ -1,7 +1,7 @@
 // The files a range test reads, so that no output of the run (the CLI's --json and --report, the panel's
 // exports) can be one of them.
 import { dirname, resolve } from 'node:path';
-import { MODEL_PRESETS, type RangeTestConfig } from '../core/types';
+import { isPreset, type RangeTestConfig } from '../core/types';
 import type { RunInput } from './outputPaths';
 
 /**
@@ -14,6 +14,6 @@ export function rangeTestInputs(config: RangeTestConfig, labelFiles: readonly st
   const inputs: RunInput[] = [{ role: 'the dataset', path: config.dataset }];
   if (config.target !== undefined && /\.npy$/i.test(config.target)) inputs.push({ role: 'the label file', path: resolve(dirname(config.dataset), config.target) });
   for (const path of labelFiles) inputs.push({ role: 'the label file', path });
-  if (!(MODEL_PRESETS as readonly string[]).includes(config.model)) inputs.push({ role: 'the model file', path: config.model });
+  if (!isPreset(config.model)) inputs.push({ role: 'the model file', path: config.model });
   return inputs;
 }

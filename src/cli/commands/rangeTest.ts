@@ -3,11 +3,10 @@
 import { resolve } from 'node:path';
 import { UserError } from '../../core/errors';
 import { MAX_BATCH_SIZE, MAX_ITERATIONS, MAX_RUNS } from '../../core/limits';
-import { BACKENDS, DEFAULT_RANGE_TEST_CONFIG, MODEL_PRESETS, OPTIMIZERS, RangeTestConfig, RangeTestResult, STEP_MODES } from '../../core/types';
+import { BACKENDS, DEFAULT_RANGE_TEST_CONFIG, isPreset, MODEL_PRESETS, OPTIMIZERS, RangeTestConfig, RangeTestResult, STEP_MODES } from '../../core/types';
 import { CurvePoint } from '../../core/types';
 import { preprocessingNote } from '../../core/preprocessingNote';
 import { runRangeTest } from '../../engine/runRangeTest';
-import { isPreset } from '../../engine/models';
 import { defineFlags, formatHelp, parseArgs, ParsedArgs } from '../args';
 import { writeFileAtomic } from '../../outputs/atomicWrite';
 import { CliIO } from '../io';

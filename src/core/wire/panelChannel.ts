@@ -5,7 +5,7 @@
 //   host → webview: notifications, the requestPng request, the answer to inspectDataset
 import * as v from 'valibot';
 import { MAX_PATH_LENGTH } from '../limits';
-import { DEFAULT_RANGE_TEST_CONFIG, MODEL_PRESETS, OPTIMIZERS } from '../types';
+import { DEFAULT_RANGE_TEST_CONFIG, isPreset, MODEL_PRESETS, OPTIMIZERS } from '../types';
 import { rangeTestConfigProblem } from '../configProblem';
 import { CurvePointSchema } from './curvePoint';
 import { DatasetSummarySchema } from './datasetSummary';
@@ -27,7 +27,7 @@ export type ExportFormat = 'png' | 'csv' | 'json';
 const requestFields = {
   model: v.pipe(
     rangeTestConfigEntries.model,
-    v.check((model) => (MODEL_PRESETS as readonly string[]).includes(model) || model.endsWith('.json'), `expected one of ${MODEL_PRESETS.join(', ')} or a model.json path`),
+    v.check((model) => isPreset(model) || model.endsWith('.json'), `expected one of ${MODEL_PRESETS.join(', ')} or a model.json path`),
   ),
   optimizer: v.picklist(OPTIMIZERS),
   startLr: rangeTestConfigEntries.startLr,

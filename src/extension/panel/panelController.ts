@@ -70,13 +70,15 @@ class PanelController implements vscode.Disposable {
   private readonly runs: RunLifecycle;
   private readonly messages: PanelMessages;
   private readonly spareWorker: SpareWorker;
+  private readonly workerPath: string;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly context: vscode.ExtensionContext) {
     const storage = context.storageUri ?? context.globalStorageUri;
     const history = new RunHistory(path.join(storage.fsPath, 'runs'), (problem) => logLine(problem));
-    this.inspector = new DatasetInspector(context.asAbsolutePath(path.join('dist', 'worker.js')));
-    this.spareWorker = new SpareWorker({ workerPath: context.asAbsolutePath(path.join('dist', 'worker.js')), belowNormalPriority: true });
+    this.workerPath = context.asAbsolutePath(path.join('dist', 'worker.js'));
+    this.inspector = new DatasetInspector(this.workerPath);
+    this.spareWorker = new SpareWorker({ workerPath: this.workerPath, belowNormalPriority: true });
     const insertion = new SchedulerInsertion();
     const port: PanelPort = {
       reveal: () => void this.panel(),
@@ -212,12 +214,11 @@ class PanelController implements vscode.Disposable {
   }
 
   private workerRunner(config: RangeTestConfig): RangeTestRunner {
-    const workerPath = this.context.asAbsolutePath(path.join('dist', 'worker.js'));
     return {
       label: path.basename(config.dataset),
       config,
       start: (onEvent) => {
-        const handle = startRangeTest(config, { workerPath, onEvent, belowNormalPriority: true, process: this.spareWorker.take() });
+        const handle = startRangeTest(config, { workerPath: this.workerPath, onEvent, belowNormalPriority: true, process: this.spareWorker.take() });
         void handle.result.catch(() => undefined).then(() => this.prepareNextSpare());
         return handle;
       },

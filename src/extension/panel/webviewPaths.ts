@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { MODEL_PRESETS } from '../../core/types';
+import { isPreset } from '../../core/types';
 import type { FromWebview } from '../../core/wire/panelChannel';
 import { confinePath } from './confinePath';
 import { configFromSettings } from './panelSettings';
@@ -37,7 +37,7 @@ export function confineWebviewPaths(message: FromWebview): { message: FromWebvie
   if (message.type === 'run') {
     const dataset = confine(message.request.dataset);
     if (dataset === undefined) return outside('dataset', message.request.dataset);
-    if ((MODEL_PRESETS as readonly string[]).includes(message.request.model)) return { message: { ...message, request: { ...message.request, dataset } } };
+    if (isPreset(message.request.model)) return { message: { ...message, request: { ...message.request, dataset } } };
     const model = confine(message.request.model) ?? (message.request.model === configFromSettings(dataset).model ? message.request.model : undefined);
     if (model === undefined) return outside('model', message.request.model);
     return { message: { ...message, request: { ...message.request, dataset, model } } };
