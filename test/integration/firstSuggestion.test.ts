@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { RangeTestResult } from '../../src/core/types';
 import { activateExtension } from './support/extension';
-import { panelState } from './support/panel';
+import { panelState, panelStateWhen } from './support/panel';
 
 // What a user waits for after clicking Run: the default run on the bundled example (the walkthrough's "Run
 // on the example", what `npm run demo` runs), from the command to the suggestion shown in the panel, with
@@ -17,21 +17,17 @@ const runs = Number(process.env.CLR_FIRST_SUGGESTION_RUNS ?? 1);
 
 /** When the new panel's webview first reports (its script runs): the webview's share of the wait. */
 async function webviewReporting(): Promise<number> {
-  while (!(await panelState())) await new Promise((r) => setTimeout(r, 5));
-  return performance.now();
+  return (await panelStateWhen((state) => state !== null, 'the new webview reporting', 120_000)).at;
 }
 
-/** Polls the panel's report (the webview reports at once when it shows a finished run) until the run's suggestion is shown. */
+/** When the panel shows the suggestion of a run it had not shown before. */
 async function suggestionShown(runIdsBefore: Set<string | null>, timeoutMs: number): Promise<{ at: number; rows: Array<[string, string]>; runId: string }> {
-  const deadline = performance.now() + timeoutMs;
-  while (performance.now() < deadline) {
-    const state = await panelState();
-    if (state && state.status === 'done' && state.suggestionRows.length > 0 && !runIdsBefore.has(state.runId)) {
-      return { at: performance.now(), rows: state.suggestionRows, runId: state.runId as string };
-    }
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  throw new Error(`no suggestion shown within ${timeoutMs} ms; last state: ${JSON.stringify(await panelState())}`);
+  const { state, at } = await panelStateWhen(
+    (s) => s !== null && s.status === 'done' && s.suggestionRows.length > 0 && !runIdsBefore.has(s.runId),
+    "the run's suggestion",
+    timeoutMs,
+  );
+  return { at, rows: state?.suggestionRows ?? [], runId: state?.runId as string };
 }
 
 /** A user looks at the open panel for at least this long before clicking Run again. */

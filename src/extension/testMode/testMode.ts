@@ -8,16 +8,34 @@ import type { PanelTestAccess } from './panelTestAccess';
 
 export function registerTestMode(access: PanelTestAccess): vscode.Disposable[] {
   let lastState: PanelStateReport | null = null;
+  // Every change of lastState is numbered, so that a test can wait for the next one instead of polling:
+  // each command a test runs is also a message to the workbench, and polling every few ms loaded the very
+  // browser whose timing the first-suggestion benchmark measures.
+  let changes = 0;
+  let waiting: Array<() => void> = [];
+  const publish = (state: PanelStateReport | null) => {
+    lastState = state;
+    changes++;
+    const woken = waiting;
+    waiting = [];
+    for (const wake of woken) wake();
+  };
   access.useWebviewScript('test/webview.js');
   // A hidden or closed panel shows nothing: forget its last report until the new webview sends one.
-  access.onHidden(() => (lastState = null));
+  access.onHidden(() => publish(null));
   access.receiveOther((raw) => {
     const parsed = fromTestWebview.parse(raw);
-    if (parsed.ok) lastState = parsed.value.state;
+    if (parsed.ok) publish(parsed.value.state);
     return parsed.ok;
   });
   return [
     vscode.commands.registerCommand('cyclicalLr._panelStateForTests', () => lastState),
+    // The panel's state once it has changed more than `after` times (at once when it already has).
+    vscode.commands.registerCommand('cyclicalLr._panelStateChangeForTests', async (after: unknown): Promise<{ change: number; state: PanelStateReport | null }> => {
+      const seen = typeof after === 'number' ? after : -1;
+      while (changes <= seen) await new Promise<void>((wake) => waiting.push(wake));
+      return { change: changes, state: lastState };
+    }),
     vscode.commands.registerCommand('cyclicalLr._runStateForTests', () => access.runState()),
     vscode.commands.registerCommand('cyclicalLr._panelActionForTests', (target: unknown) => {
       if (typeof target !== 'string') return;

@@ -1,5 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { RunProgressView } from '../../../src/core/wire/panelChannel';
@@ -40,6 +41,27 @@ export function makePanelFixtures(rows = 600): { dir: string; csv: string; scrip
 
 export async function panelState(): Promise<PanelStateReport | null> {
   return (await vscode.commands.executeCommand<PanelStateReport | null>('cyclicalLr._panelStateForTests')) ?? null;
+}
+
+/**
+ * Waits, without polling, until the panel reports a state that `accept` takes (or already shows one), and
+ * returns it with the time it was seen; fails after `timeoutMs` with the last state seen.
+ */
+export async function panelStateWhen(accept: (state: PanelStateReport | null) => boolean, what: string, timeoutMs: number): Promise<{ state: PanelStateReport | null; at: number }> {
+  let change = -1;
+  let state: PanelStateReport | null = null;
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<'expired'>((resolve) => (timer = setTimeout(() => resolve('expired'), timeoutMs)));
+  try {
+    for (;;) {
+      const next = await Promise.race([vscode.commands.executeCommand<{ change: number; state: PanelStateReport | null }>('cyclicalLr._panelStateChangeForTests', change), expired]);
+      if (next === 'expired') throw new Error(`timed out waiting for the panel: ${what}; last state: ${JSON.stringify(state)}`);
+      ({ change, state } = next);
+      if (accept(state)) return { state, at: performance.now() };
+    }
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Polls the panel's reported state until `accept` holds; fails with the last state seen. */
