@@ -49,7 +49,7 @@ const SPARE_WAIT_MS = 1500;
 
 async function once(config: RangeTestConfig, useSpare: boolean): Promise<{ wall: Phases; cpu: Phases }> {
   const workerPath = join(root, 'dist', 'worker.js');
-  const spare = useSpare ? forkWorker({ workerPath, belowNormalPriority: true }) : undefined;
+  const spare = useSpare ? forkWorker({ workerPath, belowNormalPriority: true, spare: true }) : undefined;
   if (spare) await new Promise((r) => setTimeout(r, SPARE_WAIT_MS));
   const cpuBefore = spare ? processCpuMs(spare.pid) : 0;
   const t0 = performance.now();

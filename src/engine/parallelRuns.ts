@@ -12,7 +12,7 @@ import type { FusedTrainerSpec } from './fusedTrainer';
 import { planTrainer, prepareTrainer } from './prepareTrainer';
 import type { RangeTestOptions } from './rangeTest';
 import { kernelModule } from './simdKernels';
-import { SharedRows, THREAD_MARK, ThreadInput, ThreadMessage, threadMain, threadProgram } from './rangeTestThread';
+import { ParkedThread, SharedRows, THREAD_MARK, ThreadInput, ThreadMessage, threadMain, threadProgram } from './rangeTestThread';
 import { RunCurve, runConfig } from './sweep';
 
 /** The readers allocate rows on shared memory (src/data/sharedFloat32.ts); anything else is copied once. */
@@ -41,6 +41,43 @@ async function planFusedTrainers(config: RangeTestConfig, summary: DatasetSummar
   return specs;
 }
 
+/**
+ * Threads started ahead of a run (by a spare worker process, while the user reads the panel), parked until
+ * a run with fused trainers gives them their seeds: starting a thread and loading its bundle is time the
+ * first step would otherwise wait for. A run takes them all; those it does not need end.
+ */
+let parked: Worker[] = [];
+
+/** Starts `count` threads (one per core by default) that wait for the next run's seeds. */
+export function parkThreads(count = availableParallelism()): void {
+  const program = threadProgram('');
+  // Only the thread bundle can wait for its input; without it (TF.js threads) a run starts its own.
+  if (!program || parked.length > 0) return;
+  for (let i = 0; i < count; i++) {
+    const data: ParkedThread = { mark: THREAD_MARK, parked: true };
+    const thread = new Worker(program, { workerData: data, argv: [], execArgv: [] });
+    // A parked thread must not keep the process alive, and one that died is never handed a run.
+    thread.unref();
+    thread.once('exit', () => (parked = parked.filter((t) => t !== thread)));
+    thread.on('error', () => undefined);
+    parked.push(thread);
+  }
+}
+
+/** How many parked threads wait for a run. */
+export function parkedThreadCount(): number {
+  return parked.length;
+}
+
+/** The parked threads when there are at least `count` (the rest end), else none (all end). */
+function takeParked(count: number): Worker[] {
+  const taken = parked.length >= count ? parked.slice(0, count) : [];
+  for (const thread of parked.slice(taken.length)) void thread.terminate();
+  parked = [];
+  for (const thread of taken) thread.ref();
+  return taken;
+}
+
 export async function runInThreads(
   config: RangeTestConfig,
   summary: DatasetSummary,
@@ -56,6 +93,8 @@ export async function runInThreads(
   // the threads then need no TF.js and compile nothing.
   const fused = await planFusedTrainers(config, summary);
   const program = fused ? threadProgram(__filename) : __filename;
+  // Parked threads run only fused trainers: a run that needs TF.js in its threads ends them.
+  const ready = takeParked(fused ? threadCount : Infinity);
   const sharedTrain = share(train);
   const sharedValidation = validation ? share(validation) : undefined;
   const curves: RunCurve[] = new Array(config.runs);
@@ -73,9 +112,10 @@ export async function runInThreads(
         failed = true;
         reject(error);
       };
-      for (const runs of assignment) {
+      assignment.forEach((runs, i) => {
         const input: ThreadInput = { mark: THREAD_MARK, config, summary, train: sharedTrain, validation: sharedValidation, lrs, runs, fused, kernels: fused ? (kernelModule() ?? undefined) : undefined };
-        const worker = new Worker(program, { workerData: input, argv: [], execArgv: [] });
+        const worker = ready[i] ?? new Worker(program, { workerData: input, argv: [], execArgv: [] });
+        if (ready[i]) worker.postMessage(input);
         workers.push(worker);
         worker.on('message', (message: ThreadMessage) => {
           switch (message.type) {
@@ -102,7 +142,7 @@ export async function runInThreads(
           if (code !== 0) fail(new Error(`a range-test thread exited with code ${code}`));
           if (--remaining === 0 && !failed) resolve();
         });
-      }
+      });
       if (options.isCancelled) {
         cancelPoll = setInterval(() => {
           if (options.isCancelled?.()) for (const w of workers) w.postMessage('cancel');

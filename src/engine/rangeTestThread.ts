@@ -89,9 +89,21 @@ export async function threadMain(input: ThreadInput, prepare: (run: number) => P
   }
 }
 
-const input = workerData as ThreadInput | undefined;
-if (!isMainThread && input?.mark === THREAD_MARK && input.fused) {
+/** workerData of a thread started before its run (parkThreads): its ThreadInput comes as its first message. */
+export interface ParkedThread {
+  mark: typeof THREAD_MARK;
+  parked: true;
+}
+
+function runFused(input: ThreadInput): void {
   const fused = input.fused;
+  if (!fused) return;
   if (input.kernels) useCompiledKernels(input.kernels);
   void threadMain(input, async (run) => fusedTrainer(fused[run]));
+}
+
+const start = workerData as ThreadInput | ParkedThread | undefined;
+if (!isMainThread && start?.mark === THREAD_MARK) {
+  if ('parked' in start) parentPort?.once('message', (input: ThreadInput) => runFused(input));
+  else runFused(start);
 }

@@ -5,7 +5,7 @@ import { ChildProcess, fork } from 'node:child_process';
 import { constants as osConstants, setPriority } from 'node:os';
 import { UserError } from '../core/errors';
 import { RangeTestConfig, RangeTestResult } from '../core/types';
-import { cancelMessage, ErrorEvent, fromWorker, startMessage, WORKER_PROTOCOL_VERSION, WorkerEvent } from '../core/wire/workerChannel';
+import { cancelMessage, ErrorEvent, fromWorker, SPARE_WORKER_ARG, startMessage, WORKER_PROTOCOL_VERSION, WorkerEvent } from '../core/wire/workerChannel';
 
 /** How long a cancelled worker gets to send its partial result before it is killed. */
 export const CANCEL_GRACE_MS = 700;
@@ -34,6 +34,8 @@ export interface WorkerProcessOptions {
    * inherit it, so a multi-run test on a small machine cannot starve the extension host and the window.
    */
   belowNormalPriority?: boolean;
+  /** Forked ahead of its run (SpareWorker): it starts its seed threads while it waits. */
+  spare?: boolean;
 }
 
 export interface StartOptions extends WorkerProcessOptions {
@@ -48,7 +50,7 @@ export interface StartOptions extends WorkerProcessOptions {
 
 /** Forks dist/worker.js, idle until it is sent a message. Throws when the process cannot be created. */
 export function forkWorker(options: WorkerProcessOptions): ChildProcess {
-  const child = fork(options.workerPath, [], {
+  const child = fork(options.workerPath, options.spare ? [SPARE_WORKER_ARG] : [], {
     execArgv: options.execArgv ?? [],
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -89,7 +91,7 @@ export class SpareWorker {
     if (this.spare && isIdle(this.spare)) return;
     this.discard();
     try {
-      this.spare = forkWorker(this.options);
+      this.spare = forkWorker({ ...this.options, spare: true });
     } catch {
       return; // The run will fork its own, and report why that fails.
     }

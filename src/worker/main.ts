@@ -8,8 +8,9 @@ import { rangeTestConfigProblem } from '../core/configProblem';
 import type { ConfigProblem } from '../core/configProblem';
 import type { InspectRequest, InspectResponse } from '../core/wire/datasetInspection';
 import type { RangeTestConfig } from '../core/wire/rangeTestConfig';
-import { ProgressBatchMessage, toWorker, WORKER_PROTOCOL_VERSION, WorkerEvent } from '../core/wire/workerChannel';
+import { ProgressBatchMessage, SPARE_WORKER_ARG, toWorker, WORKER_PROTOCOL_VERSION, WorkerEvent } from '../core/wire/workerChannel';
 import { inspectDataset } from '../data/index';
+import { parkThreads } from '../engine/parallelRuns';
 import { runRangeTest } from '../engine/runRangeTest';
 import { CRASH_ENV } from './testHooks';
 
@@ -137,4 +138,8 @@ function startConfigProblem(raw: unknown): ConfigProblem | null {
 }
 
 // Worker threads of a multi-run test load this same bundle; only the process's main thread is the worker.
-if (require.main === module && isMainThread) workerMain();
+if (require.main === module && isMainThread) {
+  workerMain();
+  // A spare waits for a run while the user reads the panel: its seed threads can start meanwhile.
+  if (process.argv.includes(SPARE_WORKER_ARG)) parkThreads();
+}

@@ -12,6 +12,8 @@ import { RangeTestResultSchema } from './rangeTestResult';
 import { count, text } from './schemaParts';
 
 export const WORKER_PROTOCOL_VERSION = 1;
+/** Command-line argument of a worker forked ahead of its run (a spare): it starts its seed threads at once. */
+export const SPARE_WORKER_ARG = '--spare';
 
 const envelope = {
   v: v.literal(WORKER_PROTOCOL_VERSION, (issue) => `protocol version ${issue.received}, expected ${WORKER_PROTOCOL_VERSION} (a worker from another version)`),

@@ -7,6 +7,7 @@ import { rangeTestLrs } from '../../../src/core/schedules';
 import { InMemoryDataset } from '../../../src/data/dataset';
 import { fileModelSaver } from '../../../src/engine/modelFile';
 import { buildPreset } from '../../../src/engine/models';
+import { parkedThreadCount, parkThreads } from '../../../src/engine/parallelRuns';
 import { runRangeTestOnDataset } from '../../../src/engine/rangeTest';
 import { loadTf } from '../../../src/engine/tf';
 import { config, imageDataset, spiralDataset } from './fixtures';
@@ -67,6 +68,23 @@ describe('range-test engine', () => {
     assert.deepEqual(runs[1].losses, alone.losses);
     const [lo, hi] = threaded.suggestion.clr.maxLrRange ?? [NaN, NaN];
     assert.ok(lo <= threaded.suggestion.clr.maxLr && threaded.suggestion.clr.maxLr <= hi, `${lo} ≤ max_lr ≤ ${hi}`);
+  });
+
+  it('runs the seeds on threads parked ahead of the run (a spare worker\'s), with the same result as on new threads', async () => {
+    const data = spiralDataset();
+    const cfg = config({ runs: 3, iterations: 40, endLr: 1, seed: 5 });
+    parkThreads(2);
+    assert.equal(parkedThreadCount(), 2);
+    const onParked = await runRangeTestOnDataset(cfg, data, { parallel: true });
+    assert.equal(parkedThreadCount(), 0, 'the run took the parked threads');
+    const onNew = await runRangeTestOnDataset(cfg, data, { parallel: true });
+    assert.deepEqual(onParked.runCurves, onNew.runCurves);
+    assert.deepEqual(onParked.suggestion, onNew.suggestion);
+    // Parked threads run only the fused trainers: a run that needs TF.js in its threads ends them and starts its own.
+    parkThreads(2);
+    const tfjs = await runRangeTestOnDataset({ ...cfg, backend: 'cpu' }, data, { parallel: true });
+    assert.equal(parkedThreadCount(), 0);
+    assert.equal(tfjs.runCurves?.length, 3);
   });
 
   it('stops at the first non-finite loss or when the smoothed loss passes diverge × best', async () => {
