@@ -51,31 +51,50 @@ export function robustStd(values: readonly number[]): number {
  */
 export function despike(values: readonly number[], halfWidth: number, k = 5): number[] {
   const n = values.length;
-  // The windows' medians dominate the suggestion's time (it smooths ~120 resampled curves): sorted in typed
-  // arrays, without a comparator, and the deviations' median read from the sorted window by merging its two
-  // sides outward, instead of copying and sorting each window three times. Same values as median() and
-  // robustStd() of the window for finite losses; a window holding a non-finite one keeps their comparator sort.
-  const size = Math.min(n, 2 * halfWidth + 1);
-  const sorted = new Float64Array(size);
-  const deviations = new Float64Array(size);
+  if (!values.every(Number.isFinite)) return values.map((v, i) => despiked(v, values.slice(Math.max(0, i - halfWidth), i + halfWidth + 1), k));
+  // The windows' medians dominate the suggestion's time (the window grows with the curve): the window is kept
+  // sorted as it slides (one value in, one out, each placed by binary search), and the deviations' median is
+  // read from it by merging its two sides outward. Same values as median() and robustStd() of each window.
+  const window = new Float64Array(Math.min(n, 2 * halfWidth + 1));
+  const deviations = new Float64Array(window.length);
+  let size = 0;
+  const insert = (v: number) => {
+    const at = lowerBound(window, v, size);
+    window.copyWithin(at + 1, at, size++);
+    window[at] = v;
+  };
+  const remove = (v: number) => {
+    const at = lowerBound(window, v, size);
+    window.copyWithin(at, at + 1, size--);
+  };
+  for (let j = 0; j < Math.min(n, halfWidth); j++) insert(values[j]);
   return values.map((v, i) => {
-    const lo = Math.max(0, i - halfWidth);
-    const hi = Math.min(n, i + halfWidth + 1);
-    const window = sorted.subarray(0, hi - lo);
-    for (let j = lo; j < hi; j++) window[j - lo] = values[j];
-    let m: number;
-    let s: number;
-    if (window.every(Number.isFinite)) {
-      window.sort();
-      m = sortedMedian(window);
-      s = MAD_TO_STD * sortedMedian(absoluteDeviations(window, m, deviations));
-    } else {
-      const raw = values.slice(lo, hi);
-      m = median(raw);
-      s = robustStd(raw);
-    }
+    if (i - halfWidth - 1 >= 0) remove(values[i - halfWidth - 1]);
+    if (i + halfWidth < n) insert(values[i + halfWidth]);
+    const sorted = window.subarray(0, size);
+    const m = sortedMedian(sorted);
+    const s = MAD_TO_STD * sortedMedian(absoluteDeviations(sorted, m, deviations));
     return s > 0 && v - m > k * s ? m : v;
   });
+}
+
+/** `v`, or the median of its `window` when v is a spike above it (a window holding NaN or infinities). */
+function despiked(v: number, window: number[], k: number): number {
+  const m = median(window);
+  const s = robustStd(window);
+  return s > 0 && v - m > k * s ? m : v;
+}
+
+/** The first index of ascending `sorted[0..size)` whose value is not below `v`. */
+export function lowerBound(sorted: Float64Array, v: number, size = sorted.length): number {
+  let lo = 0;
+  let hi = size;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function sortedMedian(sorted: ArrayLike<number>): number {
@@ -118,17 +137,20 @@ export function localLinearSmooth(x: readonly number[], y: readonly number[], ha
       if (lo === 0) hi = Math.min(n - 1, 2 * halfWidth);
       else lo = Math.max(0, n - 1 - 2 * halfWidth);
     }
-    const radius = Math.max(Math.abs(x[hi] - x[i]), Math.abs(x[i] - x[lo])) * 1.0001 || 1;
+    const xi = x[i];
+    const radius = Math.max(Math.abs(x[hi] - xi), Math.abs(xi - x[lo])) * 1.0001 || 1;
     let sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
     for (let j = lo; j <= hi; j++) {
-      const u = Math.abs(x[j] - x[i]) / radius;
-      const w = (1 - u * u * u) ** 3;
-      const dx = x[j] - x[i];
+      const dx = x[j] - xi;
+      const u = Math.abs(dx) / radius;
+      const t = 1 - u * u * u;
+      const w = t * t * t;
+      const wy = w * y[j];
       sw += w;
       sx += w * dx;
-      sy += w * y[j];
+      sy += wy;
       sxx += w * dx * dx;
-      sxy += w * dx * y[j];
+      sxy += wy * dx;
     }
     const det = sw * sxx - sx * sx;
     // Intercept at dx = 0 is the fitted value at x[i]; fall back to the weighted mean when degenerate.

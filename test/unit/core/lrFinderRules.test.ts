@@ -3,6 +3,7 @@
 // numpy and torch (test/support/lr_finder_oracle.py).
 
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import {
   fastaiMinimum,
   fastaiRecorder,
@@ -125,6 +126,30 @@ describe('fastai rules (on the window lr_find hands them)', () => {
     // Constant loss: no descent, idx 0.
     assert.equal(fastaiValley([1, 2, 3], [1, 1, 1]), 1);
     assert.equal(fastaiValley([], []), null);
+  });
+
+  it('valley: the same index as fastai’s O(n²) double loop on any curve, ties, NaN and infinities included', () => {
+    // fastai's loop, transcribed as it is: what the O(n log n) version must reproduce.
+    const fastaiLoop = (losses: number[]): number => {
+      const lds = losses.map(() => 1);
+      let [maxStart, maxEnd] = [0, 0];
+      for (let i = 1; i < losses.length; i++) {
+        for (let j = 0; j < i; j++) {
+          if (losses[i] < losses[j] && lds[i] < lds[j] + 1) lds[i] = lds[j] + 1;
+          if (lds[maxEnd] < lds[i]) [maxEnd, maxStart] = [i, i - lds[i]];
+        }
+      }
+      const sections = (maxEnd - maxStart) / 3;
+      return maxStart + Math.trunc(sections) + Math.trunc(sections / 2);
+    };
+    const level = fc.oneof(fc.integer({ min: 0, max: 6 }), fc.constantFrom(NaN, Infinity, -Infinity, -0), fc.double({ min: -3, max: 3, noNaN: true }));
+    fc.assert(
+      fc.property(fc.array(level, { minLength: 1, maxLength: 60 }), (losses) => {
+        const lrs = indexLrs(losses.length);
+        assert.equal(fastaiValley(lrs, losses), lrs.at(fastaiLoop(losses)));
+      }),
+      { numRuns: 2000, seed: 12 },
+    );
   });
 
   it('slide: walks left until gradients 15 points apart agree within 0.005; null below 16 points', () => {

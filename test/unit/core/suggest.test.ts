@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { UserError } from '../../../src/core/errors';
 import { libraryFinders } from '../../../src/core/lrFinderRules';
-import { despike, localLinearSmooth } from '../../../src/core/smoothing';
+import { despike, localLinearSmooth, median, robustStd } from '../../../src/core/smoothing';
 import { averageRuns, CurveError, DIAGNOSTICS, smoothLosses, suggest } from '../../../src/core/suggest';
 import { mulberry32 } from '../../support/seededRandom';
 
@@ -72,6 +73,25 @@ describe('smoothing helpers', () => {
     assert.ok(out[6] < 1.2, `spike replaced (${out[6]})`);
     const rise = [1, 1, 1, 1, 1, 1, 2, 4, 8, 16, 32, 64];
     assert.deepEqual(despike(rise, 3).slice(8), [8, 16, 32, 64]);
+  });
+  it('despike gives each point what its own window’s median and robust spread give, as the window slides', () => {
+    const byWindow = (values: number[], halfWidth: number, k = 5) =>
+      values.map((v, i) => {
+        const window = values.slice(Math.max(0, i - halfWidth), i + halfWidth + 1);
+        const m = median(window);
+        const s = robustStd(window);
+        return s > 0 && v - m > k * s ? m : v;
+      });
+    const loss = fc.oneof(fc.integer({ min: 0, max: 4 }), fc.double({ min: 0, max: 10, noNaN: true }), fc.constantFrom(40, 1e3));
+    fc.assert(
+      fc.property(fc.array(loss, { maxLength: 80 }), fc.integer({ min: 0, max: 30 }), (values, halfWidth) => {
+        assert.deepEqual(despike(values, halfWidth), byWindow(values, halfWidth));
+      }),
+      { numRuns: 1000, seed: 5 },
+    );
+    // A window holding a non-finite loss is read the same way.
+    const broken = [1, 1.1, 0.9, 9, 1, NaN, 1.05, 0.95, Infinity, 1];
+    assert.deepEqual(despike(broken, 2), byWindow(broken, 2));
   });
 });
 
