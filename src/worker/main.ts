@@ -13,6 +13,7 @@ import { inspectDataset } from '../data/index';
 import { parkThreads } from '../engine/parallelRuns';
 import { runRangeTest } from '../engine/runRangeTest';
 import { CRASH_ENV } from './testHooks';
+import { warmUpSuggestion } from './warmUp';
 
 
 /** Progress is sent in batches at most this often (see ProgressBatchMessage). */
@@ -141,5 +142,8 @@ function startConfigProblem(raw: unknown): ConfigProblem | null {
 if (require.main === module && isMainThread) {
   workerMain();
   // A spare waits for a run while the user reads the panel: its seed threads can start meanwhile.
-  if (process.argv.includes(SPARE_WORKER_ARG)) parkThreads();
+  if (process.argv.includes(SPARE_WORKER_ARG)) {
+    parkThreads();
+    setImmediate(warmUpSuggestion);
+  }
 }

@@ -1,0 +1,11 @@
+import assert from 'node:assert/strict';
+import { warmUpSuggestion } from '../../../src/worker/warmUp';
+
+describe('spare worker warm-up', () => {
+  it('reads its made-up curve through the whole rule, bootstrap interval included', () => {
+    const suggestion = warmUpSuggestion();
+    assert.ok(suggestion, 'the curve is readable');
+    assert.ok(suggestion.clr.baseLr > 0 && suggestion.clr.baseLr < suggestion.clr.maxLr);
+    assert.ok(suggestion.clr.maxLrRange, 'the seed interval was computed (the bootstrap ran)');
+  });
+});
