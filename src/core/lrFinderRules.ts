@@ -220,9 +220,10 @@ export function fastaiSteep(lrs: readonly number[], losses: readonly number[]): 
  * earlier one's, and fastai takes the start as `end - lds[end]` (one before the run's first point); with no
  * descent at all the index is 0 or, Python style, -1 (the last point); we keep both quirks.
  *
- * fastai finds the lengths with an O(n²) double loop: minutes on a 100,000-step sweep. Each length is one
- * more than the longest among earlier, strictly higher losses, so a Fenwick tree over the losses' ranks
- * gives the same lengths in O(n log n) (NaN compares false both ways: its length is 1, and it lengthens none).
+ * fastai finds the lengths with an O(n²) double loop (transcribed, 0.1 s of a 6,000-step test's
+ * suggestion, growing with the square). Each length is one more than the longest among earlier, strictly
+ * higher losses, so a Fenwick tree over the losses' ranks gives the same lengths in O(n log n) (NaN compares
+ * false both ways: its length is 1, and it lengthens none).
  */
 export function fastaiValley(lrs: readonly number[], losses: readonly number[]): number | null {
   const n = losses.length;

@@ -141,7 +141,8 @@ function startConfigProblem(raw: unknown): ConfigProblem | null {
 // Worker threads of a multi-run test load this same bundle; only the process's main thread is the worker.
 if (require.main === module && isMainThread) {
   workerMain();
-  // A spare waits for a run while the user reads the panel: its seed threads can start meanwhile.
+  // A spare waits for a run while the user reads the panel: its seed threads start, and its suggestion code
+  // is compiled, meanwhile.
   if (process.argv.includes(SPARE_WORKER_ARG)) {
     parkThreads();
     setImmediate(warmUpSuggestion);
