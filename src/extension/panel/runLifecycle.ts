@@ -5,7 +5,7 @@ import type { StoredRun } from '../../core/wire/historyEntry';
 import type { PanelRun } from '../../core/wire/panelChannel';
 import type { WorkerEvent } from '../../core/wire/workerChannel';
 import { isRangeTestCancelled } from '../../worker/client';
-import { LAST_RESULT_STATE_KEY } from '../lastResult';
+import { LAST_RESULT_STATE_KEY, lastResultToKeep } from '../lastResult';
 import { RunController } from './runController';
 import { newRunId } from './runHistory';
 import type { RangeTestRunner, RunLifecycleDeps, RunProgress } from './runPorts';
@@ -103,7 +103,7 @@ export class RunLifecycle {
       panel.post({ type: 'runFinished', run: { ...run, result } });
       log(`run ${run.id}: ${describeRunEnd(result)} (${result.stepsPerSecond.toFixed(1)} steps/s, ${result.backend})`);
       const stored: StoredRun = { id: run.id, label: run.label, createdAt: new Date(clock.now()).toISOString(), result };
-      await this.deps.state.update(LAST_RESULT_STATE_KEY, result);
+      await this.deps.state.update(LAST_RESULT_STATE_KEY, lastResultToKeep(result));
       try {
         await this.deps.history.save(stored);
       } catch (error) {
@@ -182,6 +182,7 @@ export class RunLifecycle {
 
   private onWorkerEvent(active: ActiveRun, event: WorkerEvent): void {
     if (event.type === 'log') this.deps.log(`worker: ${event.message}`);
+    if (event.type === 'suggesting') this.deps.log(`worker: ${event.stepsTrained.toLocaleString('en-US')} steps trained; computing the suggestion`);
     // An ended run's controller ignores it: a late event of an earlier run changes nothing shown.
     active.state.event(event);
   }

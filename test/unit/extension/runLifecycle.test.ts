@@ -7,7 +7,7 @@ import { UserError } from '../../../src/core/errors';
 import type { RangeTestResult } from '../../../src/core/types';
 import type { ToWebview } from '../../../src/core/wire/panelChannel';
 import { WORKER_PROTOCOL_VERSION, type WorkerEvent } from '../../../src/core/wire/workerChannel';
-import { LAST_RESULT_STATE_KEY } from '../../../src/extension/lastResult';
+import { getLastRangeTestResult, LAST_RESULT_STATE_KEY } from '../../../src/extension/lastResult';
 import { RENDER_INTERVAL_MS } from '../../../src/extension/panel/runController';
 import { RunHistory } from '../../../src/extension/panel/runHistory';
 import { RunLifecycle } from '../../../src/extension/panel/runLifecycle';
@@ -110,7 +110,11 @@ describe('run lifecycle (a range test from start to end, as the user sees it)', 
     assert.deepEqual(entries.map((e) => [e.id, e.label, e.points]), [[started.run.id, 'spirals.csv', STEPS]]);
     assert.equal(entries[0].createdAt, new Date(clock.now()).toISOString());
     assert.deepEqual(ofType('history').at(-1)?.history, entries, 'the panel lists the kept run');
-    assert.deepEqual(state.get(LAST_RESULT_STATE_KEY), result, 'snippet insertion will use this result');
+    // Snippet insertion and the CodeLens use this result: all of it but the curves, which the history keeps.
+    const kept = state.get(LAST_RESULT_STATE_KEY) as RangeTestResult;
+    assert.deepEqual(getLastRangeTestResult({ workspaceState: state } as unknown as Parameters<typeof getLastRangeTestResult>[0]), kept, 'a result snippet insertion reads');
+    assert.deepEqual([kept.suggestion, kept.dataset, kept.config, kept.backend, kept.stopReason], [result.suggestion, result.dataset, result.config, result.backend, result.stopReason]);
+    assert.deepEqual([kept.lrs, kept.losses, kept.smoothed, kept.runCurves, kept.band, kept.valLosses], [[], [], [], undefined, undefined, undefined], 'no curve is stored twice');
     assert.deepEqual(progress(), { shown: 1, done: 1 }, 'the status bar and notification are gone');
   });
 
