@@ -9,7 +9,7 @@ import { recordedSweep, stepsPerEpoch, suggestFromRecordedRuns } from '../core/r
 import { centredSmooth, legacyFinderFields } from '../core/suggest';
 import { libraryFinders } from '../core/lrFinderRules';
 import { RangeTestConfig, RangeTestResult, StopReason, Suggestion } from '../core/types';
-import { LogEvent, ProgressEvent, StartedEvent, WORKER_PROTOCOL_VERSION } from '../core/wire/workerChannel';
+import { ProgressEvent, StartedEvent, SuggestingEvent, WORKER_PROTOCOL_VERSION } from '../core/wire/workerChannel';
 import type { Dataset } from '../data/dataset';
 import { runInThreads } from './parallelRuns';
 import { prepareTrainer } from './prepareTrainer';
@@ -19,7 +19,7 @@ import { validateConfig } from './validateConfig';
 /** Share of the rows held out for the validation loss when valEvery > 0. */
 export const VALIDATION_FRACTION = 0.1;
 
-export type EngineEvent = StartedEvent | ProgressEvent | LogEvent;
+export type EngineEvent = StartedEvent | ProgressEvent | SuggestingEvent;
 
 export interface RangeTestOptions {
   onEvent?: (event: EngineEvent) => void;
@@ -109,10 +109,10 @@ export async function runRangeTestOnDataset(requested: RangeTestConfig, dataset:
   }
   // The suggestion can take seconds (several long runs, resampled): whoever streams the points must send the
   // last ones now, not when it is done (a worker batching them on a timer cannot while this thread is busy;
-  // it flushes the batch before any other event). The panel then shows every step done, not "17,988 of
-  // 18,000" for the whole time.
+  // it flushes the batch before any other event). The panel then shows every step done, and that the
+  // suggestion is being read, not "17,988 of 18,000" for the whole time.
   const trained = curves.reduce((sum, c) => sum + c.losses.length, 0);
-  options.onEvent?.({ v: WORKER_PROTOCOL_VERSION, type: 'log', message: `${trained.toLocaleString('en-US')} steps trained; computing the suggestion` });
+  options.onEvent?.({ v: WORKER_PROTOCOL_VERSION, type: 'suggesting', stepsTrained: trained });
   return assembleResult(config, dataset, backend, curves, lrs);
 }
 

@@ -57,6 +57,7 @@ export class Panel {
   private readonly hadState: boolean;
   private colors = readThemeColors();
   private _status: RunStatus = 'idle';
+  private suggestingShown = false;
   private current: PanelRun | null = null;
   /** The run controller's latest update: the header renders it, never a count of its own. */
   private _progress: RunProgressView | null = null;
@@ -392,8 +393,11 @@ export class Panel {
   }
 
   private setStatus(status: RunStatus): void {
-    const changed = status !== this.status;
+    const suggesting = status === 'running' && this.progress?.suggesting === true;
+    // "Computing the suggestion" is a change of kind too: the user waits for it, the test times it.
+    const changed = status !== this.status || suggesting !== this.suggestingShown;
     this._status = status;
+    this.suggestingShown = suggesting;
     const run = this.current;
     const result = run?.result;
     const source = run ? (run.config.pytorch ? `the PyTorch model in ${run.label}` : run.label) : '';
@@ -406,7 +410,7 @@ export class Panel {
         text = 'Choose a dataset and run a range test to find learning-rate bounds.';
         break;
       case 'running':
-        text = `Running on ${source}: ${steps}${repeats}`;
+        text = `Running on ${source}: ${steps}${repeats}${suggesting ? '; computing the suggestion…' : ''}`;
         break;
       case 'cancelling':
         text = `Cancelling the run on ${source} (${steps} done)…`;

@@ -5,7 +5,7 @@ import type { PanelStateReport } from '../../src/core/wire/panelTestChannel';
 import type { RangeTestResult } from '../../src/core/types';
 import { IN_FLIGHT } from '../../src/extension/panel/runController';
 import { activateExtension } from './support/extension';
-import { makePanelFixtures, panelState, runState, RunStateForTests, waitFor, waitForPanel } from './support/panel';
+import { makePanelFixtures, panelState, panelStateWhen, runState, RunStateForTests, waitFor, waitForPanel } from './support/panel';
 
 // The run state a person sees must never lag or lie: on a long test with several runs, the panel's header
 // and the status bar show the same count (both render the run controller's updates), the updates are
@@ -88,6 +88,9 @@ describe('run state (panel, status bar and worker agree)', function () {
     // A flat learning-rate range never diverges: every run goes the full length.
     const config = { iterations: 6000, runs: 3, startLr: 1e-6, endLr: 1e-5, diverge: 1e9, model: 'mlp', batchSize: 32 };
     const started = Date.now();
+    // Waits for each report the panel makes (no polling), so the short "computing" state cannot slip by.
+    const computing = panelStateWhen((s) => s?.status === 'running' && /computing the suggestion/.test(s.statusLine), 'the suggestion being computed', 120_000);
+    computing.catch(() => undefined); // awaited below; a failure before that must not leave it unhandled
     const running = vscode.commands.executeCommand<RangeTestResult | undefined>('cyclicalLr.runRangeTest', { dataset: fixtures.csv, config });
     const { value: samples, delay } = await withHostDelay(() => sample(running));
     const result = await running;
@@ -131,6 +134,11 @@ describe('run state (panel, status bar and worker agree)', function () {
     const floor = lowestRate(last.run.roundTripMs);
     if (streamedSeconds >= 2) assert.ok(streamedRate >= floor, `${streamedRate.toFixed(1)} updates a second while steps streamed for ${streamedSeconds.toFixed(1)} s (at least ${floor.toFixed(1)} expected)`);
     assert.equal(done.stepsShown, 18_000);
+    // After the last step, the header says what the user is waiting for instead of a count that stopped.
+    const { state: suggesting } = await computing;
+    assert.ok(suggesting);
+    assert.match(suggesting.statusLine, /18,000 of 18,000 steps \(3 runs.*\); computing the suggestion…$/);
+    assert.ok(suggesting.statusChangedAt <= done.statusChangedAt, 'shown before the result');
   });
 
   it('shows Cancel within a second of the click on a long 3-run test, and the stop within a second of the worker', async () => {

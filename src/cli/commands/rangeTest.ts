@@ -112,7 +112,10 @@ export async function runWithProgress(config: RangeTestConfig, io: CliIO): Promi
       onEvent: (event) => {
         // The sweep's length is the engine's to choose (it sizes it to the dataset without --iterations).
         if (event.type === 'started') total = event.lrs.length * event.runs;
-        if (!io.stderrIsTTY || event.type !== 'progress') return;
+        if (!io.stderrIsTTY) return;
+        // After the bar is full: what the wait is for (a long sweep takes seconds to read).
+        if (event.type === 'suggesting' && drawn) io.stderr('computing the suggestion…');
+        if (event.type !== 'progress') return;
         io.stderr(progressLine(event.point, ++done, total, config.runs));
         drawn = true;
       },

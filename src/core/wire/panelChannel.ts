@@ -85,6 +85,8 @@ export const RunProgressViewSchema = v.object({
   runs: positiveInteger,
   /** The repeat (0-based) whose curve the chart follows. */
   chartRun: integer,
+  /** Every step is trained and the suggestion is being read. */
+  suggesting: v.boolean(),
   /** Epoch ms of the worker's latest event, and of the run's end (null while it runs). */
   lastEventAt: nullableTime,
   endedAt: nullableTime,

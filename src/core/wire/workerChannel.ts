@@ -46,6 +46,11 @@ export const Progress = notification('progress', { run: runIndex, point: CurvePo
  * it holds, in order, so listeners see the same events as before.
  */
 export const ProgressBatch = notification('progressBatch', { progress: v.array(v.object({ run: runIndex, point: CurvePointSchema })) });
+/**
+ * Every step is trained; the suggestion is being read (on a long sweep that takes a while, and the panel
+ * and the status bar say so instead of showing "N of N steps" as if stuck).
+ */
+export const Suggesting = notification('suggesting', { stepsTrained: count });
 /** The final (averaged) result; the last message of a successful or cancelled run. */
 export const Result = notification('result', { result: RangeTestResultSchema });
 /**
@@ -66,16 +71,17 @@ export const Log = notification('log', { message: text() });
 /** What the worker process receives. */
 export const toWorker = messageTable([Start, Cancel, InspectDataset.request], envelope);
 /** What the parent receives from a worker process. */
-export const fromWorker = messageTable([Started, Progress, ProgressBatch, Result, Failed, Log, InspectDataset.response], envelope);
+export const fromWorker = messageTable([Started, Progress, ProgressBatch, Suggesting, Result, Failed, Log, InspectDataset.response], envelope);
 
 export type ParentMessage = MessageOf<(typeof toWorker)['messages'][number]> & { v: typeof WORKER_PROTOCOL_VERSION };
 export type StartedEvent = MessageOf<typeof Started> & { v: typeof WORKER_PROTOCOL_VERSION };
 export type ProgressEvent = MessageOf<typeof Progress> & { v: typeof WORKER_PROTOCOL_VERSION };
+export type SuggestingEvent = MessageOf<typeof Suggesting> & { v: typeof WORKER_PROTOCOL_VERSION };
 export type ResultEvent = MessageOf<typeof Result> & { v: typeof WORKER_PROTOCOL_VERSION };
 export type ErrorEvent = MessageOf<typeof Failed> & { v: typeof WORKER_PROTOCOL_VERSION };
 export type LogEvent = MessageOf<typeof Log> & { v: typeof WORKER_PROTOCOL_VERSION };
 /** The events of a range test, whoever runs it (the worker, the PyTorch bridge, a followed run file). */
-export type WorkerEvent = StartedEvent | ProgressEvent | ResultEvent | ErrorEvent | LogEvent;
+export type WorkerEvent = StartedEvent | ProgressEvent | SuggestingEvent | ResultEvent | ErrorEvent | LogEvent;
 export type ProgressBatchMessage = MessageOf<typeof ProgressBatch> & { v: typeof WORKER_PROTOCOL_VERSION };
 
 export const startMessage = (config: MessageOf<typeof Start>['config']): ParentMessage => ({ v: WORKER_PROTOCOL_VERSION, type: 'start', config });

@@ -60,6 +60,7 @@ export const systemClock: Clock = {
 
 export class RunController {
   private phase: RunProgressView['phase'] = 'running';
+  private suggesting = false;
   private readonly stepsByRun: number[];
   private readonly pointsByRun: CurvePoint[][];
   private readonly lastEventByRun: number[];
@@ -102,6 +103,7 @@ export class RunController {
       stepsTotal: this.runs * this.iterations,
       runs: this.runs,
       chartRun: Math.max(0, this.chartRun),
+      suggesting: this.suggesting,
       lastEventAt: this.lastEventAt,
       endedAt: this.endedAt,
     };
@@ -121,6 +123,12 @@ export class RunController {
     if (!this.running) return;
     this.lastEventAt = this.clock.now();
     if (event.type === 'started' && event.lrs.length > 0) this.iterations = event.lrs.length;
+    if (event.type === 'suggesting') {
+      // Shown at once, like a phase change: nothing else will be sent until the result.
+      this.suggesting = true;
+      this.renderNow(true);
+      return;
+    }
     if (event.type !== 'progress') return;
     const run = event.run;
     if (!(run >= 0 && run < this.runs)) return;

@@ -49,6 +49,11 @@ export function showRunProgress(label: string, onCancel: () => void): RunProgres
         return;
       }
       if (view.phase !== 'running') return;
+      if (view.suggesting) {
+        item.text = '$(sync~spin) LR range test: computing the suggestion';
+        reporter?.report({ message: 'computing the suggestion…' });
+        return;
+      }
       item.text = `$(sync~spin) LR range test: ${stepsText(view)}`;
       const percent = view.stepsTotal > 0 ? Math.min(100, (100 * view.stepsDone) / view.stepsTotal) : 0;
       // Notifications take increments; reporting only whole-percent changes keeps the message traffic low.

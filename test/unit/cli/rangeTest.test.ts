@@ -3,6 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { runWithProgress } from '../../../src/cli/commands/rangeTest';
+import { DEFAULT_RANGE_TEST_CONFIG } from '../../../src/core/types';
 
 const root = resolve(__dirname, '..', '..', '..', '..');
 const cli = join(root, 'dist', 'cli.js');
@@ -17,6 +19,15 @@ describe('clr range-test and clr demo (dist/cli.js)', () => {
   const lines = ['x,y,label'];
   for (let i = 0; i < 300; i++) lines.push(`${((i * 37) % 100) / 50 - 1},${((i * 53) % 100) / 50 - 1},${(i * 37) % 100 > 50 ? 'yes' : 'no'}`);
   writeFileSync(join(dir, 'data.csv'), lines.join('\n') + '\n');
+
+  it('draws its progress bar on a terminal, then says it is computing the suggestion', async () => {
+    const printed: string[] = [];
+    const io = { stdout: () => undefined, stderr: (text: string) => void printed.push(text), stderrIsTTY: true, cwd: dir };
+    await runWithProgress({ ...DEFAULT_RANGE_TEST_CONFIG, dataset: join(dir, 'data.csv'), model: 'linear', iterations: 20, runs: 2 }, io);
+    const text = printed.join('');
+    assert.match(text, /^\r\[#* *\] 1\/40 \(2 runs\)/);
+    assert.match(text, /\r\[#{24}\] 40\/40 \(2 runs\) +lr [0-9.e+-]+ +loss [0-9.]+ +computing the suggestion…\n$/);
+  });
 
   it('writes the JSON atomically and a self-contained HTML report', () => {
     const r = clr(['range-test', 'data.csv', '--model', 'linear', '--iterations', '40', '--optimizer', 'adam', '--json', 'out/result.json', '--report', 'out/report.html'], dir);

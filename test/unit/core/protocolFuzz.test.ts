@@ -143,7 +143,7 @@ describe('protocol validators under fuzzing (fast-check)', function () {
     ];
     for (const value of hostile) for (const [name, check] of validators) assert.doesNotThrow(() => check(value), name);
     const values = fc.anything({ withBigInt: true, withBoxedValues: true, withMap: true, withSet: true, withNullPrototype: true, withObjectString: true, withSparseArray: true, withTypedArray: true, withDate: true, maxDepth: 4 });
-    const message = fc.oneof(values, fc.record({ v: fc.oneof(fc.constant(WORKER_PROTOCOL_VERSION), values), type: fc.oneof(fc.constantFrom('start', 'cancel', 'inspect', 'inspected', 'started', 'progress', 'progressBatch', 'result', 'error', 'log', 'hello', 'run', 'insert', 'inspectDataset', 'exportPng', 'state', 'testAction', 'runFinished', 'points'), values) }, { requiredKeys: [] }).chain((head) => values.map((rest) => (typeof rest === 'object' && rest !== null ? { ...rest, ...head } : head))));
+    const message = fc.oneof(values, fc.record({ v: fc.oneof(fc.constant(WORKER_PROTOCOL_VERSION), values), type: fc.oneof(fc.constantFrom('start', 'cancel', 'inspect', 'inspected', 'started', 'progress', 'progressBatch', 'suggesting', 'result', 'error', 'log', 'hello', 'run', 'insert', 'inspectDataset', 'exportPng', 'state', 'testAction', 'runFinished', 'points'), values) }, { requiredKeys: [] }).chain((head) => values.map((rest) => (typeof rest === 'object' && rest !== null ? { ...rest, ...head } : head))));
     fc.assert(
       fc.property(message, (value) => {
         for (const [, check] of validators) check(value);

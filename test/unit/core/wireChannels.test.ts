@@ -24,6 +24,7 @@ describe('wire tables: worker, dataset inspection, Python runner', () => {
       { v, type: 'progress', run: 1, point: { step: 0, lr: 1e-5, loss: null, smoothed: 2.3 } },
       { v, type: 'progressBatch', progress: [{ run: 0, point: { step: 1, lr: 1e-4, loss: 2, smoothed: 2.2, valLoss: 2.1 } }] },
       { v, type: 'error', userError: true, message: 'no such file', hint: 'check the path', file: '/d.csv', line: 3, column: 1 },
+      { v, type: 'suggesting', stepsTrained: 18_000 },
       { v, type: 'log', message: 'hello' },
       { v, type: 'inspected', requestId: 3, summary },
       { v, type: 'inspected', requestId: 4, summary: null, error: '/d.csv: no such file' },

@@ -113,6 +113,21 @@ describe('range-test engine', () => {
     assert.ok(result.valLosses?.every(([, loss]) => Number.isFinite(loss) && loss > 0));
   });
 
+  it('says it is computing the suggestion once, after the last point of every run', async () => {
+    const events: string[] = [];
+    let trained = -1;
+    const result = await runRangeTestOnDataset(config({ iterations: 30, runs: 2 }), spiralDataset(), {
+      onEvent: (e) => {
+        events.push(e.type);
+        if (e.type === 'suggesting') trained = e.stepsTrained;
+      },
+    });
+    assert.equal(events.filter((t) => t === 'suggesting').length, 1);
+    assert.equal(events[events.length - 1], 'suggesting', 'no point follows it');
+    assert.equal(trained, events.filter((t) => t === 'progress').length);
+    assert.equal(trained, result.runCurves?.reduce((sum, run) => sum + run.losses.length, 0));
+  });
+
   it('stops with the partial curve when cancelled', async () => {
     let points = 0;
     const result = await runRangeTestOnDataset(config({ iterations: 500 }), spiralDataset(), {

@@ -106,6 +106,25 @@ describe('run controller (the one source of truth about a run)', () => {
     assert.equal(updates[updates.length - 1], last);
   });
 
+  it('shows at once that the suggestion is being computed, even to a panel that has not drawn the last update', () => {
+    const { clock, updates, controller, statusBar } = setup(1, 3, false);
+    for (let step = 0; step < 3; step++) {
+      controller.event(progress(0, step));
+      clock.advance(RENDER_INTERVAL_MS);
+    }
+    const before = updates.length;
+    assert.equal(updates[before - 1].progress.suggesting, false);
+    controller.event({ v: WORKER_PROTOCOL_VERSION, type: 'suggesting', stepsTrained: 3 });
+    assert.equal(updates.length, before + 1, 'sent without waiting for an acknowledgement or the next tick');
+    const shown = updates[before];
+    assert.equal(shown.progress.suggesting, true);
+    assert.equal(shown.progress.phase, 'running');
+    assert.equal(shown.progress.stepsDone, 3);
+    assert.equal(statusBar[statusBar.length - 1], 3, 'the status bar got it too');
+    controller.end('done');
+    assert.equal(updates[updates.length - 1].progress.phase, 'done');
+  });
+
   it('thins the live chart of a very long run, so each redraw stays cheap, and keeps its ends', () => {
     const { clock, updates, controller } = setup(1, 100_000);
     for (let step = 0; step < 100_000; step++) {
