@@ -106,7 +106,7 @@ describe('panel channel', () => {
   it('accepts well-formed messages to the webview and drops malformed ones', () => {
     const good: unknown[] = [
       { type: 'runStarted', run: { id: 'r1', label: 'x', config: result.config }, stepsExpected: 100 },
-      { type: 'progress', runId: 'r1', progress: { phase: 'running', stepsDone: 2, stepsTotal: 100, runs: 1, chartRun: 0, lastEventAt: 1767000000000, endedAt: null }, replace: false, points: [{ step: 0, lr: 1e-7, loss: 2.3, smoothed: 2.3 }, { step: 1, lr: 2e-7, loss: null, smoothed: null }] },
+      { type: 'progress', runId: 'r1', progress: { phase: 'running', stepsDone: 2, stepsTotal: 100, runs: 1, chartRun: 0, suggesting: false, lastEventAt: 1767000000000, endedAt: null }, replace: false, points: [{ step: 0, lr: 1e-7, loss: 2.3, smoothed: 2.3 }, { step: 1, lr: 2e-7, loss: null, smoothed: null }] },
       { type: 'runFinished', run },
       { type: 'showRun', run },
       { type: 'overlay', run: null },
@@ -117,8 +117,8 @@ describe('panel channel', () => {
     ];
     for (const m of good) assert.ok(parseToWebview(m), JSON.stringify(m).slice(0, 100));
     const bad: unknown[] = [
-      { type: 'progress', runId: 'r1', progress: { phase: 'running', stepsDone: 2, stepsTotal: 100, runs: 1, chartRun: 0, lastEventAt: 1767000000000, endedAt: null }, replace: false, points: [{ step: 0, lr: 'x', loss: 1, smoothed: 1 }] },
-      { type: 'progress', runId: 'r1', progress: { phase: 'lying', stepsDone: 2, stepsTotal: 100, runs: 1, chartRun: 0, lastEventAt: null, endedAt: null }, replace: false, points: [] },
+      { type: 'progress', runId: 'r1', progress: { phase: 'running', stepsDone: 2, stepsTotal: 100, runs: 1, chartRun: 0, suggesting: false, lastEventAt: 1767000000000, endedAt: null }, replace: false, points: [{ step: 0, lr: 'x', loss: 1, smoothed: 1 }] },
+      { type: 'progress', runId: 'r1', progress: { phase: 'lying', stepsDone: 2, stepsTotal: 100, runs: 1, chartRun: 0, suggesting: false, lastEventAt: null, endedAt: null }, replace: false, points: [] },
       { type: 'runFinished', run: { ...run, result: { ...result, losses: result.losses.slice(1) } } },
       { type: 'runFinished', run: { id: 'r1', label: 'x', config: result.config } },
       { type: 'setSchedule', spec: { policy: 'cyclic' } },
