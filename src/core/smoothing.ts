@@ -51,7 +51,12 @@ export function robustStd(values: readonly number[]): number {
  */
 export function despike(values: readonly number[], halfWidth: number, k = 5): number[] {
   const n = values.length;
-  if (!values.every(Number.isFinite)) return values.map((v, i) => despiked(v, values.slice(Math.max(0, i - halfWidth), i + halfWidth + 1), k));
+  if (!values.every(Number.isFinite)) {
+    return values.map((v, i) => {
+      const window = values.slice(Math.max(0, i - halfWidth), i + halfWidth + 1);
+      return despiked(v, median(window), robustStd(window), k);
+    });
+  }
   // The windows' medians dominate the suggestion's time (the window grows with the curve): the window is kept
   // sorted as it slides (one value in, one out, each placed by binary search), and the deviations' median is
   // read from it by merging its two sides outward. Same values as median() and robustStd() of each window.
@@ -73,15 +78,12 @@ export function despike(values: readonly number[], halfWidth: number, k = 5): nu
     if (i + halfWidth < n) insert(values[i + halfWidth]);
     const sorted = window.subarray(0, size);
     const m = sortedMedian(sorted);
-    const s = MAD_TO_STD * sortedMedian(absoluteDeviations(sorted, m, deviations));
-    return s > 0 && v - m > k * s ? m : v;
+    return despiked(v, m, MAD_TO_STD * sortedMedian(absoluteDeviations(sorted, m, deviations)), k);
   });
 }
 
-/** `v`, or the median of its `window` when v is a spike above it (a window holding NaN or infinities). */
-function despiked(v: number, window: number[], k: number): number {
-  const m = median(window);
-  const s = robustStd(window);
+/** `v`, or its window's median `m` when v stands more than `k` robust deviations `s` above it. */
+function despiked(v: number, m: number, s: number, k: number): number {
   return s > 0 && v - m > k * s ? m : v;
 }
 
