@@ -56,14 +56,18 @@ export function forkWorker(options: WorkerProcessOptions): ChildProcess {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     serialization: 'json',
   });
-  if (options.belowNormalPriority && child.pid !== undefined) {
-    try {
-      setPriority(child.pid, osConstants.priority.PRIORITY_BELOW_NORMAL);
-    } catch {
-      // Not permitted here (some containers): the worker runs at normal priority.
-    }
-  }
+  if (options.belowNormalPriority) lowerPriority(child, osConstants.priority.PRIORITY_BELOW_NORMAL);
   return child;
+}
+
+/** Lowers a child's CPU priority where the system permits it (some containers do not: it keeps its own). */
+export function lowerPriority(child: ChildProcess, priority: number): void {
+  if (child.pid === undefined) return;
+  try {
+    setPriority(child.pid, priority);
+  } catch {
+    // Not permitted: the child runs at the priority it was given.
+  }
 }
 
 /**

@@ -3,9 +3,11 @@
 // folder decodes its images and a large CSV is read through once, seconds of CPU that must not stall the
 // extension host. Must not import TensorFlow.js (the extension host loads this file).
 import { ChildProcess, fork } from 'node:child_process';
+import { constants as osConstants } from 'node:os';
 import type { DatasetSummary } from '../core/types';
 import { fromWorker, WORKER_PROTOCOL_VERSION } from '../core/wire/workerChannel';
 import type { InspectRequest } from '../core/wire/datasetInspection';
+import { lowerPriority } from './client';
 
 const TIMEOUT_MS = 120_000;
 
@@ -17,6 +19,11 @@ export class DatasetInspector {
   private nextRequestId = 1;
 
   constructor(private readonly workerPath: string) {}
+
+  /** The process id of the inspection running, if one is. */
+  get pid(): number | undefined {
+    return this.current?.pid;
+  }
 
   /** The summary, or a one-line error the user can act on. */
   inspect(path: string, target?: string): Promise<Inspection> {
@@ -36,6 +43,9 @@ export class DatasetInspector {
         resolve({ error: `could not start the dataset inspection: ${error instanceof Error ? error.message : String(error)}` });
         return;
       }
+      // The lowest priority: the form's summary can wait for a range test running beside it (the first
+      // click's panel asks for one while its run trains) and for the editor; on an idle machine it costs nothing.
+      lowerPriority(child, osConstants.priority.PRIORITY_LOW);
       this.current = child;
       let answer: Inspection | undefined;
       let stderr = '';

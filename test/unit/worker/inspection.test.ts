@@ -1,7 +1,7 @@
 // Dataset inspection over the worker channel (the panel's form): the worker answers what `clr inspect` prints.
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { constants as osConstants, getPriority, setPriority, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DatasetInspector } from '../../../src/worker/inspection';
 
@@ -28,6 +28,20 @@ describe('dataset inspection in the worker', function () {
     const answer = await inspector.inspect(csv, 'b');
     assert.ok('summary' in answer, JSON.stringify(answer));
     assert.equal(answer.summary.target, 'b');
+  });
+
+  it('runs at the lowest CPU priority, so that a range test and the editor beside it go first', async function () {
+    try {
+      setPriority(process.pid, getPriority(process.pid));
+    } catch {
+      this.skip(); // this system allows no priority changes at all
+    }
+    const answer = inspector.inspect(csv);
+    const pid = inspector.pid;
+    assert.ok(pid, 'an inspection process is running');
+    assert.equal(getPriority(pid), osConstants.priority.PRIORITY_LOW);
+    assert.ok('summary' in (await answer));
+    assert.equal(inspector.pid, undefined, 'none once it answered');
   });
 
   it("gives the user's mistake as one line, as the CLI's error: line", async () => {
