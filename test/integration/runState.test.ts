@@ -9,7 +9,7 @@ import { makePanelFixtures, panelState, panelStateWhen, runState, RunStateForTes
 
 // The run state a person sees must never lag or lie: on a long test with several runs, the panel's header
 // and the status bar show the same count (both render the run controller's updates), the updates are
-// coalesced (≤ ~30 a second) yet frequent enough for the live chart to move smoothly (≥ 5 a second while
+// coalesced (≤ 10 a second) yet frequent enough for the live chart to move smoothly (≥ 5 a second while
 // steps stream), "finished" shows within 1 s of the worker's last event, and Cancel within 1 s of the click.
 // Times are epoch ms from the extension host and the webview, on the same machine.
 
