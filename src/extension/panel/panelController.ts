@@ -116,12 +116,8 @@ class PanelController implements vscode.Disposable {
       insertion,
       inspector: this.inspector,
       runWorker: (config) => this.startRun(this.workerRunner(config)),
-      // The panel is up: the next Run should not wait for a worker process to start. A panel that comes up
-      // for a run already going (the first click) gets its spare when that run ends, not now: starting one
-      // took 0.2–0.3 s of CPU from the run it would not serve.
-      panelReady: () => {
-        if (!this.runs.running) this.spareWorker.prepare();
-      },
+      // The panel is up: the next Run should not wait for a worker process to start.
+      panelReady: () => this.prepareSpare(),
     });
     const command = (id: string, run: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, run);
     if (context.extensionMode === vscode.ExtensionMode.Test) this.loadTestMode();
@@ -213,12 +209,18 @@ class PanelController implements vscode.Disposable {
     return this.startRun(this.workerRunner(config));
   }
 
+  /**
+   * Forks the next Run's spare while the panel is open, but never while a run trains: a spare's start took
+   * 0.2–0.3 s of CPU from the run beside it, which it could not serve (a panel that comes up for a run
+   * already going, the first click, gets its spare when that run ends).
+   */
+  private prepareSpare(): void {
+    if (RangeTestPanel.instance && !this.runs.running) this.spareWorker.prepare();
+  }
+
   /** The next run's spare, once this one's result is on screen (not competing with it for the cores). */
   private prepareNextSpare(): void {
-    setTimeout(() => {
-      // A run started meanwhile took the spare; forking one now would take CPU from that run.
-      if (RangeTestPanel.instance && !this.runs.running) this.spareWorker.prepare();
-    }, SPARE_AFTER_RUN_MS).unref();
+    setTimeout(() => this.prepareSpare(), SPARE_AFTER_RUN_MS).unref();
   }
 
   private workerRunner(config: RangeTestConfig): RangeTestRunner {
