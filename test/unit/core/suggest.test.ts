@@ -209,6 +209,17 @@ describe('suggest: our CLR bounds', () => {
     nearLr(s.clr.maxLr, 10 ** (-1 - 1), 0.15);
   });
 
+  it('a dip of 4% before diverging is no fall: read like the flat curve, not from the dip (an 8% dip is a fall)', () => {
+    // The dip is a Gaussian bump below a plateau of 2.3 around x = -2; the rise after x = -1 as above.
+    const dipped = (depth: number) => X.map((x) => 2.3 * (1 - depth * Math.exp(-(((x + 2) / 0.4) ** 2))) + 5 * Math.max(0, x + 1) ** 2);
+    const shallow = suggest(LRS, dipped(0.04));
+    assert.ok(shallow.diagnostics.includes(DIAGNOSTICS.neverFellBeforeDiverging), shallow.diagnostics.join('; '));
+    close(shallow.clr.maxLr, suggest(LRS, X.map((x) => 2.3 + 5 * Math.max(0, x + 1) ** 2)).clr.maxLr, 0.05);
+    const deeper = suggest(LRS, dipped(0.08));
+    assert.ok(!deeper.diagnostics.includes(DIAGNOSTICS.neverFellBeforeDiverging), deeper.diagnostics.join('; '));
+    assert.ok(deeper.diagnostics.some((d) => d.startsWith('the loss fell only')), deeper.diagnostics.join('; '));
+  });
+
   it('very noisy: "too noisy", lower confidence, bounds still within half a decade of the clean ones', () => {
     const rand = mulberry32(42);
     const clean = suggest(LRS, X.map(uShape));
