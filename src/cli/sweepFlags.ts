@@ -6,7 +6,7 @@ export type SweepSettings = Pick<RangeTestConfig, 'weightDecay' | 'startLr' | 'e
 /** The sweep's flags as both range-test commands declare them (with defaults, --iterations possibly without). */
 export interface SweepFlagValues {
   'weight-decay': number;
-  'start-lr': number;
+  'start-lr': number | undefined;
   'end-lr': number;
   iterations: number | undefined;
   'step-mode': StepMode;
@@ -15,9 +15,12 @@ export interface SweepFlagValues {
   'val-every': number;
 }
 
-/** The sweep's flags, shared by the built-in engine and `--pytorch`; without --iterations, the default length. */
-export function sweepFromArgs(flags: SweepFlagValues): SweepSettings {
-  const startLr = flags['start-lr'];
+/**
+ * The sweep's flags, shared by the built-in engine and `--pytorch`; without --iterations, the default length;
+ * without --start-lr, `defaultStart`.
+ */
+export function sweepFromArgs(flags: SweepFlagValues, defaultStart: number): SweepSettings {
+  const startLr = flags['start-lr'] ?? defaultStart;
   const endLr = flags['end-lr'];
   if (endLr <= startLr) throw new UserError(`--end-lr (${endLr}) must be above --start-lr (${startLr})`, { hint: 'a range test sweeps from a low to a high learning rate' });
   return {

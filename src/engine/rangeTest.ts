@@ -37,7 +37,7 @@ const trainingRows = (config: RangeTestConfig, dataset: Dataset): number =>
 export const BUDGET = { minIterations: 100, maxIterations: 200, epochs: 20 } as const;
 
 /**
- * Iterations for a dataset of `rows` training rows: enough points in the fall (200 over 1e-6..10 put ~28 in
+ * Iterations for a dataset of `rows` training rows: enough points in the fall (200 over 1e-4..10 put 40 in
  * each decade of lr), but no more than ~20 epochs, so that a tiny table is not trained to the bone before
  * the lr gets interesting (and never fewer than 100 steps, which a fall needs to be seen at all).
  */

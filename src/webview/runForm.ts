@@ -1,5 +1,5 @@
 import type { PanelRunRequest } from '../core/wire/panelChannel';
-import { MODEL_PRESETS, OPTIMIZERS, STEP_MODES, type DatasetSummary } from '../core/types';
+import { defaultStartLr, MODEL_PRESETS, OPTIMIZERS, STEP_MODES, type DatasetSummary, type OptimizerName } from '../core/types';
 import { button, field, h, select, setOptions } from './dom';
 import { formatLr, parsePositive, parsePositiveInt } from './format';
 
@@ -37,6 +37,8 @@ export class RunForm {
   readonly runButton = button('Run range test', { id: 'run-button', class: 'primary', 'data-test-id': 'run' });
   readonly cancelButton = button('Cancel', { id: 'cancel-button', 'data-test-id': 'cancel', disabled: true });
   private lastInspected = '';
+  /** The optimizer whose default start lr the Start LR field may still be showing. */
+  private shownOptimizer = '';
 
   constructor(initial: PanelRunRequest & { target?: string }, private readonly events: RunFormEvents) {
     const browse = button('Browse…', { id: 'run-browse', title: 'Pick a dataset from the workspace or the disk' });
@@ -72,6 +74,7 @@ export class RunForm {
     this.element.addEventListener('change', (event) => {
       if (event.target === this.dataset) this.inspect();
       if (event.target === this.target) events.onDataset(this.dataset.value.trim(), this.target.value || undefined);
+      if (event.target === this.optimizer) this.followOptimizerDefault();
       this.changed();
     });
     this.setValues(initial);
@@ -84,6 +87,7 @@ export class RunForm {
     }
     this.model.value = request.model;
     this.optimizer.value = request.optimizer;
+    this.shownOptimizer = request.optimizer;
     this.startLr.value = formatLr(request.startLr);
     this.endLr.value = formatLr(request.endLr);
     this.iterations.value = String(request.iterations);
@@ -94,6 +98,17 @@ export class RunForm {
       if (![...this.target.options].some((o) => o.value === request.target)) this.target.appendChild(h('option', { value: request.target }, request.target));
       this.target.value = request.target;
     }
+  }
+
+  /**
+   * The default start lr depends on the optimizer (adaptive ones start to learn lower): a Start LR that still
+   * shows the previous optimizer's default follows the new one; one the user typed stays.
+   */
+  private followOptimizerDefault(): void {
+    const previous = this.shownOptimizer as OptimizerName;
+    const next = this.optimizer.value as OptimizerName;
+    this.shownOptimizer = next;
+    if (OPTIMIZERS.includes(previous) && parsePositive(this.startLr.value) === defaultStartLr(previous)) this.startLr.value = formatLr(defaultStartLr(next));
   }
 
   setDatasets(datasets: readonly string[], selected?: string): void {

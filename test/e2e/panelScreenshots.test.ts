@@ -183,6 +183,29 @@ describe('range-test panel (e2e screenshots)', function () {
     await waitForPanel((s) => s.bounds !== null && Math.abs(s.bounds.baseLr - (before.bounds?.baseLr ?? 0)) < 1e-12, 'the bound back');
   });
 
+  it("the form's Start LR follows the optimizer's default until the user types one", async () => {
+    // As a user would: pick from the optimizer list (a change event), type into Start LR (an input event).
+    const shown = async (steps: ReadonlyArray<['optimizer' | 'start', string]>): Promise<string[]> =>
+      (await driveBrowser({
+        action: 'webviewEval',
+        expression: `(() => {
+          const optimizer = document.getElementById('run-optimizer');
+          const start = document.getElementById('run-start-lr');
+          return ${JSON.stringify(steps)}.map(([field, value]) => {
+            const element = field === 'optimizer' ? optimizer : start;
+            element.value = value;
+            element.dispatchEvent(new Event(field === 'optimizer' ? 'change' : 'input', { bubbles: true }));
+            return start.value;
+          });
+        })()`,
+      })) as string[];
+    const defaults = await shown([['start', '1e-4'], ['optimizer', 'momentum'], ['optimizer', 'adam'], ['optimizer', 'rmsprop'], ['optimizer', 'nesterov']]);
+    assert.deepEqual(defaults, ['1e-4', '1e-4', '1e-6', '1e-6', '1e-4']);
+    const typed = await shown([['start', '3e-5'], ['optimizer', 'adam'], ['optimizer', 'momentum']]);
+    assert.deepEqual(typed, ['3e-5', '3e-5', '3e-5'], 'a start lr the user typed stays');
+    await shown([['start', '1e-4']]);
+  });
+
   it('drags the max bound line and the schedule follows', async () => {
     const before = await waitForPanel((s) => s.bounds !== null, 'bounds on the chart');
     assert.ok(before.bounds);

@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { UserError } from '../../core/errors';
 import { MAX_BATCH_SIZE, MAX_ITERATIONS, MAX_RUNS } from '../../core/limits';
-import { BACKENDS, DEFAULT_RANGE_TEST_CONFIG, isPreset, MODEL_PRESETS, OPTIMIZERS, RangeTestConfig, RangeTestResult, STEP_MODES } from '../../core/types';
+import { BACKENDS, DEFAULT_RANGE_TEST_CONFIG, defaultStartLr, isPreset, MODEL_PRESETS, OPTIMIZERS, RangeTestConfig, RangeTestResult, SGD_START_LR, STEP_MODES, WIDE_START_LR } from '../../core/types';
 import { CurvePoint } from '../../core/types';
 import { preprocessingNote } from '../../core/preprocessingNote';
 import { runRangeTest } from '../../engine/runRangeTest';
@@ -27,7 +27,10 @@ export const RANGE_TEST_FLAGS = defineFlags({
   optimizer: { kind: { type: 'enum', values: OPTIMIZERS }, description: 'optimizer', default: d.optimizer },
   momentum: { kind: { type: 'number', min: 0, max: 1, exclusiveMax: true }, description: 'momentum of momentum and nesterov (default 0.9)' },
   'weight-decay': { kind: { type: 'number', min: 0 }, description: 'weight decay (L2; decoupled for adamw)', default: d.weightDecay },
-  'start-lr': { kind: { type: 'number', min: 0, exclusiveMin: true }, description: 'learning rate at the first step', default: d.startLr },
+  'start-lr': {
+    kind: { type: 'number', min: 0, exclusiveMin: true },
+    description: `learning rate at the first step (default: ${SGD_START_LR} for sgd, momentum and nesterov; ${WIDE_START_LR} for adam, adamw and rmsprop, and with --raw)`,
+  },
   'end-lr': { kind: { type: 'number', min: 0, exclusiveMin: true }, description: 'learning rate at the last step', default: d.endLr },
   iterations: { kind: { type: 'int', min: 2, max: MAX_ITERATIONS }, description: 'optimizer steps in the sweep (default: from the dataset, 20 epochs within 100..200)' },
   'step-mode': { kind: { type: 'enum', values: STEP_MODES }, description: 'how the learning rate grows', default: d.stepMode },
@@ -60,7 +63,7 @@ export function configFromArgs(args: ParsedArgs<typeof RANGE_TEST_FLAGS>, cwd: s
   // Without --iterations the engine sizes the sweep to the dataset (sweepBudget).
   const autoIterations = args.flags.iterations === undefined;
   return {
-    ...sweepFromArgs(args.flags),
+    ...sweepFromArgs(args.flags, defaultStartLr(optimizer, args.flags.raw === true)),
     ...(autoIterations ? { iterations: d.iterations, autoIterations } : {}),
     dataset: resolve(cwd, args.positionals[0]),
     target: args.flags.target,

@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import { UserError } from '../../core/errors';
 import { MAX_ITERATIONS } from '../../core/limits';
-import { DEFAULT_RANGE_TEST_CONFIG, OPTIMIZERS, RangeTestConfig, RangeTestResult, STEP_MODES, TORCH_DEVICES } from '../../core/types';
+import { DEFAULT_RANGE_TEST_CONFIG, OPTIMIZERS, RangeTestConfig, RangeTestResult, STEP_MODES, TORCH_DEVICES, WIDE_START_LR } from '../../core/types';
 import { isRangeTestCancelled } from '../../worker/client';
 import { killPythonRunsOnSignals, PyTorchUserError, startPyTorchRangeTest } from '../../worker/pytorchBridge';
 import { defineFlags, formatHelp, parseArgs, ParsedArgs } from '../args';
@@ -26,7 +26,7 @@ export const PYTORCH_RANGE_TEST_FLAGS = defineFlags({
   optimizer: { kind: { type: 'enum', values: OPTIMIZERS }, description: "optimizer when the file defines none (the file's optimizer wins)", default: d.optimizer },
   momentum: { kind: { type: 'number', min: 0, max: 1, exclusiveMax: true }, description: 'momentum of that optimizer', default: d.momentum },
   'weight-decay': { kind: { type: 'number', min: 0 }, description: 'weight decay of that optimizer', default: d.weightDecay },
-  'start-lr': { kind: { type: 'number', min: 0, exclusiveMin: true }, description: 'learning rate at the first step', default: d.startLr },
+  'start-lr': { kind: { type: 'number', min: 0, exclusiveMin: true }, description: 'learning rate at the first step', default: WIDE_START_LR },
   'end-lr': { kind: { type: 'number', min: 0, exclusiveMin: true }, description: 'learning rate at the last step', default: d.endLr },
   iterations: { kind: { type: 'int', min: 2, max: MAX_ITERATIONS }, description: 'optimizer steps in the sweep', default: d.iterations },
   'step-mode': { kind: { type: 'enum', values: STEP_MODES }, description: 'how the learning rate grows', default: d.stepMode },
@@ -51,7 +51,7 @@ export function pytorchConfigFromArgs(args: ParsedArgs<typeof PYTORCH_RANGE_TEST
   }
   return {
     ...d,
-    ...sweepFromArgs(args.flags),
+    ...sweepFromArgs(args.flags, WIDE_START_LR),
     dataset: resolve(cwd, file),
     optimizer: args.flags.optimizer,
     momentum: args.flags.momentum,

@@ -4,6 +4,7 @@ import type { PanelRunRequest } from '../../core/wire/panelChannel';
 import {
   BACKENDS,
   DEFAULT_RANGE_TEST_CONFIG,
+  defaultStartLr,
   MODEL_PRESETS,
   OPTIMIZERS,
   RangeTestConfig,
@@ -28,12 +29,13 @@ const oneOf = (values: readonly string[]) => (v: unknown) => typeof v === 'strin
 export function configFromSettings(dataset: string): RangeTestConfig {
   const c = vscode.workspace.getConfiguration('cyclicalLr');
   const d = DEFAULT_RANGE_TEST_CONFIG;
+  const optimizer = setting(c, 'optimizer', oneOf(OPTIMIZERS), d.optimizer);
   return {
     ...d,
     dataset,
     model: setting(c, 'model', (v) => oneOf(MODEL_PRESETS)(v) || (typeof v === 'string' && v.endsWith('.json')), d.model),
-    optimizer: setting(c, 'optimizer', oneOf(OPTIMIZERS), d.optimizer),
-    startLr: setting(c, 'startLearningRate', positive, d.startLr),
+    optimizer,
+    startLr: setting(c, 'startLearningRate', positive, defaultStartLr(optimizer)),
     endLr: setting(c, 'endLearningRate', positive, d.endLr),
     iterations: setting(c, 'iterations', (v) => positiveInt(v) && (v as number) >= 10 && (v as number) <= MAX_ITERATIONS, d.iterations),
     batchSize: setting(c, 'batchSize', (v) => positiveInt(v) && (v as number) <= MAX_BATCH_SIZE, d.batchSize),

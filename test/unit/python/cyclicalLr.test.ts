@@ -3,7 +3,7 @@ import { appendFileSync, copyFileSync, cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseRunFile } from '../../../src/core/runFile';
 import { CurveError, suggest } from '../../../src/core/suggest';
-import { DEFAULT_RANGE_TEST_CONFIG } from '../../../src/core/types';
+import { DEFAULT_RANGE_TEST_CONFIG, WIDE_START_LR } from '../../../src/core/types';
 import { mulberry32 } from '../../support/seededRandom';
 import { clr, launchRanks, lastJson, PACKAGE_DIR, runFiles, runPython, tempDir, TEST_SCRIPTS, torchPython } from './cyclicalLrSupport';
 
@@ -46,7 +46,7 @@ describe('cyclical_lr Python package (real torch)', function () {
   this.timeout(180_000);
   before(() => torchPython());
 
-  it("sweeps as the extension does by default (RangeTest and the Keras callback): same lrs, steps, EMA and divergence stop", () => {
+  it("sweeps as the extension does a user's own model by default (RangeTest and the Keras callback): same lrs, steps, EMA and divergence stop", () => {
     const script = [
       'import inspect, json',
       'from cyclical_lr import RangeTest',
@@ -57,7 +57,8 @@ describe('cyclical_lr Python package (real torch)', function () {
     const r = runPython(['-c', script]);
     assert.equal(r.code, 0, r.stderr);
     const d = DEFAULT_RANGE_TEST_CONFIG;
-    const extension = { start_lr: d.startLr, end_lr: d.endLr, iterations: d.iterations, step_mode: d.stepMode, smoothing: d.smoothing, diverge: d.diverge };
+    // A user's own model and optimizer: the wide start, as `clr range-test --pytorch` (the built-in models' SGD starts higher).
+    const extension = { start_lr: WIDE_START_LR, end_lr: d.endLr, iterations: d.iterations, step_mode: d.stepMode, smoothing: d.smoothing, diverge: d.diverge };
     assert.deepEqual(lastJson(r), [extension, extension]);
   });
 
