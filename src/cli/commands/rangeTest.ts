@@ -29,7 +29,7 @@ export const RANGE_TEST_FLAGS = defineFlags({
   'weight-decay': { kind: { type: 'number', min: 0 }, description: 'weight decay (L2; decoupled for adamw)', default: d.weightDecay },
   'start-lr': {
     kind: { type: 'number', min: 0, exclusiveMin: true },
-    description: `learning rate at the first step (default: ${SGD_START_LR} for sgd, momentum and nesterov; ${WIDE_START_LR} for adam, adamw and rmsprop, and with --raw)`,
+    description: `learning rate at the first step (default: ${SGD_START_LR.toExponential()} for sgd, momentum and nesterov; ${WIDE_START_LR.toExponential()} for adam, adamw and rmsprop, and with --raw)`,
   },
   'end-lr': { kind: { type: 'number', min: 0, exclusiveMin: true }, description: 'learning rate at the last step', default: d.endLr },
   iterations: { kind: { type: 'int', min: 2, max: MAX_ITERATIONS }, description: 'optimizer steps in the sweep (default: from the dataset, 20 epochs within 100..200)' },
