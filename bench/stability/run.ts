@@ -1,7 +1,10 @@
 // `npm run bench -- stability`: does a rerun with another seed give the same suggestion? Runs the range
 // test with the CLI's defaults (nothing but the dataset and --seed given) on datasets of different kinds,
 // with several seeds each, and reports per dataset the spread max/min of the suggested max_lr and the mean
-// confidence. Target: spread ≤ 1.5× on every dataset.
+// confidence. Target: spread ≤ 1.5× on every dataset. To tell why it is missed where it is: the standard
+// deviation of ln max_lr across reruns (≤ ~0.14 meets the target: 8 normal draws span ~2.85 σ on average, and
+// ln 1.5 / 2.85 ≈ 0.14), and that of one run read alone (deviations within a test): the seed noise the
+// test's runs have to average away.
 //
 //   node out/bench/stability/run.js [--seeds 8] [--datasets sensors,tiny] [--iterations N] [--runs N] [--save folder]
 //
@@ -11,11 +14,33 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DEFAULT_RANGE_TEST_CONFIG, RangeTestConfig } from '../../src/core/types';
+import { rangeTestLrs } from '../../src/core/schedules/rangeTestSweep';
+import { suggest } from '../../src/core/suggest';
+import { DEFAULT_RANGE_TEST_CONFIG, RangeTestConfig, RangeTestResult } from '../../src/core/types';
 import { runRangeTest } from '../../src/engine/runRangeTest';
 import { mulberry32 } from '../../test/support/seededRandom';
 
 const root = resolve(__dirname, '..', '..', '..');
+const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+const stdDev = (xs: readonly number[]): number => Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / Math.max(1, xs.length - 1));
+
+/**
+ * ln max_lr of each run of `result` read alone (our rule on that run's curve): how much one run's answer moves
+ * with its seed, which the test's runs average down by about √runs.
+ */
+function singleRunMaxLrs(result: RangeTestResult): number[] {
+  const c = result.config;
+  const schedule = rangeTestLrs(c.startLr, c.endLr, c.iterations, c.stepMode);
+  return (result.runCurves ?? []).flatMap((run) => {
+    const losses = run.losses.map((l) => l ?? NaN);
+    try {
+      const s = suggest(schedule.slice(0, losses.length), losses, { finderSweep: null, diverged: run.stopReason === 'diverged' || run.stopReason === 'non-finite' });
+      return s.clr.maxLr > 0 ? [Math.log(s.clr.maxLr)] : [];
+    } catch {
+      return [];
+    }
+  });
+}
 const SEED_STEP = 100;
 
 interface BenchDataset {
@@ -121,20 +146,25 @@ async function main(): Promise<void> {
   const chosen = datasets(dir).filter((d) => !wanted || wanted.includes(d.name));
   const defaults = { ...DEFAULT_RANGE_TEST_CONFIG, ...(iterations ? { iterations: Number(iterations) } : {}), ...(runs ? { runs: Number(runs) } : {}) };
   console.log(`CLI defaults: ${defaults.runs} runs${iterations ? '' : ' (at 200 steps: a shorter sweep runs proportionally more)'} × ${iterations ?? "auto (20 epochs within 100..200)"} iterations, lr ${defaults.startLr} → ${defaults.endLr}, batch ${defaults.batchSize}, ${defaults.model} ${defaults.hidden.join('-')}, ${defaults.optimizer}; ${seeds} seeds (0, ${SEED_STEP}, …) per dataset\n`);
-  console.log('| dataset | kind | max_lr median | max_lr min..max | spread (max/min) | mean confidence | seeds with conf ≥ 0.7 | mean interval (hi/lo) | s per test |');
-  console.log('|---|---|---|---|---|---|---|---|---|');
+  console.log('| dataset | kind | max_lr median | max_lr min..max | spread (max/min) | mean confidence | seeds with conf ≥ 0.7 | mean interval (hi/lo) | σ ln max_lr, reruns | σ, one run | s per test |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   let worst = 0;
   for (const d of chosen) {
     const file = d.file();
     const maxLrs: number[] = [];
     const confidences: number[] = [];
     const widths: number[] = [];
+    const singleRuns: number[] = [];
+    let runsPerTest = 0;
     const started = performance.now();
     for (let k = 0; k < seeds; k++) {
       const config: RangeTestConfig = { ...defaults, autoIterations: !iterations, dataset: file, seed: k * SEED_STEP, ...(d.target ? { target: d.target } : {}) };
       const result = await runRangeTest(config);
       if (save) writeFileSync(join(save, `${d.name}-${config.seed}.json`), JSON.stringify(result));
       const s = result.suggestion;
+      const single = singleRunMaxLrs(result);
+      singleRuns.push(...single.map((x) => x - mean(single)));
+      runsPerTest = result.config.runs;
       maxLrs.push(s.clr.maxLr);
       confidences.push(s.confidence);
       if (s.clr.maxLrRange) widths.push(s.clr.maxLrRange[1] / s.clr.maxLrRange[0]);
@@ -143,10 +173,11 @@ async function main(): Promise<void> {
     const finite = maxLrs.filter(Number.isFinite).sort((a, b) => a - b);
     const spread = finite.length ? finite[finite.length - 1] / finite[0] : NaN;
     worst = Math.max(worst, spread);
-    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
     const p = (x: number) => x.toPrecision(2);
+    // Within-test deviations (each test's own mean removed), so that the figure is one run's seed noise alone.
+    const oneRun = Math.sqrt(singleRuns.reduce((a, x) => a + x * x, 0) / Math.max(1, singleRuns.length - seeds));
     console.log(
-      `| ${d.name} | ${d.kind} | ${p(finite[finite.length >> 1])} | ${p(finite[0])}..${p(finite[finite.length - 1])} | ${spread.toFixed(2)}× | ${mean(confidences).toFixed(2)} | ${confidences.filter((c) => c >= 0.7).length}/${seeds} | ${mean(widths).toFixed(2)}× | ${seconds.toFixed(1)} |`,
+      `| ${d.name} | ${d.kind} | ${p(finite[finite.length >> 1])} | ${p(finite[0])}..${p(finite[finite.length - 1])} | ${spread.toFixed(2)}× | ${mean(confidences).toFixed(2)} | ${confidences.filter((c) => c >= 0.7).length}/${seeds} | ${mean(widths).toFixed(2)}× | ${stdDev(finite.map(Math.log)).toFixed(2)} | ${oneRun.toFixed(2)} (${runsPerTest} a test) | ${seconds.toFixed(1)} |`,
     );
   }
   console.log(`\nWorst spread ${worst.toFixed(2)}× (target ≤ 1.5×: ${worst <= 1.5 ? 'met' : 'NOT met'}).`);
