@@ -21,6 +21,7 @@ import { runRangeTest } from '../../src/engine/runRangeTest';
 import { mulberry32 } from '../../test/support/seededRandom';
 
 const root = resolve(__dirname, '..', '..', '..');
+const SEED_STEP = 100;
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 const stdDev = (xs: readonly number[]): number => Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / Math.max(1, xs.length - 1));
 
@@ -41,7 +42,6 @@ function singleRunMaxLrs(result: RangeTestResult): number[] {
     }
   });
 }
-const SEED_STEP = 100;
 
 interface BenchDataset {
   name: string;
