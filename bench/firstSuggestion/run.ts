@@ -12,21 +12,11 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { FirstSuggestionFigures as Figures, FirstSuggestionSample as Sample } from '../../test/integration/support/firstSuggestionFigures';
 import { median } from '../support/stats';
 
 const root = resolve(__dirname, '..', '..', '..');
 const TARGET_MS = 1000;
-
-interface Sample {
-  shown: number;
-  result: number;
-  webview?: number;
-}
-
-interface Figures {
-  newPanel: Sample[];
-  openPanel: Sample[];
-}
 
 /** One VS Code, `runs` pairs, in the checkout at `checkout`; null (and the test's output) when it wrote none. */
 function oneSet(checkout: string, runs: number): Figures | null {

@@ -15,7 +15,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { rangeTestLrs } from '../../src/core/schedules/rangeTestSweep';
-import { suggest } from '../../src/core/suggest';
+import { suggestFromRecordedRuns } from '../../src/core/runsSuggestion';
 import { DEFAULT_RANGE_TEST_CONFIG, RangeTestConfig, RangeTestResult } from '../../src/core/types';
 import { runRangeTest } from '../../src/engine/runRangeTest';
 import { mulberry32 } from '../../test/support/seededRandom';
@@ -26,16 +26,15 @@ const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / 
 const stdDev = (xs: readonly number[]): number => Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / Math.max(1, xs.length - 1));
 
 /**
- * ln max_lr of each run of `result` read alone (our rule on that run's curve): how much one run's answer moves
- * with its seed, which the test's runs average down by about √runs.
+ * ln max_lr of each run of `result` read alone (our rule on that run's curve, as `clr suggest` reads a recorded
+ * run): how much one run's answer moves with its seed, which the test's runs have to average down.
  */
 function singleRunMaxLrs(result: RangeTestResult): number[] {
   const c = result.config;
   const schedule = rangeTestLrs(c.startLr, c.endLr, c.iterations, c.stepMode);
   return (result.runCurves ?? []).flatMap((run) => {
-    const losses = run.losses.map((l) => l ?? NaN);
     try {
-      const s = suggest(schedule.slice(0, losses.length), losses, { finderSweep: null, diverged: run.stopReason === 'diverged' || run.stopReason === 'non-finite' });
+      const s = suggestFromRecordedRuns([{ losses: run.losses.map((l) => l ?? NaN), stopReason: run.stopReason }], schedule, { seed: run.seed });
       return s.clr.maxLr > 0 ? [Math.log(s.clr.maxLr)] : [];
     } catch {
       return [];

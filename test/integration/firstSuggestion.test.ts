@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { RangeTestResult } from '../../src/core/types';
 import { activateExtension } from './support/extension';
+import type { FirstSuggestionFigures, FirstSuggestionSample as Sample } from './support/firstSuggestionFigures';
 import { panelState, panelStateWhen, runState } from './support/panel';
 import { spareWorkers } from './support/workerProcesses';
 
@@ -34,15 +35,6 @@ async function suggestionShown(runIdsBefore: Set<string | null>, timeoutMs: numb
 
 /** A user looks at the open panel for at least this long before clicking Run again. */
 const READING_MS = 1500;
-
-interface Sample {
-  /** From the command to the suggestion shown in the panel. */
-  shown: number;
-  /** From the command to the run's result in the extension host. */
-  result: number;
-  /** From the command to the new panel's webview reporting (a new panel only). */
-  webview?: number;
-}
 
 describe('time to the first suggestion', function () {
   this.timeout(120_000 + runs * 120_000);
@@ -98,6 +90,6 @@ describe('time to the first suggestion', function () {
       again.push(await timedRun(false));
     }
     console.log(`time to the first suggestion (ms), new panel: ${first.map((t) => t.shown.toFixed(0)).join(', ')}; open panel: ${again.map((t) => t.shown.toFixed(0)).join(', ')}`);
-    if (process.env.CLR_BENCH_OUT) writeFileSync(process.env.CLR_BENCH_OUT, JSON.stringify({ newPanel: first, openPanel: again }));
+    if (process.env.CLR_BENCH_OUT) writeFileSync(process.env.CLR_BENCH_OUT, JSON.stringify({ newPanel: first, openPanel: again } satisfies FirstSuggestionFigures));
   });
 });
