@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { RangeTestResult } from '../../src/core/types';
 import { activateExtension } from './support/extension';
-import { makePanelFixtures, panelState, waitFor, waitForPanel } from './support/panel';
+import { makePanelFixtures, panelState, resultShown, waitFor, waitForPanel } from './support/panel';
 
 // The panel's whole flow in the real VS Code: run a range test on a small dataset from the command,
 // watch the webview plot every point and show the suggestions, then insert the scheduler into an open
@@ -43,7 +43,7 @@ describe('range-test panel', function () {
     assert.ok(result, 'the command resolves with the result');
     assert.ok(result.lrs.length >= 10, `at least 10 points, got ${result.lrs.length}`);
 
-    const state = await waitForPanel((s) => s.status === 'done' && s.pointsPlotted === result?.lrs.length, 'the finished run plotted');
+    const state = await waitForPanel((s) => resultShown(s) && s.pointsPlotted === result?.lrs.length, 'the finished run plotted');
     assert.equal(state.error, null);
     assert.ok(state.runId, 'the panel names the run it shows');
     firstRunId = state.runId;
@@ -104,7 +104,7 @@ describe('range-test panel', function () {
   });
 
   it('exports the shown run as CSV, JSON and PNG to the file the user picks', async () => {
-    const state = await waitForPanel((s) => s.status === 'done' && s.runId !== null, 'a finished run');
+    const state = await waitForPanel((s) => resultShown(s) && s.runId !== null, 'a finished run');
     const window = vscode.window as { showSaveDialog: typeof vscode.window.showSaveDialog };
     const original = window.showSaveDialog;
     try {
@@ -145,7 +145,7 @@ describe('range-test panel', function () {
 
     const again = await vscode.commands.executeCommand<RangeTestResult | undefined>('cyclicalLr.runRangeTest', { dataset: fixtures.csv, config: { iterations: 20, model: 'linear' } });
     assert.ok(again, 'a run after the failure works');
-    await waitForPanel((s) => s.status === 'done' && s.pointsPlotted === again.lrs.length, 'the next run');
+    await waitForPanel((s) => resultShown(s) && s.pointsPlotted === again.lrs.length, 'the next run');
   });
 
   it('overlays one run on another, and deletes a run from the history', async () => {

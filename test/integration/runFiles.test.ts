@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { RangeTestResult } from '../../src/core/types';
 import { findTorchPython } from '../../src/worker/pythonInterpreter';
 import { activateExtension } from './support/extension';
-import { panelState, waitFor, waitForPanel } from './support/panel';
+import { panelState, resultShown, waitFor, waitForPanel } from './support/panel';
 
 // Runs from the user's own training loop (the cyclical_lr package), in the real VS Code: a run file written
 // by a separate Python process appears in the panel while it runs and lands in the history; "Open Run
@@ -52,7 +52,7 @@ describe('runs from your own training loop (run files)', function () {
     assert.equal(python.child.exitCode, null, 'the points came while Python was still training');
     assert.equal(plotting.status, 'running');
     assert.equal(await python.exited, 0);
-    const done = await waitForPanel((s) => s.runId === live.runId && s.status === 'done', 'the finished run');
+    const done = await waitForPanel((s) => s.runId === live.runId && resultShown(s), 'the finished run with its suggestions');
     assert.ok(done.suggestionRows.length > 0, 'the suggestions are shown');
     const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     const end = lines[lines.length - 1] as { suggestion: { clr: { baseLr: number; maxLr: number } } };
@@ -72,7 +72,7 @@ describe('runs from your own training loop (run files)', function () {
     const result = await vscode.commands.executeCommand<RangeTestResult | undefined>('cyclicalLr.openRunFile', vscode.Uri.file(file));
     assert.ok(result, 'the command resolves with the run');
     assert.equal(result.config.dataset, file);
-    const state = await waitForPanel((s) => s.status === 'done' && s.pointsPlotted === result.lrs.length, 'the run plotted');
+    const state = await waitForPanel((s) => resultShown(s) && s.pointsPlotted === result.lrs.length, 'the run plotted with its bounds');
     assert.deepEqual(state.bounds, result.suggestion.clr);
     rmSync(dir, { recursive: true, force: true });
   });

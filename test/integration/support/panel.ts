@@ -64,6 +64,14 @@ export async function panelStateWhen(accept: (state: PanelStateReport | null) =>
   }
 }
 
+/**
+ * A finished run with its result on screen. "done" alone is not enough: the status line turns to done with the
+ * worker's last progress event, and the suggestions and bounds arrive with the result message after it.
+ */
+export function resultShown(state: PanelStateReport): boolean {
+  return state.status === 'done' && state.bounds !== null && state.suggestionRows.length > 0;
+}
+
 /** Polls the panel's reported state until `accept` holds; fails with the last state seen. */
 export async function waitForPanel(accept: (state: PanelStateReport) => boolean, what: string, timeoutMs = 30_000): Promise<PanelStateReport> {
   const deadline = Date.now() + timeoutMs;
