@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { activateExtension } from './support/extension';
+import { testTempDir } from '../support/tempDirs';
 
 const SCRIPT = [
   'import torch',
@@ -23,7 +23,7 @@ let opened = 0;
 
 /** A real file per test: untitled documents with content are reused by the editor after revert-and-close. */
 async function openPython(content: string): Promise<vscode.TextEditor> {
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'clr-insert-')), `train_${++opened}.py`);
+  const file = path.join(testTempDir('clr-insert-'), `train_${++opened}.py`);
   writeFileSync(file, content);
   const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
   return vscode.window.showTextDocument(document);

@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { PanelStateReport } from '../../src/core/wire/panelTestChannel';
 import type { RangeTestResult } from '../../src/core/types';
 import { EXTENSION_ID, activateExtension } from './support/extension';
+import { testTempDir } from '../support/tempDirs';
 
 const COMMAND = 'cyclicalLr.runPyTorchRangeTest';
 
@@ -58,7 +58,7 @@ describe('Run Range Test on PyTorch Model (real torch)', function () {
 
   it("shows a clear error when the file lacks a required name", async () => {
     await activateExtension();
-    const dir = mkdtempSync(join(tmpdir(), 'clr-pytorch-int-'));
+    const dir = testTempDir('clr-pytorch-int-');
     const file = join(dir, 'incomplete.py');
     writeFileSync(file, 'import torch\nmodel = torch.nn.Linear(2, 2)\ncriterion = torch.nn.MSELoss()\n');
     const result = await vscode.commands.executeCommand<RangeTestResult | undefined>(COMMAND, vscode.Uri.file(file));

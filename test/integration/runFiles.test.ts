@@ -1,13 +1,13 @@
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import type { RangeTestResult } from '../../src/core/types';
 import { findTorchPython } from '../../src/worker/pythonInterpreter';
 import { activateExtension } from './support/extension';
 import { panelState, resultShown, waitFor, waitForPanel } from './support/panel';
+import { testTempDir } from '../support/tempDirs';
 
 // Runs from the user's own training loop (the cyclical_lr package), in the real VS Code: a run file written
 // by a separate Python process appears in the panel while it runs and lands in the history; "Open Run
@@ -65,7 +65,7 @@ describe('runs from your own training loop (run files)', function () {
   });
 
   it('"Open Run File…" shows a finished run file from anywhere', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'clr-runfile-'));
+    const dir = testTempDir('clr-runfile-');
     const file = join(dir, 'elsewhere.jsonl');
     const python = startPython([join(scripts, 'slow_run.py'), file, '40'], dir);
     assert.equal(await python.exited, 0);
@@ -78,7 +78,7 @@ describe('runs from your own training loop (run files)', function () {
   });
 
   it('new terminals can import cyclical_lr (PYTHONPATH), unless cyclicalLr.terminalPythonPath is off', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'clr-terminal-'));
+    const dir = testTempDir('clr-terminal-');
     const pythonPathIn = async (name: string): Promise<string> => {
       const out = join(dir, name);
       const terminal = vscode.window.createTerminal({ name, shellPath: '/bin/sh', shellArgs: ['-c', `printf '%s' "$PYTHONPATH" > ${out}`] });

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import Mocha from 'mocha';
+import { removeTestTempDirs } from './tempDirs';
 
 export interface SuiteCounts {
   passed: number;
@@ -11,7 +12,10 @@ export interface SuiteCounts {
 export function runMocha(mocha: Mocha): Promise<SuiteCounts> {
   return new Promise((resolve) => {
     const counts: SuiteCounts = { passed: 0, failed: 0, pending: 0 };
-    const runner = mocha.run(() => resolve(counts));
+    const runner = mocha.run(() => {
+      removeTestTempDirs();
+      resolve(counts);
+    });
     runner.on('pass', () => counts.passed++);
     runner.on('fail', () => counts.failed++);
     runner.on('pending', () => counts.pending++);

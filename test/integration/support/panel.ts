@@ -1,18 +1,18 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { RunProgressView } from '../../../src/core/wire/panelChannel';
 import type { PanelStateReport } from '../../../src/core/wire/panelTestChannel';
 import { mulberry32 } from '../../support/seededRandom';
+import { testTempDir } from '../../support/tempDirs';
 
 // Helpers for the panel's integration and e2e tests: fixture files in a temp folder, and polling of what
 // the webview reports it shows (through the hidden cyclicalLr._panelStateForTests command).
 
 /** A temp folder with a 3-class "spirals" CSV (x, y, label) and a small Python training script. */
 export function makePanelFixtures(rows = 600): { dir: string; csv: string; script: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'clr-panel-'));
+  const dir = testTempDir('clr-panel-');
   const random = mulberry32(7);
   const lines = ['x,y,label'];
   for (let i = 0; i < rows; i++) {

@@ -4,13 +4,13 @@
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import type { ScheduleSpec } from '../../../src/core/schedules';
 import { REPO_ROOT, torchPython } from '../../support/pythonOracle';
 import { REL_TOL, relErr, scheduleCliArgs } from '../../support/scheduleCases';
+import { testTempDir } from '../../support/tempDirs';
 
 const run = promisify(execFile);
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
@@ -251,7 +251,7 @@ describe('clr insert: a corpus of training scripts trains exactly as `clr schedu
   this.timeout(120_000);
   let dir: string;
   before(() => {
-    dir = mkdtempSync(path.join(tmpdir(), 'clr-insert-corpus-'));
+    dir = testTempDir('clr-insert-corpus-');
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -2,10 +2,10 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { REPO_ROOT } from '../../support/pythonOracle';
+import { testTempDir } from '../../support/tempDirs';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
 const clr = (...args: string[]) => spawnSync(process.execPath, [CLI, 'insert', ...args], { encoding: 'utf8' });
@@ -24,7 +24,7 @@ describe('clr insert', () => {
   let dir: string;
   let file: string;
   beforeEach(() => {
-    dir = mkdtempSync(path.join(tmpdir(), 'clr-insert-'));
+    dir = testTempDir('clr-insert-');
     file = path.join(dir, 'train.py');
     writeFileSync(file, SCRIPT);
   });

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runWithProgress } from '../../../src/cli/commands/rangeTest';
 import { DEFAULT_RANGE_TEST_CONFIG } from '../../../src/core/types';
+import { testTempDir } from '../../support/tempDirs';
 
 const root = resolve(__dirname, '..', '..', '..', '..');
 const cli = join(root, 'dist', 'cli.js');
@@ -15,7 +15,7 @@ function clr(args: string[], cwd: string) {
 }
 
 describe('clr range-test and clr demo (dist/cli.js)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'clr-cli-rt-'));
+  const dir = testTempDir('clr-cli-rt-');
   const lines = ['x,y,label'];
   for (let i = 0; i < 300; i++) lines.push(`${((i * 37) % 100) / 50 - 1},${((i * 53) % 100) / 50 - 1},${(i * 37) % 100 > 50 ? 'yes' : 'no'}`);
   writeFileSync(join(dir, 'data.csv'), lines.join('\n') + '\n');

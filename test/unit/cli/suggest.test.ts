@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { suggest } from '../../../src/core/suggest';
+import { testTempDir } from '../../support/tempDirs';
 
 const root = resolve(__dirname, '..', '..', '..', '..');
 const cli = join(root, 'dist', 'cli.js');
@@ -21,7 +21,7 @@ const losses = lrs.map((lr) => {
 });
 
 describe('clr suggest (dist/cli.js)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'clr-suggest-'));
+  const dir = testTempDir('clr-suggest-');
   const write = (name: string, text: string): string => {
     writeFileSync(join(dir, name), text);
     return name;

@@ -5,7 +5,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { ScheduleSpec } from '../../../src/core/schedules';
@@ -13,6 +12,7 @@ import { SNIPPET_FRAMEWORKS, SNIPPET_POLICIES } from '../../../src/core/snippets
 import { WARMUP_POLICIES } from '../../../src/core/schedules';
 import { SCHEDULE_FLAG_FIELDS } from '../../../src/cli/scheduleFlags';
 import { REPO_ROOT, runPythonJson, torchPython } from '../../support/pythonOracle';
+import { testTempDir } from '../../support/tempDirs';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
 const STEPS = 300;
@@ -146,7 +146,7 @@ describe('snippets: the generated code produces clr schedule’s rates', functio
   });
 
   it('Python snippets compile with python3 -m py_compile', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'clr-snippets-'));
+    const dir = testTempDir('clr-snippets-');
     try {
       const files = generated
         .filter((g) => g.language === 'python')

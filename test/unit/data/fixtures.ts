@@ -1,13 +1,13 @@
 // Writers for the binary formats the data tests need (made by the tests, in a temp folder).
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateRawSync, gzipSync } from 'node:zlib';
 import { PNG } from 'pngjs';
 import * as jpeg from 'jpeg-js';
+import { testTempDir } from '../../support/tempDirs';
 
 export function tempDir(prefix = 'clr-data-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  return testTempDir(prefix);
 }
 
 export type NpyDescr = '<f4' | '<f8' | '>f8' | '<f2' | '|i1' | '<i2' | '<i4' | '<i8' | '|u1' | '<u2' | '<u4' | '>u4' | '<u8' | '|b1';

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../../../src/core/errors';
 import { rangeTestLrs } from '../../../src/core/schedules';
@@ -11,6 +10,7 @@ import { parkedThreadCount, parkThreads } from '../../../src/engine/parallelRuns
 import { runRangeTestOnDataset } from '../../../src/engine/rangeTest';
 import { loadTf } from '../../../src/engine/tf';
 import { config, imageDataset, spiralDataset } from './fixtures';
+import { testTempDir } from '../../support/tempDirs';
 
 async function rejectsWith(promise: Promise<unknown>, pattern: RegExp): Promise<UserError> {
   try {
@@ -155,7 +155,7 @@ describe('range-test engine', () => {
   });
 
   describe("a user's TF.js Layers model", () => {
-    const dir = mkdtempSync(join(tmpdir(), 'clr-engine-'));
+    const dir = testTempDir('clr-engine-');
     const write = (path: string, data: string | Uint8Array) => writeFileSync(path, data);
 
     it('trains like the preset it was saved from (TF.js Layers vs the fused trainer)', async () => {

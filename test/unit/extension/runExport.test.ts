@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isUserError } from '../../../src/core/errors';
 import { DEFAULT_RANGE_TEST_CONFIG, type RangeTestConfig } from '../../../src/core/types';
 import { writeRunExport } from '../../../src/extension/panel/runExport';
+import { testTempDir } from '../../support/tempDirs';
 
 // The panel's exports go through the CLI's atomic writer and output checks: what a person could pick in the
 // save dialog by mistake (the run's own dataset, directly or through a link, its model, a folder, a device,
@@ -29,7 +29,7 @@ describe('run exports (the panel writes like the CLI: atomically, never over an 
   let dataset: string;
   let config: RangeTestConfig;
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'clr-export-'));
+    dir = testTempDir('clr-export-');
     dataset = join(dir, 'data.csv');
     writeFileSync(dataset, 'a,b,y\n1,2,0\n');
     config = { ...DEFAULT_RANGE_TEST_CONFIG, dataset };

@@ -1,15 +1,15 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MAX_RUNS, newRunId, RunHistory } from '../../../src/extension/panel/runHistory';
 import { runToCsv, pngBytesFromDataUrl } from '../../../src/extension/panel/runCsv';
 import { syntheticRun } from '../../../bench/panelChart/syntheticRun';
+import { testTempDir } from '../../support/tempDirs';
 
 describe('run history (workspace storage)', () => {
   let dir: string;
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'clr-history-'));
+    dir = testTempDir('clr-history-');
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { syntheticRun } from '../../../bench/panelChart/syntheticRun';
 import { UserError } from '../../../src/core/errors';
@@ -14,6 +13,7 @@ import { RunLifecycle } from '../../../src/extension/panel/runLifecycle';
 import type { RangeTestRunner } from '../../../src/extension/panel/runPorts';
 import { RangeTestCancelledError } from '../../../src/worker/client';
 import { FakeClock } from './fakeClock';
+import { testTempDir } from '../../support/tempDirs';
 
 const STEPS = 40;
 
@@ -78,7 +78,7 @@ async function settled(): Promise<void> {
 
 describe('run lifecycle (a range test from start to end, as the user sees it)', () => {
   let dir: string;
-  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'clr-lifecycle-'))));
+  beforeEach(() => (dir = testTempDir('clr-lifecycle-')));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('shows a run as it goes, then its result, and keeps it in the history and as the last result', async () => {

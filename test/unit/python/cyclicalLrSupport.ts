@@ -1,11 +1,11 @@
 // Running the cyclical_lr package's Python (python/cyclical_lr) from mocha: the real torch interpreter,
 // with the package and test/python on PYTHONPATH, in a fresh temp folder.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { findTorchPython } from '../../../src/worker/pythonInterpreter';
+import { testTempDir } from '../../support/tempDirs';
 
 export const ROOT = resolve(__dirname, '..', '..', '..', '..');
 export const PACKAGE_DIR = join(ROOT, 'python');
@@ -19,7 +19,7 @@ export function torchPython(): string {
 }
 
 export function tempDir(prefix = 'clr-py-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  return testTempDir(prefix);
 }
 
 export function pythonEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {

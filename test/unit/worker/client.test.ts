@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { UserError } from '../../../src/core/errors';
@@ -9,6 +8,7 @@ import { DEFAULT_RANGE_TEST_CONFIG, RangeTestConfig, RangeTestResult } from '../
 import { WorkerEvent } from '../../../src/core/wire/workerChannel';
 import { isRangeTestCancelled, SpareWorker, startRangeTest } from '../../../src/worker/client';
 import { CRASH_ENV } from '../../../src/worker/testHooks';
+import { testTempDir } from '../../support/tempDirs';
 
 const root = resolve(__dirname, '..', '..', '..', '..');
 const workerPath = join(root, 'dist', 'worker.js');
@@ -47,7 +47,7 @@ async function waitUntilDead(pid: number, limitMs: number): Promise<number> {
 }
 
 describe('range-test worker (dist/worker.js)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'clr-worker-'));
+  const dir = testTempDir('clr-worker-');
   const dataset = writeCsv(dir);
   const config = (overrides: Partial<RangeTestConfig> = {}): RangeTestConfig => ({
     ...DEFAULT_RANGE_TEST_CONFIG,

@@ -1,16 +1,17 @@
 // Dataset inspection over the worker channel (the panel's form): the worker answers what `clr inspect` prints.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { constants as osConstants, getPriority, setPriority, tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { constants as osConstants, getPriority, setPriority } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DatasetInspector } from '../../../src/worker/inspection';
+import { testTempDir } from '../../support/tempDirs';
 
 const root = resolve(__dirname, '..', '..', '..', '..');
 const inspector = new DatasetInspector(join(root, 'dist', 'worker.js'));
 
 describe('dataset inspection in the worker', function () {
   this.timeout(60_000);
-  const dir = mkdtempSync(join(tmpdir(), 'clr-inspect-worker-'));
+  const dir = testTempDir('clr-inspect-worker-');
   const csv = join(dir, 'd.csv');
   writeFileSync(csv, 'a,b,label\n1,2,x\n3,4,y\n5,6,x\n');
   after(() => inspector.dispose());

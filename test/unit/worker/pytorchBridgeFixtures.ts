@@ -1,11 +1,10 @@
 // Python files for the PyTorch bridge's tests, written into a temp dir (never into the repo).
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_RANGE_TEST_CONFIG, RangeTestConfig } from '../../../src/core/types';
 
 export function fixtureDir(): string {
-  return mkdtempSync(join(tmpdir(), 'clr-pytorch-'));
+  return testTempDir('clr-pytorch-');
 }
 
 export function writeFixture(dir: string, name: string, source: string): string {
@@ -61,6 +60,7 @@ with open(_out + ".before", "w") as f:
     f.write(_digest())
 atexit.register(lambda: open(_out + ".after", "w").write(_digest()))
 `;
+import { testTempDir } from '../../support/tempDirs';
 
 /** An interpreter that runs but cannot import torch (no site-packages), whatever the machine has. */
 export function pythonWithoutTorch(dir: string, torchPython: string): string {
