@@ -543,11 +543,16 @@ def end_with_parent():
     """Ends the whole process group (this process and the DataLoader workers it started) when the parent
     closes our stdin: it died, or it wants the run over. Only when stdin is a pipe (Node.js passes a socket)."""
 
+    # The raw descriptor, not sys.stdin.buffer: a daemon thread blocked in the buffered reader holds its lock,
+    # and Python 3.11 aborts at exit when it cannot take that lock ("Fatal Python error:
+    # _enter_buffered_busy", printed after every run). os.read holds no lock of Python's.
+    fd = sys.stdin.fileno()
+
     def watch():
         try:
-            while sys.stdin.buffer.read(65536):
+            while os.read(fd, 65536):
                 pass
-        except (OSError, ValueError):
+        except OSError:
             pass
         try:
             # Only a group of our own: started by anything else, the group may hold unrelated processes.
