@@ -120,6 +120,10 @@ const BOOLEAN_WORDS = ['true', 'false', '1', '0'];
  * values and bad values are UserErrors that name the flag and the allowed values.
  */
 export function parseArgs<S extends FlagSpecs>(argv: readonly string[], specs: S): ParsedArgs<S> {
+  // `--help` anywhere before `--` asks for help, also where it would read as a value (`--pytorch --help`
+  // took `--help` for the Python file) or follow a flag that lacks one.
+  const end = argv.indexOf('--');
+  if (Object.hasOwn(specs, 'help') && (end < 0 ? argv : argv.slice(0, end)).includes('--help')) return { flags: withDefaults({ help: true }, specs), positionals: [] };
   const options = Object.fromEntries(Object.entries(specs).map(([name, spec]) => [name, { type: spec.kind.type === 'boolean' ? ('boolean' as const) : ('string' as const) }]));
   // Not strict: unknown flags and missing values come back as tokens, so that the messages are ours.
   const { tokens } = parseNodeArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
@@ -146,11 +150,15 @@ export function parseArgs<S extends FlagSpecs>(argv: readonly string[], specs: S
     if (raw === undefined) throw new UserError(`--${token.name} needs a value`, { hint: `expected ${describeAllowed(spec.kind)}` });
     flags[token.name] = parseValue(token.name, spec.kind, raw);
   }
+  return { flags: withDefaults(flags, specs), positionals };
+}
+
+function withDefaults<S extends FlagSpecs>(flags: Record<string, FlagValue>, specs: S): FlagValues<S> {
   for (const [name, spec] of Object.entries(specs)) {
     if (flags[name] === undefined && spec.default !== undefined) flags[name] = typeof spec.default === 'object' ? [...spec.default] : spec.default;
   }
-  // Each value was parsed by its own flag's kind above, which is what FlagValues<S> says.
-  return { flags: flags as FlagValues<S>, positionals };
+  // Each value was parsed by its own flag's kind, which is what FlagValues<S> says.
+  return flags as FlagValues<S>;
 }
 
 /** `--help` text for a command. */

@@ -26,7 +26,7 @@ export const PYTORCH_RANGE_TEST_FLAGS = defineFlags({
   optimizer: { kind: { type: 'enum', values: OPTIMIZERS }, description: "optimizer when the file defines none (the file's optimizer wins)", default: d.optimizer },
   momentum: { kind: { type: 'number', min: 0, max: 1, exclusiveMax: true }, description: 'momentum of that optimizer', default: d.momentum },
   'weight-decay': { kind: { type: 'number', min: 0 }, description: 'weight decay of that optimizer', default: d.weightDecay },
-  'start-lr': { kind: { type: 'number', min: 0, exclusiveMin: true }, description: 'learning rate at the first step', default: WIDE_START_LR },
+  'start-lr': { kind: { type: 'number', min: 0, exclusiveMin: true }, description: `learning rate at the first step (default ${WIDE_START_LR.toExponential()})` },
   'end-lr': { kind: { type: 'number', min: 0, exclusiveMin: true }, description: 'learning rate at the last step', default: d.endLr },
   iterations: { kind: { type: 'int', min: 2, max: MAX_ITERATIONS }, description: 'optimizer steps in the sweep', default: d.iterations },
   'step-mode': { kind: { type: 'enum', values: STEP_MODES }, description: 'how the learning rate grows', default: d.stepMode },

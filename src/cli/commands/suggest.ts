@@ -6,7 +6,7 @@ import { readWholeFile } from '../../data/files';
 import { CurveError, suggest } from '../../core/suggest';
 import { RecordedRun, stepsPerEpoch, suggestFromRecordedRuns } from '../../core/runsSuggestion';
 import { rangeTestLrs } from '../../core/schedules';
-import type { RangeTestConfig, StopReason, Suggestion } from '../../core/types';
+import { STOP_REASONS, type RangeTestConfig, type Suggestion } from '../../core/types';
 import { defineFlags, formatHelp, parseArgs } from '../args';
 import type { CliIO } from '../io';
 
@@ -114,8 +114,6 @@ function parseRun(text: string, file: string): LoadedCurve {
   const run = parseRunFile(text, file);
   return { ...runFileCurve(run), lines: run.steps.map((s) => s.line) };
 }
-
-const STOP_REASONS: readonly StopReason[] = ['completed', 'diverged', 'non-finite', 'cancelled'];
 
 /** The runs of `clr range-test --json` (runs > 1), when the file has them and the settings to rebuild the schedule. */
 function recordedRuns(record: Record<string, unknown>, file: string): LoadedCurve['runs'] {

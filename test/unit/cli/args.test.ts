@@ -11,6 +11,7 @@ const FLAGS = defineFlags({
   hidden: { kind: { type: 'numberList' }, description: 'sizes' },
   json: { kind: { type: 'boolean' }, description: 'JSON' },
   out: { kind: { type: 'string' }, description: 'file' },
+  help: { kind: { type: 'boolean' }, description: 'help' },
 });
 
 function refuses(argv: string[], message: string, hint?: RegExp): void {
@@ -50,7 +51,7 @@ describe('cli flags', () => {
   });
 
   it('refuses unknown flags, missing values and bad numbers with a message naming the flag', () => {
-    refuses(['--stpes', '3'], 'unknown flag --stpes', /known flags: --steps, --rate, --mode, --hidden, --json, --out/);
+    refuses(['--stpes', '3'], 'unknown flag --stpes', /known flags: --steps, --rate, --mode, --hidden, --json, --out, --help/);
     refuses(['-s', '3'], 'unknown flag -s');
     refuses(['--constructor'], 'unknown flag --constructor');
     refuses(['--steps'], '--steps needs a value', /an integer ≥ 1 and ≤ 1000/);
@@ -63,6 +64,15 @@ describe('cli flags', () => {
     refuses(['--mode', 'log'], "--mode: 'log' is not valid", /one of exp, linear/);
     refuses(['--hidden', '8,,4'], "--hidden: '8,,4' is not valid");
     refuses(['--json=maybe'], "--json: 'maybe' is not valid", /true or false/);
+  });
+
+  it('--help anywhere before -- asks for help, also where it would read as a value or follow a bad flag', () => {
+    for (const argv of [['--out', '--help'], ['--help', '--out'], ['--steps', 'ten', '--help'], ['--stpes', '--help'], ['data.csv', '--help']]) {
+      const a = parseArgs(argv, FLAGS);
+      assert.equal(a.flags.help, true, argv.join(' '));
+      assert.equal(a.flags.rate, 0.1, 'with the defaults filled');
+    }
+    assert.equal(parseArgs(['--', '--help'], FLAGS).flags.help, undefined);
   });
 
   it('lists every flag with its allowed values and default in --help', () => {
