@@ -2,6 +2,8 @@
 // validators and the engine can never disagree. Each keeps memory and time bounded on a laptop; the error
 // that enforces one names it, so that a user who hits it knows what to ask for instead.
 
+import { groupThousands } from './groupThousands';
+
 /** Optimizer steps of one range test. */
 export const MAX_ITERATIONS = 100_000;
 /** Rows per step. */
@@ -31,5 +33,5 @@ export const MAX_PROTOCOL_LINE_BYTES = 64 * 1024 * 1024;
 
 /** 10000000 → "10,000,000", the way limits are written in messages. */
 export function formatLimit(value: number): string {
-  return value.toLocaleString('en-US');
+  return groupThousands(value);
 }

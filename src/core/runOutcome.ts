@@ -1,4 +1,5 @@
 import type { RangeTestResult } from './types';
+import { groupThousands } from './groupThousands';
 
 // How a run ended, in the words a person reads in the panel's header, the notification and the log. A
 // range test is meant to push the learning rate until the loss blows up, so stopping there is the
@@ -15,7 +16,7 @@ export function formatLr(value: number | null | undefined): string {
 }
 
 function steps(n: number): string {
-  return `${n.toLocaleString('en-US')} step${n === 1 ? '' : 's'}`;
+  return `${groupThousands(n)} step${n === 1 ? '' : 's'}`;
 }
 
 /** One line about how the run ended, e.g. "stopped early: the loss blew up at lr 2.4 — as expected …". */

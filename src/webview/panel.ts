@@ -21,6 +21,7 @@ import { RunForm } from './runForm';
 import { defaultScheduleForm, ScheduleForm, ScheduleSection } from './scheduleSection';
 import { SuggestionsView } from './suggestionsView';
 import { readThemeColors, watchTheme } from './theme';
+import { groupThousands } from '../core/groupThousands';
 
 export interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -375,7 +376,7 @@ export class Panel {
     const run = this.current;
     if (!run) return 'Loss vs learning rate';
     if (run.result) return `${run.label}: loss vs learning rate — ${describeRunEnd(run.result)}`;
-    return `${run.label}: loss vs learning rate — ${this.status === 'cancelled' ? `stopped: cancelled after ${(this.progress?.stepsDone ?? 0).toLocaleString('en-US')} steps` : 'stopped'}`;
+    return `${run.label}: loss vs learning rate — ${this.status === 'cancelled' ? `stopped: cancelled after ${groupThousands(this.progress?.stepsDone ?? 0)} steps` : 'stopped'}`;
   }
 
   private showError(failure: { message: string; hint?: string; location?: string } | null): void {
@@ -402,7 +403,7 @@ export class Panel {
     const result = run?.result;
     const source = run ? (run.config.pytorch ? `the PyTorch model in ${run.label}` : run.label) : '';
     const progress = this.progress;
-    const steps = progress ? `${progress.stepsDone.toLocaleString('en-US')} of ${progress.stepsTotal.toLocaleString('en-US')} steps` : 'starting';
+    const steps = progress ? `${groupThousands(progress.stepsDone)} of ${groupThousands(progress.stepsTotal)} steps` : 'starting';
     const repeats = progress && progress.runs > 1 ? ` (${progress.runs} runs, averaged at the end)` : '';
     let text: string;
     switch (status) {
@@ -422,7 +423,7 @@ export class Panel {
         text = `The run on ${source || 'the dataset'} failed (details below).`;
         break;
       case 'cancelled':
-        text = `Stopped: you cancelled the run on ${source} after ${(progress?.stepsDone ?? this.chart.pointsPlotted).toLocaleString('en-US')} steps.`;
+        text = `Stopped: you cancelled the run on ${source} after ${groupThousands(progress?.stepsDone ?? this.chart.pointsPlotted)} steps.`;
         break;
     }
     if (this.statusLine.textContent !== text) this.statusLine.textContent = text;

@@ -2,6 +2,7 @@ import type { PanelRunRequest } from '../core/wire/panelChannel';
 import { defaultStartLr, MODEL_PRESETS, OPTIMIZERS, STEP_MODES, type DatasetSummary, type OptimizerName } from '../core/types';
 import { button, field, h, select, setOptions } from './dom';
 import { formatLr, parsePositive, parsePositiveInt } from './format';
+import { groupThousands } from '../core/groupThousands';
 
 // The run controls: dataset (typed, picked from the workspace list, or browsed), target column from the
 // dataset's inspection, model, optimizer, the sweep, and Run / Cancel.
@@ -127,7 +128,7 @@ export class RunForm {
     }
     this.datasetInfo.className = 'hint';
     const task = summary.task === 'classification' ? `classification, ${summary.classes.length} classes` : 'regression';
-    this.datasetInfo.textContent = `${summary.format.toUpperCase()} · ${summary.rows.toLocaleString()} rows · ${summary.features} features · target “${summary.target}” (${task})${summary.warnings.length ? ` · ${summary.warnings.join('; ')}` : ''}`;
+    this.datasetInfo.textContent = `${summary.format.toUpperCase()} · ${groupThousands(summary.rows)} rows · ${summary.features} features · target “${summary.target}” (${task})${summary.warnings.length ? ` · ${summary.warnings.join('; ')}` : ''}`;
     const tabular = ['csv', 'tsv', 'jsonl'].includes(summary.format);
     const current = this.target.value;
     const columns = [...new Set([summary.target, ...summary.featureNames.filter((n) => !n.includes('='))])];

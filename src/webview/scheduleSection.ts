@@ -17,6 +17,7 @@ import {
 import { computeSchedule, defaultPreviewSteps, SCHEDULE_POLICIES, type SchedulePolicy, type ScheduleSpec } from '../core/schedules';
 import { UserError } from '../core/errors';
 import type { LrBounds } from '../core/types';
+import { groupThousands } from '../core/groupThousands';
 import { button, field, h, select } from './dom';
 import { redraw } from './chartRedraw';
 import { formatLr } from './format';
@@ -161,9 +162,9 @@ export class ScheduleSection {
         maintainAspectRatio: false,
         interaction: { mode: 'nearest', axis: 'x', intersect: false },
         scales: {
-          x: { type: 'linear', title: { display: true, text: 'iteration' }, ticks: { maxRotation: 0 } },
+          x: { type: 'linear', title: { display: true, text: 'iteration' }, ticks: { maxRotation: 0, callback: (v) => groupThousands(Number(v)) } },
           y: { type: 'linear', position: 'left', title: { display: true, text: 'learning rate' }, ticks: { callback: (v) => formatLr(Number(v)) } },
-          y1: { type: 'linear', position: 'right', title: { display: true, text: 'momentum' }, grid: { drawOnChartArea: false } },
+          y1: { type: 'linear', position: 'right', title: { display: true, text: 'momentum' }, grid: { drawOnChartArea: false }, ticks: { callback: (v) => groupThousands(Number(v)) } },
         },
         plugins: {
           legend: { position: 'top', align: 'end', labels: { boxWidth: 14, boxHeight: 2, filter: (item, data) => (data.datasets[item.datasetIndex ?? 0]?.data.length ?? 0) > 0 } },

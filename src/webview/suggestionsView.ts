@@ -2,6 +2,7 @@ import type { RangeTestResult, Suggestion } from '../core/types';
 import { button, h } from './dom';
 import { formatLr } from './format';
 import { preprocessingNote } from '../core/preprocessingNote';
+import { groupThousands } from '../core/groupThousands';
 
 // The suggestions of a finished run: our cyclical bounds and one-cycle max_lr (with how far to trust them),
 // the other finders' rules for comparison, and the diagnostics to act on.
@@ -92,7 +93,7 @@ export class SuggestionsView {
         'div',
         { class: 'diagnostics' },
         h('h3', {}, 'Diagnostics'),
-        h('p', { class: 'hint' }, `${stopped} · ${result.stepsPerSecond.toFixed(1)} steps/s on ${result.backend} · ${result.dataset.rows.toLocaleString()} rows`),
+        h('p', { class: 'hint' }, `${stopped} · ${result.stepsPerSecond.toFixed(1)} steps/s on ${result.backend} · ${groupThousands(result.dataset.rows)} rows`),
         diagnostics.length ? h('ul', {}, ...diagnostics.map((d) => h('li', {}, d))) : h('p', {}, 'No problems found with this curve.'),
       ),
     );

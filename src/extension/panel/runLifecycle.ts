@@ -9,6 +9,7 @@ import { LAST_RESULT_STATE_KEY, lastResultToKeep } from '../lastResult';
 import { RunController } from './runController';
 import { newRunId } from './runHistory';
 import type { RangeTestRunner, RunLifecycleDeps, RunProgress } from './runPorts';
+import { groupThousands } from '../../core/groupThousands';
 
 // A range test from start to end, as the user sees it: one run at a time, its progress in the panel and the
 // status bar, its outcome (a result kept in the history, a cancelled run's partial curve, or a failure the
@@ -182,7 +183,7 @@ export class RunLifecycle {
 
   private onWorkerEvent(active: ActiveRun, event: WorkerEvent): void {
     if (event.type === 'log') this.deps.log(`worker: ${event.message}`);
-    if (event.type === 'suggesting') this.deps.log(`worker: ${event.stepsTrained.toLocaleString('en-US')} steps trained; computing the suggestion`);
+    if (event.type === 'suggesting') this.deps.log(`worker: ${groupThousands(event.stepsTrained)} steps trained; computing the suggestion`);
     // An ended run's controller ignores it: a late event of an earlier run changes nothing shown.
     active.state.event(event);
   }

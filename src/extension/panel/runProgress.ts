@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { RunProgressView } from '../../core/wire/panelChannel';
 import type { RunProgress } from './runPorts';
+import { groupThousands } from '../../core/groupThousands';
 
 // While a range test runs: a status-bar item (click to cancel) and a cancellable progress notification.
 // Both render the run controller's updates (the same ones the panel renders), so they never disagree with
@@ -8,7 +9,7 @@ import type { RunProgress } from './runPorts';
 
 /** "12,345 of 60,000 steps": the same words the panel's header uses. */
 export function stepsText(view: RunProgressView): string {
-  return `${view.stepsDone.toLocaleString('en-US')} of ${view.stepsTotal.toLocaleString('en-US')} steps`;
+  return `${groupThousands(view.stepsDone)} of ${groupThousands(view.stepsTotal)} steps`;
 }
 
 export function showRunProgress(label: string, onCancel: () => void): RunProgress {
