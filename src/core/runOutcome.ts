@@ -1,4 +1,5 @@
 import type { RangeTestResult } from './types';
+import type { RunProgressView } from './wire/panelChannel';
 import { groupThousands } from './groupThousands';
 
 // How a run ended, in the words a person reads in the panel's header, the notification and the log. A
@@ -13,6 +14,11 @@ export function formatLr(value: number | null | undefined): string {
   if (abs >= 1e-3 && abs < 1e4) return String(Number(value.toPrecision(3)));
   const [mantissa, exponent] = value.toExponential(2).split('e');
   return `${Number(mantissa)}e${Number(exponent)}`;
+}
+
+/** "12,345 of 60,000 steps": in the panel's header, the status bar and the notification alike. */
+export function stepsText(view: Pick<RunProgressView, 'stepsDone' | 'stepsTotal'>): string {
+  return `${groupThousands(view.stepsDone)} of ${groupThousands(view.stepsTotal)} steps`;
 }
 
 function steps(n: number): string {

@@ -3,7 +3,7 @@
 // hiding the panel or reloading the window restores it, and parses every message from the extension with
 // the panel channel's table.
 
-import { describeRunEnd } from '../core/runOutcome';
+import { describeRunEnd, stepsText } from '../core/runOutcome';
 import {
   type FromWebview,
   type PanelRun,
@@ -403,7 +403,7 @@ export class Panel {
     const result = run?.result;
     const source = run ? (run.config.pytorch ? `the PyTorch model in ${run.label}` : run.label) : '';
     const progress = this.progress;
-    const steps = progress ? `${groupThousands(progress.stepsDone)} of ${groupThousands(progress.stepsTotal)} steps` : 'starting';
+    const steps = progress ? stepsText(progress) : 'starting';
     const repeats = progress && progress.runs > 1 ? ` (${progress.runs} runs, averaged at the end)` : '';
     let text: string;
     switch (status) {

@@ -1,16 +1,10 @@
 import * as vscode from 'vscode';
-import type { RunProgressView } from '../../core/wire/panelChannel';
 import type { RunProgress } from './runPorts';
-import { groupThousands } from '../../core/groupThousands';
+import { stepsText } from '../../core/runOutcome';
 
 // While a range test runs: a status-bar item (click to cancel) and a cancellable progress notification.
 // Both render the run controller's updates (the same ones the panel renders), so they never disagree with
 // it. Both end when `done()` is called; Cancel in either place calls `onCancel` once.
-
-/** "12,345 of 60,000 steps": the same words the panel's header uses. */
-export function stepsText(view: RunProgressView): string {
-  return `${groupThousands(view.stepsDone)} of ${groupThousands(view.stepsTotal)} steps`;
-}
 
 export function showRunProgress(label: string, onCancel: () => void): RunProgress {
   const item = vscode.window.createStatusBarItem('cyclicalLr.rangeTest', vscode.StatusBarAlignment.Left, 10);
