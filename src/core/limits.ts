@@ -2,7 +2,7 @@
 // validators and the engine can never disagree. Each keeps memory and time bounded on a laptop; the error
 // that enforces one names it, so that a user who hits it knows what to ask for instead.
 
-import { groupThousands } from './groupThousands';
+import { groupThousands } from './displayFormat';
 
 /** Optimizer steps of one range test. */
 export const MAX_ITERATIONS = 100_000;

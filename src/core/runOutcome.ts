@@ -1,6 +1,6 @@
 import type { RangeTestResult } from './types';
 import type { RunProgressView } from './wire/panelChannel';
-import { groupThousands } from './groupThousands';
+import { groupThousands } from './displayFormat';
 
 // How a run ended, in the words a person reads in the panel's header, the notification and the log. A
 // range test is meant to push the learning rate until the loss blows up, so stopping there is the

@@ -7,12 +7,6 @@ export function formatLoss(value: number | null | undefined): string {
   return Math.abs(value) >= 1e4 || (Math.abs(value) < 1e-3 && value !== 0) ? value.toExponential(3) : value.toFixed(4);
 }
 
-/** When a run was made, in local time: 2026-12-03 14:37 (without Intl, as groupThousands says why). */
-export function formatWhen(date: Date): string {
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} ${two(date.getHours())}:${two(date.getMinutes())}`;
-}
-
 /** Parses what a user typed as a learning rate: a positive finite number, or null. */
 export function parsePositive(text: string): number | null {
   const value = Number(text.trim());

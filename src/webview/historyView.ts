@@ -1,6 +1,7 @@
 import type { HistoryEntry } from '../core/wire/historyEntry';
 import { button, h } from './dom';
-import { formatLr, formatWhen } from './format';
+import { formatWhen } from '../core/displayFormat';
+import { formatLr } from './format';
 
 // The workspace's past runs: open one, overlay one on the current chart, delete one.
 

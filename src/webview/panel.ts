@@ -21,7 +21,7 @@ import { RunForm } from './runForm';
 import { defaultScheduleForm, ScheduleForm, ScheduleSection } from './scheduleSection';
 import { SuggestionsView } from './suggestionsView';
 import { readThemeColors, watchTheme } from './theme';
-import { groupThousands } from '../core/groupThousands';
+import { groupThousands } from '../core/displayFormat';
 
 export interface VsCodeApi {
   postMessage(message: unknown): void;

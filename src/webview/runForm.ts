@@ -2,7 +2,7 @@ import type { PanelRunRequest } from '../core/wire/panelChannel';
 import { defaultStartLr, MODEL_PRESETS, OPTIMIZERS, STEP_MODES, type DatasetSummary, type OptimizerName } from '../core/types';
 import { button, field, h, select, setOptions } from './dom';
 import { formatLr, parsePositive, parsePositiveInt } from './format';
-import { groupThousands } from '../core/groupThousands';
+import { groupThousands } from '../core/displayFormat';
 
 // The run controls: dataset (typed, picked from the workspace list, or browsed), target column from the
 // dataset's inspection, model, optimizer, the sweep, and Run / Cancel.

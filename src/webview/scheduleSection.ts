@@ -17,7 +17,7 @@ import {
 import { computeSchedule, defaultPreviewSteps, SCHEDULE_POLICIES, type SchedulePolicy, type ScheduleSpec } from '../core/schedules';
 import { UserError } from '../core/errors';
 import type { LrBounds } from '../core/types';
-import { groupThousands } from '../core/groupThousands';
+import { groupThousands } from '../core/displayFormat';
 import { button, field, h, select } from './dom';
 import { redraw } from './chartRedraw';
 import { formatLr } from './format';

@@ -2,7 +2,7 @@ import type { RangeTestResult, Suggestion } from '../core/types';
 import { button, h } from './dom';
 import { formatLr } from './format';
 import { preprocessingNote } from '../core/preprocessingNote';
-import { groupThousands } from '../core/groupThousands';
+import { groupThousands } from '../core/displayFormat';
 
 // The suggestions of a finished run: our cyclical bounds and one-cycle max_lr (with how far to trust them),
 // the other finders' rules for comparison, and the diagnostics to act on.

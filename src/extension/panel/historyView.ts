@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import type { RangeTestResult } from '../../core/types';
 import type { PanelRun } from '../../core/wire/panelChannel';
+import { formatWhen } from '../../core/displayFormat';
+import { formatLr } from '../../core/runOutcome';
 import type { RunHistory, StoredRun } from './runHistory';
 import type { RunLifecycle } from './runLifecycle';
 import type { PanelPort } from './runPorts';
@@ -27,8 +29,8 @@ export class HistoryView {
       const picked = await vscode.window.showQuickPick(
         entries.map((e) => ({
           label: e.label,
-          description: new Date(e.createdAt).toLocaleString(),
-          detail: `${e.points} steps · ${e.stopReason} · bounds ${e.bounds.baseLr.toPrecision(2)}–${e.bounds.maxLr.toPrecision(2)}`,
+          description: formatWhen(new Date(e.createdAt)),
+          detail: `${e.points} steps · ${e.stopReason} · bounds ${formatLr(e.bounds.baseLr)} – ${formatLr(e.bounds.maxLr)} · confidence ${Math.round(e.confidence * 100)}%`,
           id: e.id,
         })),
         { placeHolder },

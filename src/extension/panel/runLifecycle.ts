@@ -9,7 +9,7 @@ import { LAST_RESULT_STATE_KEY, lastResultToKeep } from '../lastResult';
 import { RunController } from './runController';
 import { newRunId } from './runHistory';
 import type { RangeTestRunner, RunLifecycleDeps, RunProgress } from './runPorts';
-import { groupThousands } from '../../core/groupThousands';
+import { groupThousands } from '../../core/displayFormat';
 
 // A range test from start to end, as the user sees it: one run at a time, its progress in the panel and the
 // status bar, its outcome (a result kept in the history, a cancelled run's partial curve, or a failure the

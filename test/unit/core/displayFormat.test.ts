@@ -1,8 +1,8 @@
-// Step and row counts in the panel and in messages: written as toLocaleString('en-US') writes them, without Intl.
+// Counts and dates in the panel, the status bar and messages, written without Intl.
 
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { groupThousands } from '../../../src/core/groupThousands';
+import { formatWhen, groupThousands } from '../../../src/core/displayFormat';
 
 describe('groupThousands', () => {
   it('writes integers, and the axis ticks\' short fractions, as toLocaleString("en-US") writes them', () => {
@@ -16,5 +16,10 @@ describe('groupThousands', () => {
     assert.equal(groupThousands(NaN), 'NaN');
     assert.equal(groupThousands(Infinity), 'Infinity');
     assert.equal(groupThousands(1e21), '1e+21');
+  });
+
+  it('writes when a run was made in local time, to the minute', () => {
+    assert.equal(formatWhen(new Date(2026, 11, 3, 9, 5, 59)), '2026-12-03 09:05');
+    assert.equal(formatWhen(new Date(999, 0, 1, 0, 0)), '999-01-01 00:00');
   });
 });
