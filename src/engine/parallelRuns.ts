@@ -126,8 +126,8 @@ export async function runInThreads(
                 options.onEvent?.({ v: WORKER_PROTOCOL_VERSION, type: 'started', backend, dataset: summary, lrs, runs: config.runs });
               }
               break;
-            case 'point':
-              options.onEvent?.({ v: WORKER_PROTOCOL_VERSION, type: 'progress', run: message.run, point: message.point });
+            case 'points':
+              for (const point of message.points) options.onEvent?.({ v: WORKER_PROTOCOL_VERSION, type: 'progress', run: message.run, point });
               break;
             case 'curve':
               curves[message.run] = message.curve;
