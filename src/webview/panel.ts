@@ -227,7 +227,7 @@ export class Panel {
         // The dataset field only ever holds datasets; a PyTorch model's file is shown as the run's source.
         if (!run.config.pytorch) {
           this.form.setValues({ ...pickRequest(run.config), dataset: run.config.dataset, target: run.config.target });
-          this.form.ensureInspected();
+          this.form.runStarted();
         }
         this.form.setRunning(true);
         this.showError(null);
@@ -257,6 +257,7 @@ export class Panel {
         if (message.type === 'runFinished' && message.run.id === this.current?.id) {
           // The words first: the status line is painted before the (slower) redraw of the whole curve.
           this.current = message.run;
+          this.form.runEnded(message.run.result.dataset);
           this.form.setRunning(false);
           this.setStatus('done');
           await nextFrame();
@@ -267,6 +268,7 @@ export class Panel {
       case 'runFailed':
         if (message.runId !== this.current?.id) return;
         this.form.setRunning(false);
+        this.form.runEnded(null);
         this.showError(message);
         this.setStatus('failed');
         this.focusResults();
@@ -274,6 +276,7 @@ export class Panel {
       case 'runCancelled':
         if (message.runId !== this.current?.id) return;
         this.form.setRunning(false);
+        this.form.runEnded(message.partial?.dataset ?? null);
         this.setStatus('cancelled');
         if (message.partial) {
           this.current = { ...this.current, result: message.partial };

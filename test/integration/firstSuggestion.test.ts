@@ -6,15 +6,16 @@ import type { RangeTestResult } from '../../src/core/types';
 import { activateExtension } from './support/extension';
 import type { FirstSuggestionFigures, FirstSuggestionSample as Sample } from './support/firstSuggestionFigures';
 import { panelState, panelStateWhen, runState } from './support/panel';
-import { spareWorkers } from './support/workerProcesses';
+import { spareWorkers, workerProcesses } from './support/workerProcesses';
 
 // What a user waits for after clicking Run: the default run on the bundled example (the walkthrough's "Run
 // on the example", what `npm run demo` runs), from the command to the suggestion shown in the panel, with
 // the default settings (5 seeds), once as the first click (no panel open) and once as a Run in the open
 // panel. The times are figures for `npm run bench -- first-suggestion`, which runs this test with
 // CLR_FIRST_SUGGESTION_RUNS pairs and writes the figures to CLR_BENCH_OUT; the test itself checks no time,
-// only that the suggestion shown is the run's, and that the spare worker that saves the next Run its start
-// is there after a run but never forked while one trains.
+// only that the suggestion shown is the run's, that the spare worker that saves the next Run its start
+// is there after a run but never forked while one trains, and that no other worker process (a dataset
+// inspection) runs beside the run.
 
 const runs = Number(process.env.CLR_FIRST_SUGGESTION_RUNS ?? 1);
 
@@ -56,11 +57,15 @@ describe('time to the first suggestion', function () {
     // A spare forked while this run trains would take CPU from it and serve only the next Run.
     const sparesSeen = new Set<number>(sparesBefore);
     const sparesForkedWhileRunning: number[] = [];
+    // The run describes its dataset: the new panel's form must not inspect it in a process of its own beside it.
+    const workersBeside = new Set<number>();
     const watch = setInterval(() => {
       for (const pid of spareWorkers().filter((p) => !sparesSeen.has(p))) {
         sparesSeen.add(pid);
         void runState().then((run) => run?.progress.phase === 'running' && sparesForkedWhileRunning.push(pid));
       }
+      const others = workerProcesses().filter((p) => !sparesSeen.has(p));
+      if (others.length > 1) void runState().then((run) => run?.progress.phase === 'running' && others.forEach((p) => workersBeside.add(p)));
     }, 50);
     const webviewAt = newPanel ? webviewReporting() : undefined;
     const shown = await suggestionShown(seen, 60_000);
@@ -69,6 +74,7 @@ describe('time to the first suggestion', function () {
     clearInterval(watch);
     assert.ok(result, 'the run finished');
     assert.deepEqual(sparesForkedWhileRunning, [], 'no spare worker forked while the run trained');
+    assert.equal(workersBeside.size, 0, `worker processes beside the run's while it trained: ${[...workersBeside].join(', ')}`);
     assert.equal(result.config.runs, 5, 'the default number of seeds');
     const clr = shown.rows.find(([rule]) => rule.startsWith('Cyclical bounds'));
     assert.ok(clr, `a row for the cyclical bounds in ${JSON.stringify(shown.rows)}`);

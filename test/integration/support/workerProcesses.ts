@@ -22,8 +22,10 @@ function commandLine(pid: number): string[] {
 
 /** Worker processes forked ahead of a Run (SpareWorker), waiting or since given a run. */
 export function spareWorkers(): number[] {
-  return childPids().filter((pid) => {
-    const args = commandLine(pid);
-    return args.some((a) => a.endsWith('worker.js')) && args.includes(SPARE_WORKER_ARG);
-  });
+  return workerProcesses().filter((pid) => commandLine(pid).includes(SPARE_WORKER_ARG));
+}
+
+/** Every dist/worker.js process of the extension: runs, spares and dataset inspections. */
+export function workerProcesses(): number[] {
+  return childPids().filter((pid) => commandLine(pid).some((a) => a.endsWith('worker.js')));
 }
