@@ -63,18 +63,11 @@ export async function threadMain(input: ThreadInput, prepare: (run: number) => P
   // Points go to the main thread in batches: a message a step cost ~5% of a default run's CPU (two threads
   // posting, the main thread receiving), and the panel shows at most 10 updates a second anyway.
   let pending: CurvePoint[] = [];
-  let pendingRun = -1;
   let flushedAt = 0;
-  const flush = () => {
-    if (pending.length) post({ type: 'points', run: pendingRun, points: pending });
+  const flush = (run: number) => {
+    if (pending.length) post({ type: 'points', run, points: pending });
     pending = [];
     flushedAt = Date.now();
-  };
-  const queue = (run: number, point: CurvePoint) => {
-    if (run !== pendingRun) flush();
-    pendingRun = run;
-    pending.push(point);
-    if (Date.now() - flushedAt >= POINT_BATCH_MS) flush();
   };
   try {
     const rows = (r: SharedRows) => new InMemoryDataset(r.summary, r.x, r.y);
@@ -91,11 +84,15 @@ export async function threadMain(input: ThreadInput, prepare: (run: number) => P
         smoothing: input.config.smoothing,
         diverge: input.config.diverge,
         valEvery: input.config.valEvery,
-        onPoint: (point) => queue(run, point),
+        onPoint: (point) => {
+          pending.push(point);
+          if (Date.now() - flushedAt >= POINT_BATCH_MS) flush(run);
+        },
         isCancelled: () => cancelled,
       });
       trainer.dispose();
-      flush();
+      // Every run's points reach the main thread before its curve, so a run starts with none pending.
+      flush(run);
       post({ type: 'curve', run, curve });
     }
   } catch (error) {
@@ -105,7 +102,6 @@ export async function threadMain(input: ThreadInput, prepare: (run: number) => P
       post({ type: 'error', userError: false, message: error instanceof Error ? error.message : String(error) });
     }
   } finally {
-    flush();
     port.close();
   }
 }
