@@ -1,6 +1,6 @@
 import { parseArgs as parseNodeArgs } from 'node:util';
 import { UserError } from '../core/errors';
-import { formatLimit } from '../core/limits';
+import { groupThousands } from '../core/displayFormat';
 
 /** How one flag's value is read. */
 export type FlagKind =
@@ -104,7 +104,7 @@ function parseValue(name: string, kind: FlagKind, raw: string): FlagValue {
       const exMax = kind.type === 'number' && kind.exclusiveMax;
       if (kind.min !== undefined && (exMin ? value <= kind.min : value < kind.min)) bad();
       if (kind.type === 'int' && kind.max !== undefined && value > kind.max) {
-        throw new UserError(`--${name} ${raw} is more than the ${formatLimit(kind.max)} we ${kind.capVerb ?? 'allow'}`, { hint: 'ask for fewer' });
+        throw new UserError(`--${name} ${raw} is more than the ${groupThousands(kind.max)} we ${kind.capVerb ?? 'allow'}`, { hint: 'ask for fewer' });
       }
       if (kind.max !== undefined && (exMax ? value >= kind.max : value > kind.max)) bad();
       return value;

@@ -1,6 +1,7 @@
 // The one check of a range test's settings, shared by the engine (which throws it as a UserError) and the
 // protocol validators (which reject a message with it), so that what a validator accepts the engine runs.
-import { formatLimit, MAX_BATCH_SIZE, MAX_HIDDEN_LAYERS, MAX_HIDDEN_UNITS, MAX_ITERATIONS, MAX_PARAMETERS, MAX_RUNS } from './limits';
+import { MAX_BATCH_SIZE, MAX_HIDDEN_LAYERS, MAX_HIDDEN_UNITS, MAX_ITERATIONS, MAX_PARAMETERS, MAX_RUNS } from './limits';
+import { groupThousands } from './displayFormat';
 import { RangeTestConfig } from './types';
 
 /** What is wrong with one setting, named as its CLI flag. */
@@ -14,7 +15,7 @@ type Settings = Omit<RangeTestConfig, 'dataset' | 'model' | 'target' | 'optimize
 
 const tooMany = (flag: string, value: number, max: number, what: string): ConfigProblem => ({
   flag,
-  message: `${value} is more than the ${formatLimit(max)} ${what} we allow`,
+  message: `${value} is more than the ${groupThousands(max)} ${what} we allow`,
   hint: 'ask for fewer',
 });
 

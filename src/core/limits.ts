@@ -2,8 +2,6 @@
 // validators and the engine can never disagree. Each keeps memory and time bounded on a laptop; the error
 // that enforces one names it, so that a user who hits it knows what to ask for instead.
 
-import { groupThousands } from './displayFormat';
-
 /** Optimizer steps of one range test. */
 export const MAX_ITERATIONS = 100_000;
 /** Rows per step. */
@@ -30,8 +28,3 @@ export const MAX_TEXT_FILE_BYTES = 256 * 1024 * 1024;
 export const MAX_WEIGHT_FILE_BYTES = 1024 * 1024 * 1024;
 /** Bytes of one line on a protocol stream (JSON lines from a worker); longer ends the run. */
 export const MAX_PROTOCOL_LINE_BYTES = 64 * 1024 * 1024;
-
-/** 10000000 → "10,000,000", the way limits are written in messages. */
-export function formatLimit(value: number): string {
-  return groupThousands(value);
-}

@@ -7,7 +7,8 @@ import { DatasetSummary, Preprocessing } from '../core/types';
 import { DEFAULT_IMAGE_SIZE, DEFAULT_MEMORY_BUDGET_BYTES, InMemoryDataset, OpenOptions } from './dataset';
 import { fileError, readWholeFile } from './files';
 import { declaredImageSize } from './imageHeader';
-import { formatLimit, MAX_IMAGE_FILE_BYTES, MAX_IMAGE_PIXELS } from '../core/limits';
+import { MAX_IMAGE_FILE_BYTES, MAX_IMAGE_PIXELS } from '../core/limits';
+import { groupThousands } from '../core/displayFormat';
 import { RANDOM_STREAM, SeededRandom, sampleIndices } from './random';
 import { resizeImage } from './resize';
 import { checkClasses, meanAndStd } from './targets';
@@ -75,7 +76,7 @@ function checkImageSize(bytes: Buffer, file: string): void {
   const size = declaredImageSize(bytes);
   if (size === null) return; // not PNG or JPEG, or no header: the decoder says what is wrong
   if (size.width * size.height > MAX_IMAGE_PIXELS) {
-    throw new UserError(`the image declares ${size.width}×${size.height} pixels, more than the ${formatLimit(MAX_IMAGE_PIXELS)} we decode`, {
+    throw new UserError(`the image declares ${size.width}×${size.height} pixels, more than the ${groupThousands(MAX_IMAGE_PIXELS)} we decode`, {
       file,
       hint: 'scale it down (it is resized to a few dozen pixels anyway), or remove it from the folder',
     });

@@ -1,7 +1,8 @@
 // The network a range test trains: a preset built for the data, or the user's own TF.js Layers model.
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { UserError } from '../core/errors';
-import { formatLimit, MAX_PARAMETERS } from '../core/limits';
+import { MAX_PARAMETERS } from '../core/limits';
+import { groupThousands } from '../core/displayFormat';
 import { DatasetSummary, isPreset, ModelPreset } from '../core/types';
 import { LossKind, LossSpec, lossForData } from './losses';
 import { fileModelHandler } from './modelFile';
@@ -47,7 +48,7 @@ export function presetLayers(preset: ModelPreset, summary: DatasetSummary, hidde
   let parameters = 0;
   for (let i = 1; i < layers.length; i++) parameters += layers[i - 1] * layers[i] + layers[i];
   if (parameters > MAX_PARAMETERS) {
-    throw new UserError(`the ${preset} model would have ${formatLimit(parameters)} weights for ${formatLimit(features)} input features, more than the ${formatLimit(MAX_PARAMETERS)} we allow`, {
+    throw new UserError(`the ${preset} model would have ${groupThousands(parameters)} weights for ${groupThousands(features)} input features, more than the ${groupThousands(MAX_PARAMETERS)} we allow`, {
       hint: preset === 'mlp' ? 'use smaller --hidden layers (or fewer features)' : 'use fewer features',
     });
   }

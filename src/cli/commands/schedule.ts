@@ -1,7 +1,8 @@
 // `clr schedule`: the learning rate (and momentum) of every optimizer step, exactly as PyTorch schedules it.
 
 import { UserError } from '../../core/errors';
-import { formatLimit, MAX_SCHEDULE_STEPS } from '../../core/limits';
+import { MAX_SCHEDULE_STEPS } from '../../core/limits';
+import { groupThousands } from '../../core/displayFormat';
 import { computeSchedule, defaultPreviewSteps, SCHEDULE_POLICIES, SchedulePolicy } from '../../core/schedules';
 import { defineFlags, formatHelp, parseArgs } from '../args';
 import { CliIO } from '../io';
@@ -35,7 +36,7 @@ export async function runSchedule(argv: string[], io: CliIO): Promise<number> {
   const spec = scheduleSpecFromArgs(args.flags, { fallbackTotalSteps: requestedSteps });
   const steps = requestedSteps ?? defaultPreviewSteps(spec);
   if (steps > MAX_SCHEDULE_STEPS) {
-    throw new UserError(`the schedule spans ${formatLimit(steps)} steps by default, more than the ${formatLimit(MAX_SCHEDULE_STEPS)} we list`, { hint: 'give --steps to list fewer' });
+    throw new UserError(`the schedule spans ${groupThousands(steps)} steps by default, more than the ${groupThousands(MAX_SCHEDULE_STEPS)} we list`, { hint: 'give --steps to list fewer' });
   }
   let values;
   try {
