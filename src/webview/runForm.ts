@@ -155,10 +155,8 @@ export class RunForm {
   runStarted(): void {
     const path = this.dataset.value.trim();
     if (!path || path === this.lastInspected) return;
-    this.lastInspected = path;
     this.describedByRun = path;
-    this.datasetInfo.textContent = 'Reading the dataset…';
-    this.datasetInfo.className = 'hint';
+    this.showReading(path);
   }
 
   /** The run ended: the dataset as the run read it, or, when the run gave none (failed, cancelled early), an inspection. */
@@ -182,10 +180,15 @@ export class RunForm {
   private inspect(): void {
     const path = this.dataset.value.trim();
     if (!path) return;
+    this.showReading(path);
+    this.events.onDataset(path, this.target.value || undefined);
+  }
+
+  /** `path` is being read, by an inspection or by a run: it is not asked for again until the field changes. */
+  private showReading(path: string): void {
     this.lastInspected = path;
     this.datasetInfo.textContent = 'Reading the dataset…';
     this.datasetInfo.className = 'hint';
-    this.events.onDataset(path, this.target.value || undefined);
   }
 
   private changed(): void {
