@@ -23,7 +23,10 @@ import { mulberry32 } from '../../test/support/seededRandom';
 const root = resolve(__dirname, '..', '..', '..');
 const SEED_STEP = 100;
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-const stdDev = (xs: readonly number[]): number => Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / Math.max(1, xs.length - 1));
+const stdDev = (xs: readonly number[]): number => {
+  const m = mean(xs);
+  return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / Math.max(1, xs.length - 1));
+};
 
 /**
  * ln max_lr of each run of `result` read alone (our rule on that run's curve, as `clr suggest` reads a recorded
