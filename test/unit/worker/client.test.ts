@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { UserError } from '../../../src/core/errors';
 import { DEFAULT_RANGE_TEST_CONFIG, RangeTestConfig, RangeTestResult } from '../../../src/core/types';
 import { WorkerEvent } from '../../../src/core/wire/workerChannel';
-import { isRangeTestCancelled, SpareWorker, startRangeTest } from '../../../src/worker/client';
+import { forkWorker, isRangeTestCancelled, SpareWorker, startRangeTest } from '../../../src/worker/client';
 import { CRASH_ENV } from '../../../src/worker/testHooks';
 import { testTempDir } from '../../support/tempDirs';
 
@@ -99,6 +99,23 @@ describe('range-test worker (dist/worker.js)', () => {
     if (result) {
       assert.equal(result.stopReason, 'cancelled');
       assert.ok(result.lrs.length >= 21 && result.lrs.length < 100000);
+    }
+  });
+
+  it("starts without the editor's NODE_EXTRA_CA_CERTS: it opens no connection, and Node parses that bundle first", async () => {
+    const saved = process.env.NODE_EXTRA_CA_CERTS;
+    // A bundle Node cannot load makes it say so on stderr as it starts, where it reads one.
+    process.env.NODE_EXTRA_CA_CERTS = join(dir, 'no-such-bundle.pem');
+    try {
+      const child = forkWorker({ workerPath });
+      let stderr = '';
+      child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+      const result = await startRangeTest(config({ runs: 1 }), { workerPath, process: child }).result;
+      assert.ok(result.losses.length > 0);
+      assert.doesNotMatch(stderr, /extra certs/i);
+    } finally {
+      if (saved === undefined) delete process.env.NODE_EXTRA_CA_CERTS;
+      else process.env.NODE_EXTRA_CA_CERTS = saved;
     }
   });
 
