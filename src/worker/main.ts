@@ -13,7 +13,7 @@ import { inspectDataset } from '../data/index';
 import { parkThreads } from '../engine/parallelRuns';
 import { runRangeTest } from '../engine/runRangeTest';
 import { CRASH_ENV } from './testHooks';
-import { warmUpSuggestion } from './warmUp';
+import { warmUpSuggestion } from '../engine/suggestionWarmUp';
 
 
 /** Progress is sent in batches at most this often (see ProgressBatchMessage). */

@@ -2,9 +2,10 @@ import { suggestFromRecordedRuns } from '../core/runsSuggestion';
 import type { Suggestion } from '../core/types';
 
 /**
- * Reads a made-up five-run curve once: a spare worker does this while the user reads the panel, so that the
- * Run's suggestion runs as compiled code (read cold, the default run's suggestion took twice as long: 120 vs
- * 60 ms of CPU). The curve falls and turns up, so the whole rule runs, bootstrap included.
+ * Reads a made-up five-run curve once, so that the run's own suggestion runs as compiled code (read cold, the
+ * default run's suggestion took 60–80 ms of wall time at its end, warm ~20 ms). A spare worker does this
+ * while the user reads the panel; a multi-run test does it on the core its first finished thread frees
+ * (parallelRuns.ts). The curve falls and turns up, so the whole rule runs, bootstrap included.
  */
 export function warmUpSuggestion(): Suggestion | undefined {
   const steps = 150;

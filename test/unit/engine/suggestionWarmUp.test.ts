@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { warmUpSuggestion } from '../../../src/worker/warmUp';
+import { warmUpSuggestion } from '../../../src/engine/suggestionWarmUp';
 
-describe('spare worker warm-up', () => {
+describe('suggestion warm-up', () => {
   it('reads its made-up curve through the whole rule, bootstrap interval included', () => {
     const suggestion = warmUpSuggestion();
     assert.ok(suggestion, 'the curve is readable');
