@@ -23,7 +23,7 @@ const d = DEFAULT_RANGE_TEST_CONFIG;
 export const RANGE_TEST_FLAGS = defineFlags({
   target: { kind: { type: 'string' }, description: 'target column (default: inferred)' },
   model: { kind: { type: 'string' }, description: `${MODEL_PRESETS.join(', ')}, or the path of a TF.js Layers model.json`, default: d.model },
-  hidden: { kind: { type: 'numberList' }, description: 'hidden layer sizes of the mlp model (default 128,128)' },
+  hidden: { kind: { type: 'numberList' }, description: `hidden layer sizes of the mlp model (default ${d.hidden.join(',')})` },
   optimizer: { kind: { type: 'enum', values: OPTIMIZERS }, description: 'optimizer', default: d.optimizer },
   momentum: { kind: { type: 'number', min: 0, max: 1, exclusiveMax: true }, description: 'momentum of momentum and nesterov (default 0.9)' },
   'weight-decay': { kind: { type: 'number', min: 0 }, description: 'weight decay (L2; decoupled for adamw)', default: d.weightDecay },
