@@ -21,7 +21,8 @@ export function stepsText(view: Pick<RunProgressView, 'stepsDone' | 'stepsTotal'
   return `${groupThousands(view.stepsDone)} of ${groupThousands(view.stepsTotal)} steps`;
 }
 
-function steps(n: number): string {
+/** "1 step", "12,345 steps". */
+export function stepCount(n: number): string {
   return `${groupThousands(n)} step${n === 1 ? '' : 's'}`;
 }
 
@@ -33,12 +34,12 @@ export function describeRunEnd(
   const lr = formatLr(result.lrs[last]);
   switch (result.stopReason) {
     case 'completed':
-      return `finished: swept the learning rate from ${formatLr(result.config.startLr)} to ${formatLr(result.config.endLr)} in ${steps(result.lrs.length)}`;
+      return `finished: swept the learning rate from ${formatLr(result.config.startLr)} to ${formatLr(result.config.endLr)} in ${stepCount(result.lrs.length)}`;
     case 'diverged':
       return `stopped early: the loss blew up at lr ${lr} — as expected at the end of a range test`;
     case 'non-finite':
       return `stopped early: the loss became infinite at lr ${lr} — as expected at the end of a range test`;
     case 'cancelled':
-      return `stopped: cancelled after ${steps(result.lrs.length)}`;
+      return `stopped: cancelled after ${stepCount(result.lrs.length)}`;
   }
 }

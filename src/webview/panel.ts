@@ -3,7 +3,7 @@
 // hiding the panel or reloading the window restores it, and parses every message from the extension with
 // the panel channel's table.
 
-import { describeRunEnd, stepsText } from '../core/runOutcome';
+import { describeRunEnd, stepCount, stepsText } from '../core/runOutcome';
 import {
   type FromWebview,
   type PanelRun,
@@ -21,7 +21,6 @@ import { RunForm } from './runForm';
 import { defaultScheduleForm, ScheduleForm, ScheduleSection } from './scheduleSection';
 import { SuggestionsView } from './suggestionsView';
 import { readThemeColors, watchTheme } from './theme';
-import { groupThousands } from '../core/displayFormat';
 
 export interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -379,7 +378,7 @@ export class Panel {
     const run = this.current;
     if (!run) return 'Loss vs learning rate';
     if (run.result) return `${run.label}: loss vs learning rate — ${describeRunEnd(run.result)}`;
-    return `${run.label}: loss vs learning rate — ${this.status === 'cancelled' ? `stopped: cancelled after ${groupThousands(this.progress?.stepsDone ?? 0)} steps` : 'stopped'}`;
+    return `${run.label}: loss vs learning rate — ${this.status === 'cancelled' ? `stopped: cancelled after ${stepCount(this.progress?.stepsDone ?? 0)}` : 'stopped'}`;
   }
 
   private showError(failure: { message: string; hint?: string; location?: string } | null): void {
@@ -426,7 +425,7 @@ export class Panel {
         text = `The run on ${source || 'the dataset'} failed (details below).`;
         break;
       case 'cancelled':
-        text = `Stopped: you cancelled the run on ${source} after ${groupThousands(progress?.stepsDone ?? this.chart.pointsPlotted)} steps.`;
+        text = `Stopped: you cancelled the run on ${source} after ${stepCount(progress?.stepsDone ?? this.chart.pointsPlotted)}.`;
         break;
     }
     if (this.statusLine.textContent !== text) this.statusLine.textContent = text;

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { describeRunEnd } from '../../../src/core/runOutcome';
+import { describeRunEnd, stepCount } from '../../../src/core/runOutcome';
 import { DEFAULT_RANGE_TEST_CONFIG } from '../../../src/core/types';
 
 describe('how a run ended, in plain words', () => {
@@ -17,5 +17,11 @@ describe('how a run ended, in plain words', () => {
     assert.equal(describeRunEnd({ stopReason: 'completed', stoppedAt: 3, lrs, config }), 'finished: swept the learning rate from 1e-7 to 10 in 4 steps');
     assert.equal(describeRunEnd({ stopReason: 'cancelled', stoppedAt: 1, lrs: lrs.slice(0, 2), config }), 'stopped: cancelled after 2 steps');
     assert.match(describeRunEnd({ stopReason: 'non-finite', stoppedAt: 3, lrs, config }), /infinite at lr 2\.4/);
+  });
+
+  it('counts one step in the singular, and groups thousands', () => {
+    assert.equal(describeRunEnd({ stopReason: 'cancelled', stoppedAt: 0, lrs: lrs.slice(0, 1), config }), 'stopped: cancelled after 1 step');
+    assert.equal(stepCount(0), '0 steps');
+    assert.equal(stepCount(12_345), '12,345 steps');
   });
 });
