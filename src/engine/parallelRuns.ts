@@ -12,7 +12,7 @@ import type { FusedTrainerSpec } from './fusedTrainer';
 import { planTrainer, prepareTrainer } from './prepareTrainer';
 import type { RangeTestOptions } from './rangeTest';
 import { kernelModule } from './simdKernels';
-import { warmUpSuggestion } from './suggestionWarmUp';
+import { warmUpSuggestionOnce } from './suggestionWarmUp';
 import { ParkedThread, SharedRows, THREAD_MARK, ThreadInput, ThreadMessage, threadMain, threadProgram } from './rangeTestThread';
 import { RunCurve, runConfig } from './sweep';
 
@@ -101,7 +101,6 @@ export async function runInThreads(
   const curves: RunCurve[] = new Array(config.runs);
   let backend = '';
   let started = false;
-  let warmedUp = false;
   const workers: Worker[] = [];
   let cancelPoll: NodeJS.Timeout | undefined;
 
@@ -144,11 +143,8 @@ export async function runInThreads(
           if (code !== 0) fail(new Error(`a range-test thread exited with code ${code}`));
           if (--remaining === 0 && !failed) resolve();
           // A core is free while the last runs train: the suggestion's code is compiled there, so that
-          // reading the real runs afterwards does not start cold (see suggestionWarmUp.ts).
-          else if (!failed && !warmedUp && !options.isCancelled?.()) {
-            warmedUp = true;
-            setImmediate(warmUpSuggestion);
-          }
+          // reading the real runs afterwards does not start cold.
+          else if (!failed && !options.isCancelled?.()) setImmediate(warmUpSuggestionOnce);
         });
       });
       if (options.isCancelled) {

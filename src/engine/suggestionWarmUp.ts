@@ -1,12 +1,20 @@
 import { suggestFromRecordedRuns } from '../core/runsSuggestion';
 import type { Suggestion } from '../core/types';
 
+let warmedUp = false;
+
 /**
- * Reads a made-up five-run curve once, so that the run's own suggestion runs as compiled code (read cold, the
- * default run's suggestion took 60–80 ms of wall time at its end, warm ~20 ms). A spare worker does this
- * while the user reads the panel; a multi-run test does it on the core its first finished thread frees
- * (parallelRuns.ts). The curve falls and turns up, so the whole rule runs, bootstrap included.
+ * Compiles the suggestion's code ahead of a run's end (read cold, the default run's suggestion took 60–80 ms
+ * of wall time at its end, warm ~20 ms), once per process: a spare worker does it while the user reads the
+ * panel, a multi-run test on the core its first finished thread frees (parallelRuns.ts), whichever comes first.
  */
+export function warmUpSuggestionOnce(): void {
+  if (warmedUp) return;
+  warmedUp = true;
+  warmUpSuggestion();
+}
+
+/** Reads a made-up five-run curve that falls and turns up, so that the whole rule runs, bootstrap included. */
 export function warmUpSuggestion(): Suggestion | undefined {
   const steps = 150;
   const schedule = Array.from({ length: steps }, (_, i) => 1e-6 * 1e7 ** (i / (steps - 1)));

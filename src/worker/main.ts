@@ -13,7 +13,7 @@ import { inspectDataset } from '../data/index';
 import { parkThreads } from '../engine/parallelRuns';
 import { runRangeTest } from '../engine/runRangeTest';
 import { CRASH_ENV } from './testHooks';
-import { warmUpSuggestion } from '../engine/suggestionWarmUp';
+import { warmUpSuggestionOnce } from '../engine/suggestionWarmUp';
 
 
 /** Progress is sent in batches at most this often (see ProgressBatchMessage). */
@@ -145,6 +145,6 @@ if (require.main === module && isMainThread) {
   // is compiled, meanwhile.
   if (process.argv.includes(SPARE_WORKER_ARG)) {
     parkThreads();
-    setImmediate(warmUpSuggestion);
+    setImmediate(warmUpSuggestionOnce);
   }
 }
