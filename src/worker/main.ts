@@ -12,8 +12,8 @@ import { ProgressBatchMessage, SPARE_WORKER_ARG, toWorker, WORKER_PROTOCOL_VERSI
 import { inspectDataset } from '../data/index';
 import { parkThreads } from '../engine/parallelRuns';
 import { runRangeTest } from '../engine/runRangeTest';
-import { CRASH_ENV } from './testHooks';
 import { warmUpSuggestionOnce } from '../engine/suggestionWarmUp';
+import { CRASH_ENV } from './testHooks';
 
 
 /** Progress is sent in batches at most this often (see ProgressBatchMessage). */
