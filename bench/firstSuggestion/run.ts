@@ -1,7 +1,8 @@
 // Time to the first suggestion, in the real VS Code (the integration harness: code-server + Chromium): runs
 // test/integration/firstSuggestion.test.ts, which starts the default run on the bundled example N times as
 // a first click (no panel open) and N times in the open panel, times each until the panel shows its
-// suggestion, and prints the medians.
+// suggestion, and prints the medians, with the CPU the machine spent on each click (all processes, from
+// /proc/stat: a busy host moves it far less than the times, so it is the figure a before/after can trust).
 // Usage: node out/bench/firstSuggestion/run.js [runs=5] [--against DIR] [--rounds R]
 //
 // --against DIR: a before/after measured side by side. DIR is another built checkout (e.g. a `git worktree`
@@ -49,7 +50,10 @@ function pooled(sets: Figures[]): { fresh: Sample[]; newPanel: Sample[]; openPan
 const row = (name: string, xs: number[]) =>
   xs.length ? `| ${name} | ${median(xs).toFixed(0)} ms | ${Math.min(...xs).toFixed(0)} ms | ${Math.max(...xs).toFixed(0)} ms | ${xs.map((t) => t.toFixed(0)).join(', ')} |` : `| ${name} | — | — | — | (one pair per VS Code: run with ≥ 2) |`;
 
-function report(title: string, sets: Figures[]): { open: number; first: number } {
+/** A sample's CPU figure; NaN where it has none (off Linux, or a checkout whose test did not measure it). */
+const cpuOf = (s: Sample): number => (typeof s.cpu === 'number' ? s.cpu : NaN);
+
+function report(title: string, sets: Figures[]): { open: number; first: number; openCpu: number; firstCpu: number } {
   const { fresh, newPanel, openPanel } = pooled(sets);
   console.log(`\n${title}\n`);
   console.log('| from the command to | median | min | max | each |\n|---|---|---|---|---|');
@@ -59,9 +63,17 @@ function report(title: string, sets: Figures[]): { open: number; first: number }
   // The two paths that run side by side on a first click: the worker's run, and the panel's webview coming up.
   console.log(row("first click: the run's result in the extension host", newPanel.map((s) => s.result)));
   console.log(row("first click: the new panel's webview reporting", newPanel.map((s) => s.webview ?? NaN)));
+  // What the click cost the machine, all processes together: steadier than the times on a shared host.
+  console.log(row('CPU, first click (all processes, to the suggestion shown)', newPanel.map(cpuOf)));
+  console.log(row('CPU, Run in the open panel', openPanel.map(cpuOf)));
   // A fresh VS Code's first panel also waits for the workbench's first webview (seconds): apart, not pooled.
   console.log(row("a fresh VS Code's first click (left out above)", fresh.map((s) => s.shown)));
-  return { open: median(openPanel.map((s) => s.shown)), first: median(newPanel.map((s) => s.shown)) };
+  return {
+    open: median(openPanel.map((s) => s.shown)),
+    first: median(newPanel.map((s) => s.shown)),
+    openCpu: median(openPanel.map(cpuOf)),
+    firstCpu: median(newPanel.map(cpuOf)),
+  };
 }
 
 function option(name: string): string | undefined {
@@ -93,6 +105,7 @@ function main(): number {
   if (against) {
     const [, theirs] = results;
     console.log(`\nratio this / ${checkouts[1]}: Run in the open panel ${(mine.open / theirs.open).toFixed(2)}, first click ${(mine.first / theirs.first).toFixed(2)}`);
+    console.log(`CPU ratio this / ${checkouts[1]}: Run in the open panel ${(mine.openCpu / theirs.openCpu).toFixed(2)}, first click ${(mine.firstCpu / theirs.firstCpu).toFixed(2)}`);
   }
   const verdict = (ms: number) => (Number.isNaN(ms) ? 'not measured' : ms <= TARGET_MS ? 'met' : 'NOT met');
   console.log(`\ntarget ≤ ${TARGET_MS} ms (this checkout): Run in the open panel ${verdict(mine.open)}; first click ${verdict(mine.first)}`);

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { RangeTestResult } from '../../src/core/types';
 import { activateExtension } from './support/extension';
 import type { FirstSuggestionFigures, FirstSuggestionSample as Sample } from './support/firstSuggestionFigures';
+import { machineBusyMs } from './support/machineCpu';
 import { panelState, panelStateWhen, runState } from './support/panel';
 import { spareWorkers, workerProcesses } from './support/workerProcesses';
 
@@ -51,6 +52,7 @@ describe('time to the first suggestion', function () {
     const before = await panelState();
     seen.add(before?.runId ?? null);
     const sparesBefore = spareWorkers();
+    const busyAtStart = machineBusyMs();
     const start = performance.now();
     const finished = vscode.commands.executeCommand<RangeTestResult | undefined>('cyclicalLr.runExample');
     const resultAt = Promise.resolve(finished).then(() => performance.now());
@@ -69,6 +71,7 @@ describe('time to the first suggestion', function () {
     }, 50);
     const webviewAt = newPanel ? webviewReporting() : undefined;
     const shown = await suggestionShown(seen, 60_000);
+    const cpu = machineBusyMs() - busyAtStart;
     seen.add(shown.runId);
     const result = await finished;
     clearInterval(watch);
@@ -80,7 +83,7 @@ describe('time to the first suggestion', function () {
     assert.ok(clr, `a row for the cyclical bounds in ${JSON.stringify(shown.rows)}`);
     const state = await panelState();
     assert.deepEqual(state?.bounds, result.suggestion.clr, "the chart shows this run's bounds");
-    return { shown: shown.at - start, result: (await resultAt) - start, ...(webviewAt ? { webview: (await webviewAt) - start } : {}) };
+    return { shown: shown.at - start, result: (await resultAt) - start, cpu, ...(webviewAt ? { webview: (await webviewAt) - start } : {}) };
   }
 
   it('shows the suggestion of the default run on the bundled example, in a new panel and in the open one', async () => {

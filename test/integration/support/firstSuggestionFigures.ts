@@ -8,6 +8,8 @@ export interface FirstSuggestionSample {
   result: number;
   /** From the command to the new panel's webview reporting (a new panel only). */
   webview?: number;
+  /** CPU the machine spent from the command to the suggestion shown, all processes (machineCpu.ts); NaN off Linux. */
+  cpu?: number;
 }
 
 export interface FirstSuggestionFigures {
