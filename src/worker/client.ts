@@ -50,8 +50,9 @@ export interface StartOptions extends WorkerProcessOptions {
 
 /**
  * The worker's environment: the parent's, less what only costs it time. The worker opens no connection, and
- * Node reads and parses every certificate of NODE_EXTRA_CA_CERTS as it starts (a system bundle: ~50 ms of
- * CPU before the worker's first line; proxies and corporate setups set it).
+ * Node 20 reads and parses every certificate of NODE_EXTRA_CA_CERTS as it starts (a system bundle: ~50 ms of
+ * CPU before the worker's first line; proxies and corporate setups set it). Node 24 reads it when a
+ * connection first needs it.
  */
 function workerEnvironment(): NodeJS.ProcessEnv {
   const env = { ...process.env };
