@@ -7,8 +7,8 @@
 // engine of another build (DIR: that checkout's compiled out/, e.g. a copy made before a change), so that a
 // before/after comparison is measured side by side in one run; `--baseline` may be given more than once.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { rangeTestLrs } from '../../src/core/schedules';
 import { DEFAULT_RANGE_TEST_CONFIG, DatasetSummary, RangeTestConfig } from '../../src/core/types';
@@ -16,6 +16,7 @@ import { InMemoryDataset } from '../../src/data/dataset';
 import { SeededRandom } from '../../src/data/random';
 import { prepareTrainer } from '../../src/engine/prepareTrainer';
 import { fusedMultiplyAdd } from '../../src/engine/simdKernels';
+import { testTempDir } from '../../test/support/tempDirs';
 
 type Workload = 'W1' | 'W2';
 
@@ -147,9 +148,8 @@ async function driver(argv: string[]): Promise<void> {
   const workloads = flag('workloads', 'W1,W2').split(',') as Workload[];
   const python = flag('python', '/usr/bin/python3');
   const torchScript = join(__dirname, '..', '..', '..', 'bench', 'engine', 'torch_child.py');
-  const root = mkdtempSync(join(tmpdir(), 'clr-engine-bench-'));
   // The generated workloads are removed however the bench ends.
-  process.once('exit', () => rmSync(root, { recursive: true, force: true }));
+  const root = testTempDir('clr-engine-bench-');
   // One thread everywhere: OpenBLAS's pthread build otherwise starts a thread per core on its own.
   const oneThread = { OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' };
   const torch = (coretype: string) => (workload: Workload, dir: string) => runChild(python, [torchScript, workload, dir, '1'], { ...oneThread, OPENBLAS_CORETYPE: coretype });

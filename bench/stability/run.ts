@@ -11,14 +11,14 @@
 // --save writes each range test's JSON (as `clr range-test --json` would) to folder/<dataset>-<seed>.json.
 //
 // Seeds are 100 apart, so that no two reruns share a run (a test with seed s runs seeds s..s+runs-1).
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { rangeTestLrs } from '../../src/core/schedules/rangeTestSweep';
 import { suggestFromRecordedRuns } from '../../src/core/runsSuggestion';
 import { DEFAULT_RANGE_TEST_CONFIG, RangeTestConfig, RangeTestResult } from '../../src/core/types';
 import { runRangeTest } from '../../src/engine/runRangeTest';
 import { mulberry32 } from '../../test/support/seededRandom';
+import { testTempDir } from '../../test/support/tempDirs';
 
 const root = resolve(__dirname, '..', '..', '..');
 const SEED_STEP = 100;
@@ -144,9 +144,8 @@ async function main(): Promise<void> {
   const runs = flag('runs');
   const save = flag('save');
   if (save) mkdirSync(save, { recursive: true });
-  const dir = mkdtempSync(join(tmpdir(), 'clr-stability-'));
   // The generated datasets are removed however the bench ends.
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const dir = testTempDir('clr-stability-');
   const chosen = datasets(dir).filter((d) => !wanted || wanted.includes(d.name));
   const defaults = { ...DEFAULT_RANGE_TEST_CONFIG, ...(iterations ? { iterations: Number(iterations) } : {}), ...(runs ? { runs: Number(runs) } : {}) };
   console.log(`CLI defaults: ${defaults.runs} runs${iterations ? '' : ' (at 200 steps: a shorter sweep runs proportionally more)'} × ${iterations ?? "auto (20 epochs within 100..200)"} iterations, lr ${defaults.startLr} → ${defaults.endLr}, batch ${defaults.batchSize}, ${defaults.model} ${defaults.hidden.join('-')}, ${defaults.optimizer}; ${seeds} seeds (0, ${SEED_STEP}, …) per dataset\n`);

@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-// The tests' temp folders, all under one folder per test process that is removed when the suite ends (and,
-// for a suite run some other way, when the process exits): a run leaves nothing in the system's temp folder.
+// The tests' (and benchmarks') temp folders, all under one folder per process that is removed when the suite
+// ends (and, for a suite or bench run some other way, when the process exits): a run leaves nothing in the
+// system's temp folder.
 // Before this, each unit run left ~80 clr-* folders there, and failed tests their fixtures.
 
 let root: string | undefined;
