@@ -1,4 +1,5 @@
-import type { RangeTestResult } from './types';
+import type { RangeTestResult, StopReason } from './types';
+import type { HistoryEntry } from './wire/historyEntry';
 import type { RunProgressView } from './wire/panelChannel';
 import { groupThousands } from './displayFormat';
 
@@ -42,4 +43,24 @@ export function describeRunEnd(
     case 'cancelled':
       return `stopped: cancelled after ${stepCount(result.lrs.length)}`;
   }
+}
+
+const STOP_WORDS: Record<StopReason, string> = {
+  completed: 'swept to the end',
+  diverged: 'loss blew up',
+  'non-finite': 'loss became infinite',
+  cancelled: 'cancelled',
+};
+
+/**
+ * A kept run's facts in one line, the same in the panel's history list and in the Open Run quick pick:
+ * "1,200 steps · loss blew up · bounds 0.001 – 0.06 · confidence 62%".
+ */
+export function runSummaryLine(entry: Pick<HistoryEntry, 'points' | 'stopReason' | 'bounds' | 'confidence'>): string {
+  return [
+    stepCount(entry.points),
+    STOP_WORDS[entry.stopReason],
+    `bounds ${formatLr(entry.bounds.baseLr)} – ${formatLr(entry.bounds.maxLr)}`,
+    `confidence ${Math.round(entry.confidence * 100)}%`,
+  ].join(' · ');
 }

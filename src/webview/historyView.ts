@@ -1,7 +1,7 @@
 import type { HistoryEntry } from '../core/wire/historyEntry';
 import { button, h } from './dom';
 import { formatWhen } from '../core/displayFormat';
-import { formatLr } from './format';
+import { runSummaryLine } from '../core/runOutcome';
 
 // The workspace's past runs: open one, overlay one on the current chart, delete one.
 
@@ -57,7 +57,7 @@ export class HistoryView {
         h(
           'li',
           { class: entry.id === this.shownId ? 'current' : undefined },
-          h('div', { class: 'history-text' }, h('strong', {}, entry.label), ' ', h('span', { class: 'hint' }, `${formatWhen(when)} · ${entry.points} steps · ${entry.stopReason} · ${formatLr(entry.bounds.baseLr)} – ${formatLr(entry.bounds.maxLr)} · ${Math.round(entry.confidence * 100)}%`)),
+          h('div', { class: 'history-text' }, h('strong', {}, entry.label), ' ', h('span', { class: 'hint' }, `${formatWhen(when)} · ${runSummaryLine(entry)}`)),
           h('div', { class: 'button-row compact' }, open, overlay, remove),
         ),
       );

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { RangeTestResult } from '../../core/types';
 import type { PanelRun } from '../../core/wire/panelChannel';
 import { formatWhen } from '../../core/displayFormat';
-import { formatLr } from '../../core/runOutcome';
+import { runSummaryLine } from '../../core/runOutcome';
 import type { RunHistory, StoredRun } from './runHistory';
 import type { RunLifecycle } from './runLifecycle';
 import type { PanelPort } from './runPorts';
@@ -30,7 +30,7 @@ export class HistoryView {
         entries.map((e) => ({
           label: e.label,
           description: formatWhen(new Date(e.createdAt)),
-          detail: `${e.points} steps · ${e.stopReason} · bounds ${formatLr(e.bounds.baseLr)} – ${formatLr(e.bounds.maxLr)} · confidence ${Math.round(e.confidence * 100)}%`,
+          detail: runSummaryLine(e),
           id: e.id,
         })),
         { placeHolder },

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { describeRunEnd, stepCount } from '../../../src/core/runOutcome';
+import { describeRunEnd, runSummaryLine, stepCount } from '../../../src/core/runOutcome';
 import { DEFAULT_RANGE_TEST_CONFIG } from '../../../src/core/types';
 
 describe('how a run ended, in plain words', () => {
@@ -23,5 +23,11 @@ describe('how a run ended, in plain words', () => {
     assert.equal(describeRunEnd({ stopReason: 'cancelled', stoppedAt: 0, lrs: lrs.slice(0, 1), config }), 'stopped: cancelled after 1 step');
     assert.equal(stepCount(0), '0 steps');
     assert.equal(stepCount(12_345), '12,345 steps');
+  });
+
+  it("sums up a kept run in one line, as the history list and the Open Run quick pick both show it", () => {
+    const entry = { points: 12_000, stopReason: 'diverged' as const, bounds: { baseLr: 0.0012, maxLr: 0.0634 }, confidence: 0.624 };
+    assert.equal(runSummaryLine(entry), '12,000 steps · loss blew up · bounds 0.0012 – 0.0634 · confidence 62%');
+    assert.equal(runSummaryLine({ ...entry, points: 1, stopReason: 'cancelled' }), '1 step · cancelled · bounds 0.0012 – 0.0634 · confidence 62%');
   });
 });
