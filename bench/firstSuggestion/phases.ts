@@ -21,7 +21,7 @@ interface Phases {
   start: number;
   /** From 'started' to the last progress point. */
   training: number;
-  /** From the last point to the result (the runs' median, the bagged suggestion, the transport). */
+  /** From the last point to the result (the runs' median curve, each run's read and their mean, the transport). */
   result: number;
   total: number;
 }

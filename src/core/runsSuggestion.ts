@@ -1,14 +1,16 @@
 // The suggestion from several runs of the range test (different seeds), with an interval that says where a
 // rerun with other seeds would put each bound.
 //
-// One run's curve carries its seed's luck (initialisation, batch order): the turn-up our max_lr is read
-// from can move by a factor of several between seeds. The median curve of several runs moves less, but
-// reading a turn-up is a threshold rule, and a threshold on a resampled curve still jumps. So the bounds
-// are bagged: resample the runs with replacement, read the bounds on the median curve of each resample,
-// and suggest their geometric mean; the interval is the 10th..90th percentile of the same resampled bounds
-// (measured in bench/stability: the bagged mean moved least between seed sets of the six estimators tried).
-// When the interval is wider than SEED_SPREAD_LIMIT the suggestion hinges on the seeds, and the confidence
-// says so. Confidence and diagnostics otherwise come from the median curve of all runs.
+// One run's curve carries its seed's luck: where its loss turns up moves with the batches it saw near the
+// turn-up (bench/stability/README.md, seventh pass), by σ 0.3–0.6 in ln between seeds. So each run is read
+// alone, by the same rule as a single curve, and the bounds are the geometric mean of the runs' reads: that
+// averages like the mean it is (σ/√runs), where reading the runs' median curve did not (on bench/stability's
+// blobs its σ stayed at 0.18 from 5 runs to 20, and its value drifted 1.4× with the number of runs: a threshold
+// on a pointwise median sits where most runs are up at once, later than where each run turns up). The rule's
+// constants were calibrated on single curves (bench/suggestion-quality), which is what each run is here.
+// The interval is the 10th..90th percentile of the same mean over runs resampled with replacement. When it is
+// wider than SEED_SPREAD_LIMIT the suggestion hinges on the seeds, and the confidence says so. Confidence,
+// diagnostics and the other finders come from the median curve of all runs (the curve the panel draws).
 
 import { UserError } from './errors';
 import { LossCurve, medianRuns } from './averageRuns';
@@ -18,19 +20,19 @@ import type { StopReason, Suggestion } from './types';
 
 /** max_lr (or base_lr) intervals wider than this factor mean the runs' seeds disagree. */
 export const SEED_SPREAD_LIMIT = 1.5;
-const BOOTSTRAP_SAMPLES = 60;
+const BOOTSTRAP_SAMPLES = 400;
 /**
- * The resampled curves are read at most this many points long (every k-th step): the smoother's window grows
- * with the curve, so reading 60 resamples of a 6,000-step test at full length took minutes; the default
- * sweeps (≤ 200 steps) are read whole.
+ * Runs are read at most this many points long (every k-th step): the smoother's window grows with the curve,
+ * so reading each run of a 6,000-step test at full length would take seconds; the default sweeps (≤ 200 steps)
+ * are read whole.
  */
-const BOOTSTRAP_POINTS = 400;
+const READ_POINTS = 400;
 
-function thinned(runs: ReadonlyArray<RunCurveInput>): ReadonlyArray<RunCurveInput> {
-  const stride = Math.ceil(Math.max(...runs.map((r) => r.lrs.length)) / BOOTSTRAP_POINTS);
-  if (stride <= 1) return runs;
+function thinned(run: RunCurveInput): RunCurveInput {
+  const stride = Math.ceil(run.lrs.length / READ_POINTS);
+  if (stride <= 1) return run;
   const keep = <T>(values: readonly T[]): T[] => values.filter((_, i) => i % stride === 0);
-  return runs.map((run) => ({ ...run, lrs: keep(run.lrs), losses: keep(run.losses) }));
+  return { ...run, lrs: keep(run.lrs), losses: keep(run.losses) };
 }
 
 export interface RunCurveInput extends LossCurve {
@@ -41,11 +43,11 @@ export interface RunCurveInput extends LossCurve {
 export interface RunsSuggestOptions extends Pick<SuggestOptions, 'stepsPerEpoch'> {
   /** The sweep the other finders read (one run: the first seed's, as the libraries would run it). */
   finderSweep?: FinderSweep;
-  /** Seed of the bootstrap's resampling (the range test's seed, so that reruns are identical). */
+  /** Seed of the interval's resampling (the range test's seed, so that reruns are identical). */
   seed?: number;
 }
 
-/** mulberry32: the bootstrap must resample identically for the same seed on every machine. */
+/** mulberry32: the interval must resample identically for the same seed on every machine. */
 function seededRandom(seed: number): () => number {
   let state = (Math.imul(seed | 0, 0x9e3779b1) ^ 0x2545f491) >>> 0;
   return () => {
@@ -71,51 +73,45 @@ function suggestOnMedian(runs: ReadonlyArray<RunCurveInput>, options: SuggestOpt
   return suggest(median.lrs, median.losses, { ...options, diverged });
 }
 
-function readBounds(runs: ReadonlyArray<RunCurveInput>, options: Pick<SuggestOptions, 'stepsPerEpoch'>): Suggestion | undefined {
+/** One run's own bounds, read as a single curve; undefined when that curve cannot be read. */
+function readRun(run: RunCurveInput, options: Pick<SuggestOptions, 'stepsPerEpoch'>): Suggestion['clr'] | undefined {
   try {
-    return suggestOnMedian(runs, { finderSweep: null, stepsPerEpoch: options.stepsPerEpoch });
+    const { clr } = suggestOnMedian([thinned(run)], { finderSweep: null, stepsPerEpoch: options.stepsPerEpoch });
+    return clr.maxLr > 0 && clr.baseLr > 0 ? clr : undefined;
   } catch (error) {
     if (error instanceof UserError) return undefined;
     throw error;
   }
 }
 
-/** Bagged value (geometric mean) and bootstrap interval [lo, hi] (10th..90th percentile) of one bound. */
-function bag(values: number[]): { value: number; range: [number, number] } {
-  const sorted = values.sort((a, b) => a - b);
-  const value = Math.exp(sorted.reduce((sum, v) => sum + Math.log(v), 0) / sorted.length);
-  return { value, range: [Math.min(value, quantile(sorted, 0.1)), Math.max(value, quantile(sorted, 0.9))] };
+const meanOf = (values: readonly number[]): number => values.reduce((sum, v) => sum + v, 0) / values.length;
+
+/** Geometric mean of one bound over the runs, and the 10th..90th percentile of it over resampled runs. */
+function averaged(values: readonly number[], random: () => number): { value: number; range: [number, number] } {
+  const logs = values.map(Math.log);
+  const value = Math.exp(meanOf(logs));
+  const resampled: number[] = [];
+  for (let b = 0; b < BOOTSTRAP_SAMPLES; b++) resampled.push(Math.exp(meanOf(logs.map(() => logs[Math.floor(random() * logs.length)]))));
+  resampled.sort((a, b) => a - b);
+  return { value, range: [Math.min(value, quantile(resampled, 0.1)), Math.max(value, quantile(resampled, 0.9))] };
 }
 
 /**
- * Our bounds from the runs' median curve, their seed intervals, and the other finders on `finderSweep`.
- * Throws a CurveError when the median curve cannot be read.
+ * Our bounds as the geometric mean of the runs' own reads, with their seed intervals; confidence, diagnostics
+ * and the other finders (on `finderSweep`) from the runs' median curve. Throws a CurveError when the median
+ * curve cannot be read.
  */
 export function suggestFromRuns(runs: ReadonlyArray<RunCurveInput>, options: RunsSuggestOptions = {}): Suggestion {
   if (runs.length === 0) throw new UserError('no runs to suggest from');
   const main = suggestOnMedian(runs, { finderSweep: options.finderSweep, stepsPerEpoch: options.stepsPerEpoch });
   if (runs.length < 2 || !Number.isFinite(main.clr.maxLr)) return main;
 
+  const reads = runs.map((run) => readRun(run, options)).filter((clr) => clr !== undefined);
+  // Runs too short or too flat to read alone: the median curve, which pools them, is all there is.
+  if (reads.length < 2) return main;
   const random = seededRandom(options.seed ?? 0);
-  const resampled = thinned(runs);
-  const maxLrs: number[] = [];
-  const baseLrs: number[] = [];
-  // A resample's bounds depend only on which runs it drew, not in what order (the median is pointwise), and
-  // of 5 runs 60 draws repeat many a multiset: each is read once.
-  const read = new Map<string, Suggestion | undefined>();
-  for (let b = 0; b < BOOTSTRAP_SAMPLES; b++) {
-    const picks = resampled.map(() => Math.floor(random() * resampled.length));
-    const key = [...picks].sort((x, y) => x - y).join(',');
-    if (!read.has(key)) read.set(key, readBounds(picks.map((i) => resampled[i]), options));
-    const s = read.get(key);
-    if (s && s.clr.maxLr > 0 && s.clr.baseLr > 0) {
-      maxLrs.push(s.clr.maxLr);
-      baseLrs.push(s.clr.baseLr);
-    }
-  }
-  if (maxLrs.length === 0) return main;
-  const maxLr = bag(maxLrs);
-  const baseLr = bag(baseLrs);
+  const maxLr = averaged(reads.map((clr) => clr.maxLr), random);
+  const baseLr = averaged(reads.map((clr) => clr.baseLr), random);
   const maxLrRange = maxLr.range;
   const spread = maxLrRange[1] / maxLrRange[0];
   const result: Suggestion = {

@@ -61,7 +61,7 @@ export const DEFAULT_RANGE_TEST_CONFIG: Omit<RangeTestConfig, 'dataset'> = {
   batchSize: 64,
   smoothing: 0.9,
   diverge: 4,
-  runs: 5,
+  runs: 16,
   seed: 0,
   valEvery: 0,
   backend: 'auto',

@@ -14,7 +14,7 @@ export function warmUpSuggestionOnce(): void {
   warmUpSuggestion();
 }
 
-/** Reads a made-up five-run curve that falls and turns up, so that the whole rule runs, bootstrap included. */
+/** Reads a made-up five-run test that falls and turns up, so that the whole rule runs, each run's read and the resampled interval included. */
 export function warmUpSuggestion(): Suggestion | undefined {
   const steps = 150;
   const schedule = Array.from({ length: steps }, (_, i) => 1e-6 * 1e7 ** (i / (steps - 1)));

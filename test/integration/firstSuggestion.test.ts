@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
-import type { RangeTestResult } from '../../src/core/types';
+import { DEFAULT_RANGE_TEST_CONFIG, type RangeTestResult } from '../../src/core/types';
 import { activateExtension } from './support/extension';
 import type { FirstSuggestionFigures, FirstSuggestionSample as Sample } from './support/firstSuggestionFigures';
 import { machineBusyMs } from './support/machineCpu';
@@ -11,7 +11,7 @@ import { spareWorkers, workerProcesses } from './support/workerProcesses';
 
 // What a user waits for after clicking Run: the default run on the bundled example (the walkthrough's "Run
 // on the example", what `npm run demo` runs), from the command to the suggestion shown in the panel, with
-// the default settings (5 seeds), once as the first click (no panel open) and once as a Run in the open
+// the default settings (16 seeds), once as the first click (no panel open) and once as a Run in the open
 // panel. The times are figures for `npm run bench -- first-suggestion`, which runs this test with
 // CLR_FIRST_SUGGESTION_RUNS pairs and writes the figures to CLR_BENCH_OUT; the test itself checks no time,
 // only that the suggestion shown is the run's, that the spare worker that saves the next Run its start
@@ -78,7 +78,7 @@ describe('time to the first suggestion', function () {
     assert.ok(result, 'the run finished');
     assert.deepEqual(sparesForkedWhileRunning, [], 'no spare worker forked while the run trained');
     assert.equal(workersBeside.size, 0, `worker processes beside the run's while it trained: ${[...workersBeside].join(', ')}`);
-    assert.equal(result.config.runs, 5, 'the default number of seeds');
+    assert.equal(result.config.runs, DEFAULT_RANGE_TEST_CONFIG.runs, 'the default number of seeds');
     const clr = shown.rows.find(([rule]) => rule.startsWith('Cyclical bounds'));
     assert.ok(clr, `a row for the cyclical bounds in ${JSON.stringify(shown.rows)}`);
     const state = await panelState();

@@ -32,7 +32,7 @@ describe('clr range-test and clr demo (dist/cli.js)', () => {
   it('writes the JSON atomically and a self-contained HTML report', () => {
     const r = clr(['range-test', 'data.csv', '--model', 'linear', '--iterations', '40', '--optimizer', 'adam', '--json', 'out/result.json', '--report', 'out/report.html'], dir);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /steps × 5 runs \(seeds 0\.\.4\)/);
+    assert.match(r.stdout, /steps × 16 runs \(seeds 0\.\.15\)/);
     assert.match(r.stdout, /CyclicLR +base_lr [0-9.e-]+ \(seeds: [0-9.e-]+–[0-9.e-]+\) +max_lr [0-9.e-]+ \(seeds: [0-9.e-]+–[0-9.e-]+\)/);
     assert.match(r.stdout, /fastai lr_find +valley/);
     assert.match(r.stdout, /report: .*report\.html/);
@@ -43,7 +43,7 @@ describe('clr range-test and clr demo (dist/cli.js)', () => {
     assert.equal(result.backend, 'wasm');
     assert.equal(result.suggestion.clr.maxLrRange.length, 2);
     assert.equal(result.suggestion.clr.baseLrRange.length, 2);
-    assert.equal(result.runCurves.length, 5);
+    assert.equal(result.runCurves.length, DEFAULT_RANGE_TEST_CONFIG.runs);
     assert.deepEqual(Object.keys(result.suggestion.finders), ['fastai', 'torchLrFinder', 'lightning']);
     // clr suggest on that JSON recomputes the same suggestion from the recorded runs.
     const reread = clr(['suggest', 'out/result.json', '--json'], dir);
