@@ -23,8 +23,8 @@ export const SEED_SPREAD_LIMIT = 1.5;
 const BOOTSTRAP_SAMPLES = 400;
 /**
  * Runs are read at most this many points long (every k-th step): the smoother's window grows with the curve,
- * so reading each run of a 6,000-step test at full length would take seconds; the default sweeps (≤ 200 steps)
- * are read whole.
+ * so a read costs more than its length (one run of 6,000 steps 0.08 s, of 20,000 steps 0.43 s; 16 runs of
+ * 6,000 steps ~0.5 s read whole, ~0.1 s thinned); the default sweeps (≤ 200 steps) are read whole.
  */
 const READ_POINTS = 400;
 
