@@ -13,6 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
+import { DEFAULT_RANGE_TEST_CONFIG } from '../../src/core/types';
 import type { FirstSuggestionFigures as Figures, FirstSuggestionSample as Sample } from '../../test/integration/support/firstSuggestionFigures';
 import { median } from '../support/stats';
 
@@ -98,7 +99,7 @@ function main(): number {
       loads.push(loadavg()[0]);
     }
   }
-  console.log(`\nTime to the first suggestion: the default run on examples/sensors.csv (200 steps × 5 seeds), from cyclicalLr.runExample to the suggestion shown in the panel, ${runs} pairs per VS Code: the first click (no panel open), then a Run in the open panel ≥ 1.5 s later; ${availableParallelism()} cores, load average (1 min) ${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)} between sets`);
+  console.log(`\nTime to the first suggestion: the default run on examples/sensors.csv (${DEFAULT_RANGE_TEST_CONFIG.iterations} steps × ${DEFAULT_RANGE_TEST_CONFIG.runs} seeds), from cyclicalLr.runExample to the suggestion shown in the panel, ${runs} pairs per VS Code: the first click (no panel open), then a Run in the open panel ≥ 1.5 s later; ${availableParallelism()} cores, load average (1 min) ${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)} between sets`);
   if (against) console.log(`${rounds} rounds alternated: this checkout (${root}) and ${checkouts[1]}`);
   const results = checkouts.map((c) => report(against ? `### ${c}` : '', sets.get(c) ?? []));
   const [mine] = results;

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { addToLossExtremes, emptyLossExtremes, lossAxisRange } from '../core/lossAxis';
+import { stopAtStep } from '../core/runOutcome';
 import { RangeTestResult } from '../core/types';
 import { writeFileAtomic } from '../outputs/atomicWrite';
 
@@ -42,7 +43,7 @@ export function renderReport(result: RangeTestResult, chartJs: string): string {
     ['optimizer', `${c.optimizer}${c.optimizer === 'momentum' || c.optimizer === 'nesterov' ? ` (momentum ${c.momentum})` : ''}, weight decay ${c.weightDecay}`],
     ['sweep', `${c.startLr} → ${c.endLr}, ${c.iterations} iterations, ${c.stepMode}, batch ${c.batchSize}`],
     ['runs', c.runs > 1 ? `${c.runs} (seeds ${c.seed}..${c.seed + c.runs - 1}); the curve is their median, the band their lowest..highest` : `1 (seed ${c.seed})`],
-    ['stopped', `${result.stopReason} at step ${result.stoppedAt + 1}`],
+    ['stopped', stopAtStep(result)],
     ['backend', `${result.backend}, ${result.stepsPerSecond.toFixed(1)} steps/s`],
   ];
   const range = (r: [number, number] | undefined) => (r ? ` (seeds ${fmt(r[0])}–${fmt(r[1])})` : '');

@@ -52,6 +52,12 @@ const STOP_WORDS: Record<StopReason, string> = {
   cancelled: 'cancelled',
 };
 
+/** Where the run stopped, in a few words: "loss blew up at step 161", "swept to the end: 200 steps". */
+export function stopAtStep(result: Pick<RangeTestResult, 'stopReason' | 'stoppedAt' | 'lrs'>): string {
+  if (result.stopReason === 'completed') return `${STOP_WORDS.completed}: ${stepCount(result.lrs.length)}`;
+  return `${STOP_WORDS[result.stopReason]} at step ${groupThousands(result.stoppedAt + 1)}`;
+}
+
 /**
  * A kept run's facts in one line, the same in the panel's history list and in the Open Run quick pick:
  * "1,200 steps · loss blew up · bounds 0.001 – 0.06 · confidence 62%".

@@ -86,14 +86,31 @@ function readRun(run: RunCurveInput, options: Pick<SuggestOptions, 'stepsPerEpoc
 
 const meanOf = (values: readonly number[]): number => values.reduce((sum, v) => sum + v, 0) / values.length;
 
-/** Geometric mean of one bound over the runs, and the 10th..90th percentile of it over resampled runs. */
-function averaged(values: readonly number[], random: () => number): { value: number; range: [number, number] } {
-  const logs = values.map(Math.log);
-  const value = Math.exp(meanOf(logs));
-  const resampled: number[] = [];
-  for (let b = 0; b < BOOTSTRAP_SAMPLES; b++) resampled.push(Math.exp(meanOf(logs.map(() => logs[Math.floor(random() * logs.length)]))));
-  resampled.sort((a, b) => a - b);
-  return { value, range: [Math.min(value, quantile(resampled, 0.1)), Math.max(value, quantile(resampled, 0.9))] };
+interface AveragedBound {
+  value: number;
+  range: [number, number];
+}
+
+/**
+ * Geometric mean of each bound over the runs, and the 10th..90th percentile of it over the runs resampled with
+ * replacement: both bounds are read on the same resamples, as the runs they come from are the same.
+ */
+function averaged(reads: ReadonlyArray<Suggestion['clr']>, random: () => number): { maxLr: AveragedBound; baseLr: AveragedBound } {
+  const maxLogs = reads.map((clr) => Math.log(clr.maxLr));
+  const baseLogs = reads.map((clr) => Math.log(clr.baseLr));
+  const resampledMax: number[] = [];
+  const resampledBase: number[] = [];
+  for (let b = 0; b < BOOTSTRAP_SAMPLES; b++) {
+    const picks = reads.map(() => Math.floor(random() * reads.length));
+    resampledMax.push(Math.exp(meanOf(picks.map((i) => maxLogs[i]))));
+    resampledBase.push(Math.exp(meanOf(picks.map((i) => baseLogs[i]))));
+  }
+  const bound = (logs: number[], resampled: number[]): AveragedBound => {
+    const value = Math.exp(meanOf(logs));
+    resampled.sort((a, b) => a - b);
+    return { value, range: [Math.min(value, quantile(resampled, 0.1)), Math.max(value, quantile(resampled, 0.9))] };
+  };
+  return { maxLr: bound(maxLogs, resampledMax), baseLr: bound(baseLogs, resampledBase) };
 }
 
 /**
@@ -109,9 +126,7 @@ export function suggestFromRuns(runs: ReadonlyArray<RunCurveInput>, options: Run
   const reads = runs.map((run) => readRun(run, options)).filter((clr) => clr !== undefined);
   // Runs too short or too flat to read alone: the median curve, which pools them, is all there is.
   if (reads.length < 2) return main;
-  const random = seededRandom(options.seed ?? 0);
-  const maxLr = averaged(reads.map((clr) => clr.maxLr), random);
-  const baseLr = averaged(reads.map((clr) => clr.baseLr), random);
+  const { maxLr, baseLr } = averaged(reads, seededRandom(options.seed ?? 0));
   const maxLrRange = maxLr.range;
   const spread = maxLrRange[1] / maxLrRange[0];
   const result: Suggestion = {
@@ -148,7 +163,7 @@ export function recordedSweep(run: RecordedRun, schedule: readonly number[]): Fi
 
 /**
  * The suggestion of a whole range test from its recorded runs on `schedule` (every lr of the sweep): our
- * bounds on the runs' median with their seed interval, the other finders on the first run (the seed the
+ * bounds averaged over the runs' own reads with their seed interval, the other finders on the first run (the seed the
  * user asked for, as each library would have run it). Throws a UserError when the curve cannot be read.
  */
 export function suggestFromRecordedRuns(runs: readonly RecordedRun[], schedule: readonly number[], settings: { seed: number; stepsPerEpoch?: number }): Suggestion {

@@ -3,7 +3,7 @@ import { button, h } from './dom';
 import { formatLr } from './format';
 import { preprocessingNote } from '../core/preprocessingNote';
 import { groupThousands } from '../core/displayFormat';
-import { stepCount } from '../core/runOutcome';
+import { stopAtStep } from '../core/runOutcome';
 
 // The suggestions of a finished run: our cyclical bounds and one-cycle max_lr (with how far to trust them),
 // the other finders' rules for comparison, and the diagnostics to act on.
@@ -86,7 +86,7 @@ export class SuggestionsView {
     }
     table.appendChild(tbody);
     this.body.appendChild(table);
-    const stopped = result.stopReason === 'completed' ? `completed ${stepCount(result.lrs.length)}` : `${result.stopReason} at step ${result.stoppedAt + 1}`;
+    const stopped = stopAtStep(result);
     const diagnostics = [...s.diagnostics];
     this.diagnosticsShown = diagnostics;
     this.body.appendChild(

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { describeRunEnd, runSummaryLine, stepCount } from '../../../src/core/runOutcome';
+import { describeRunEnd, runSummaryLine, stepCount, stopAtStep } from '../../../src/core/runOutcome';
 import { DEFAULT_RANGE_TEST_CONFIG } from '../../../src/core/types';
 
 describe('how a run ended, in plain words', () => {
@@ -29,5 +29,11 @@ describe('how a run ended, in plain words', () => {
     const entry = { points: 12_000, stopReason: 'diverged' as const, bounds: { baseLr: 0.0012, maxLr: 0.0634 }, confidence: 0.624 };
     assert.equal(runSummaryLine(entry), '12,000 steps · loss blew up · bounds 0.0012 – 0.0634 · confidence 62%');
     assert.equal(runSummaryLine({ ...entry, points: 1, stopReason: 'cancelled' }), '1 step · cancelled · bounds 0.0012 – 0.0634 · confidence 62%');
+  });
+
+  it('says where a run stopped in the short words of the history list, with the step a person counts from 1', () => {
+    assert.equal(stopAtStep({ stopReason: 'diverged', stoppedAt: 1160, lrs }), 'loss blew up at step 1,161');
+    assert.equal(stopAtStep({ stopReason: 'non-finite', stoppedAt: 3, lrs }), 'loss became infinite at step 4');
+    assert.equal(stopAtStep({ stopReason: 'completed', stoppedAt: 3, lrs }), 'swept to the end: 4 steps');
   });
 });
