@@ -48,4 +48,7 @@ with RangeTest(optimizer, model=model, start_lr=1e-5, end_lr=10, iterations=150,
 print("rank %d: %s after %d steps; suggestion %s" % (rank, rt.stop_reason, len(rt.losses), rt.suggestion))
 if rank == 0:
     print("run file:", rt.path)
+# Every rank reaches the end before any tears gloo down: a rank that closes its connections while
+# another still talks to it can abort that one ("terminate called without an active exception").
+dist.barrier()
 dist.destroy_process_group()

@@ -44,4 +44,7 @@ with RangeTest(optimizer, model=model, start_lr=1e-4, end_lr=100, iterations=200
 dist.barrier()
 print(json.dumps({"rank": rank, "local": local, "losses": rt.losses, "stopReason": rt.stop_reason, "path": rt.path,
                   "suggestion": rt.suggestion.to_json() if rt.suggestion else None}))
+# Every rank reaches the end before any tears gloo down: a rank that closes its connections while
+# another still talks to it can abort that one ("terminate called without an active exception").
+dist.barrier()
 dist.destroy_process_group()
