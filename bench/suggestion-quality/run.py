@@ -17,7 +17,7 @@ held-out set of the same distribution): 1.00 = as good as the best fixed lr, < 1
 
 Run from the repository root after `npm run build`:
     /usr/bin/python3 bench/suggestion-quality/run.py [--quick] [--seeds 3] [--first-seed 0] [--holdout]
-        [--datasets a,b] [--json out.json]
+        [--datasets a,b] [--sweep-iterations 300] [--json out.json]
 Needs PyTorch (Debian: apt-get install python3-torch). Single-threaded torch; 3 seeds take about 3 CPU-minutes.
 """
 
@@ -214,15 +214,15 @@ def batches(n, steps, seed):
     return order[:steps]
 
 
-def range_test(model, init, data, task, seed):
+def range_test(model, init, data, task, seed, iterations=RT_ITERS):
     xtr, ytr = data[0], data[1]
     model.load_state_dict(init)
     opt = torch.optim.SGD(model.parameters(), lr=START_LR, momentum=MOMENTUM)
     lf = loss_fn(task)
     lrs, losses = [], []
     avg, best, stop = 0.0, math.inf, "completed"
-    for step, idx in enumerate(batches(len(xtr), RT_ITERS, seed)):
-        lr = START_LR * (END_LR / START_LR) ** (step / (RT_ITERS - 1))
+    for step, idx in enumerate(batches(len(xtr), iterations, seed)):
+        lr = START_LR * (END_LR / START_LR) ** (step / (iterations - 1))
         for group in opt.param_groups:
             group["lr"] = lr
         loss = lf(model(xtr[idx]), ytr[idx])
@@ -355,7 +355,7 @@ def grid_best(model, init, data, task, steps, seed):
     return grid, min(t for t, _ in grid), min(v for _, v in grid)
 
 
-def run_dataset(name, make, kind, steps, seed, zero_code=False):
+def run_dataset(name, make, kind, steps, seed, zero_code=False, sweep_iterations=RT_ITERS):
     g = torch.Generator().manual_seed(seed)
     (xtr, ytr, xva, yva), task, outputs = make(g)
     data = (xtr, ytr, xva, yva)
@@ -363,7 +363,7 @@ def run_dataset(name, make, kind, steps, seed, zero_code=False):
     model = make_model(kind, xtr.shape[1], outputs)
     init = {k: v.clone() for k, v in model.state_dict().items()}
 
-    lrs, losses, stop = range_test(model, init, data, task, seed)
+    lrs, losses, stop = range_test(model, init, data, task, seed, sweep_iterations)
     s = suggest_via_cli(lrs, losses, stop)
 
     runs = {}
@@ -494,6 +494,9 @@ def main():
     parser.add_argument("--holdout", action="store_true", help="run the held-out datasets instead of the main six")
     parser.add_argument("--zero-code", action="store_true",
                         help="also the zero-code path on the tabular datasets: our engine's range test → our bounds → CyclicLR in PyTorch")
+    parser.add_argument("--sweep-iterations", type=int, default=RT_ITERS,
+                        help=f"steps of the PyTorch range test (default {RT_ITERS}); what a user who follows the "
+                             "'more iterations' diagnostic reruns with")
     args = parser.parse_args()
     if not os.path.exists(CLI):
         sys.exit(f"error: {CLI} not found: run `npm run build` first")
@@ -510,10 +513,12 @@ def main():
     seeds = range(args.first_seed, args.first_seed + args.seeds)
     for i, name, (make, kind) in chosen:
         t0 = time.time()
-        by_dataset[name] = [run_dataset(name, make, kind, steps, 1000 * seed + i, args.zero_code) for seed in seeds]
+        by_dataset[name] = [run_dataset(name, make, kind, steps, 1000 * seed + i, args.zero_code, args.sweep_iterations)
+                            for seed in seeds]
         print(f"  {name}: {time.time() - t0:.0f} s", file=sys.stderr)
     print(report(by_dataset, time.time() - start, args.seeds))
-    print(f"Seeds {seeds.start}..{seeds.stop - 1}{'; held-out datasets' if args.holdout else ''}.")
+    print(f"Seeds {seeds.start}..{seeds.stop - 1}{'; held-out datasets' if args.holdout else ''}; "
+          f"range tests of {args.sweep_iterations} steps.")
     if args.json:
         with open(args.json, "w") as f:
             json.dump(by_dataset, f, indent=1)
