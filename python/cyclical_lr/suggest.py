@@ -23,6 +23,8 @@ DIAGNOSTICS = {
 
 START_FRACTION = 0.1
 END_FRACTION = 0.1
+# A dip smaller than this fraction of the starting loss is no fall (src/core/suggest.ts says why 5%, not 3%).
+MIN_FALL = 0.05
 CLEAR_FALL = 0.2
 BASE_RATIO = 4
 DIVERGENCE_MARGIN = 10
@@ -546,7 +548,7 @@ def suggest(lrs, losses, beta=DEFAULT_BETA, diverged=False, finder_sweep=_THIS_C
     bottom = s[i_min]
     drop = top - bottom
     smooth_noise = noise / math.sqrt(k + 1)
-    fell = drop > 0.03 * abs(top) and drop > 4 * smooth_noise
+    fell = drop > MIN_FALL * abs(top) and drop > 4 * smooth_noise
 
     rise_after_min = _js_max(*s[i_min:]) - bottom
     if fell:

@@ -157,16 +157,20 @@ describe('cyclical_lr Python package (real torch)', function () {
     const random = mulberry32(13);
     const gauss = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
     const curves: Array<{ lrs: number[]; losses: Array<number | null>; beta: number; diverged: boolean }> = [];
-    for (let c = 0; c < 36; c++) {
+    // Fall depths (÷ the loss after the fall) on both sides of the rule's thresholds: no fall under 5% of the
+    // starting loss, a shallow one under 20% — a threshold changed on one side only shows on these.
+    const depths = [1.5, 0.035, 0.045, 0.06, 0.18, 0.3];
+    for (let c = 0; c < 72; c++) {
       const n = [12, 40, 100, 100, 160, 300][c % 6];
       const linear = c % 9 === 4;
       const lrs = Array.from({ length: n }, (_, i) => (linear ? 1e-4 + (1 - 1e-4) * (i / (n - 1)) : 10 ** (-7 + (8 * i) / (n - 1))));
       const kind = c % 4;
-      const noise = [0.005, 0.05, 0.2][c % 3];
+      const noise = [0.002, 0.02, 0.2][(c + Math.floor(c / 6)) % 3];
+      const depth = depths[Math.floor(c / 6) % depths.length];
       const centre = -4 + 3 * random();
       const losses: Array<number | null> = lrs.map((lr) => {
         const x = Math.log10(lr);
-        const fall = kind === 2 ? 0 : 1.5 / (1 + Math.exp(4 * (x - centre)));
+        const fall = kind === 2 ? 0 : depth / (1 + Math.exp(4 * (x - centre)));
         const rise = kind === 3 ? 0 : 5 * Math.max(0, x - centre - 2) ** 2;
         const spike = random() < 0.03 ? 2 : 0;
         return 1 + fall + rise + noise * gauss() + spike;
@@ -192,7 +196,7 @@ describe('cyclical_lr Python package (real torch)', function () {
       assertClose(fromPython[i], expected, `curve ${i}`);
       compared++;
     });
-    assert.ok(compared >= 30, `${compared} curves compared`);
+    assert.ok(compared >= 60, `${compared} curves compared`);
   });
 });
 
