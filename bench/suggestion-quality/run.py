@@ -244,6 +244,29 @@ def range_test(model, init, data, task, seed, iterations=RT_ITERS):
     return lrs, losses, stop
 
 
+def package_range_test(model, init, data, task, seed, iterations=None):
+    """The same loop with our Python package's `RangeTest` and its defaults, as a PyTorch user calls it:
+    its sweep, its divergence stop, its curve. Returns the curve, the stop and the package's own suggestion."""
+    sys.path.insert(0, os.path.join(ROOT, "python"))
+    from cyclical_lr import RangeTest
+
+    xtr, ytr = data[0], data[1]
+    model.load_state_dict(init)
+    opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=MOMENTUM)
+    lf = loss_fn(task)
+    options = {"iterations": iterations} if iterations else {}
+    with RangeTest(opt, model=model, write=False, **options) as rt:
+        # More batches than any sweep takes: the package, not this loop, decides when the test is over.
+        for idx in batches(len(xtr), iterations or 10_000, seed):
+            loss = lf(model(xtr[idx]), ytr[idx])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            if rt.step(loss):
+                break
+    return rt.lrs, rt.losses, rt.stop_reason, rt.suggestion
+
+
 def suggest_via_cli(lrs, losses, stop):
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump({"lrs": lrs, "losses": [v if math.isfinite(v) else None for v in losses],
@@ -355,7 +378,7 @@ def grid_best(model, init, data, task, steps, seed):
     return grid, min(t for t, _ in grid), min(v for _, v in grid)
 
 
-def run_dataset(name, make, kind, steps, seed, zero_code=False, sweep_iterations=RT_ITERS):
+def run_dataset(name, make, kind, steps, seed, zero_code=False, sweep_iterations=None, package=False):
     g = torch.Generator().manual_seed(seed)
     (xtr, ytr, xva, yva), task, outputs = make(g)
     data = (xtr, ytr, xva, yva)
@@ -363,7 +386,11 @@ def run_dataset(name, make, kind, steps, seed, zero_code=False, sweep_iterations
     model = make_model(kind, xtr.shape[1], outputs)
     init = {k: v.clone() for k, v in model.state_dict().items()}
 
-    lrs, losses, stop = range_test(model, init, data, task, seed, sweep_iterations)
+    package_suggestion = None
+    if package:
+        lrs, losses, stop, package_suggestion = package_range_test(model, init, data, task, seed, sweep_iterations)
+    else:
+        lrs, losses, stop = range_test(model, init, data, task, seed, sweep_iterations or RT_ITERS)
     s = suggest_via_cli(lrs, losses, stop)
 
     runs = {}
@@ -398,6 +425,7 @@ def run_dataset(name, make, kind, steps, seed, zero_code=False, sweep_iterations
     return {
         "dataset": name, "task": task, "steps": steps, "rangeTest": {"points": len(lrs), "stop": stop},
         "suggestion": s,
+        "packageSuggestion": package_suggestion.to_json() if package_suggestion else None,
         "grid": [{"lr": lr, "train": t, "val": v} for lr, (t, v) in zip(lrs_grid, grid)],
         "gridBest": {"train": best_train, "val": best_val,
                      "trainLr": lrs_grid[min(range(GRID_POINTS), key=lambda i: grid[i][0])],
@@ -452,6 +480,12 @@ def report(by_dataset, seconds, seeds):
         ok = {m: sum(r["ratios"]["CLR (ours)"][m] <= 1.05 for r in group) for m in ("train", "val")}
         lines.append(f"CLR (ours) single runs with {label}: {len(group)}; within 5% of the grid's best: "
                      f"train {ok['train']}/{len(group)}, val {ok['val']}/{len(group)}.")
+    from_package = [r for r in all_runs if r.get("packageSuggestion")]
+    if from_package:
+        same = sum(all(math.isclose(r["suggestion"]["clr"][k], r["packageSuggestion"]["clr"][k], rel_tol=1e-9)
+                       for k in ("baseLr", "maxLr"))
+                   and r["suggestion"]["confidence"] == r["packageSuggestion"]["confidence"] for r in from_package)
+        lines.append(f"RangeTest.suggestion (Python) equals `clr suggest` on the same curve: {same}/{len(from_package)}.")
     zero = [r for r in all_runs if r.get("engineSuggestion")]
     if zero:
         lines.append("")
@@ -494,9 +528,12 @@ def main():
     parser.add_argument("--holdout", action="store_true", help="run the held-out datasets instead of the main six")
     parser.add_argument("--zero-code", action="store_true",
                         help="also the zero-code path on the tabular datasets: our engine's range test → our bounds → CyclicLR in PyTorch")
-    parser.add_argument("--sweep-iterations", type=int, default=RT_ITERS,
-                        help=f"steps of the PyTorch range test (default {RT_ITERS}); what a user who follows the "
-                             "'more iterations' diagnostic reruns with")
+    parser.add_argument("--sweep-iterations", type=int,
+                        help=f"steps of the PyTorch range test (default {RT_ITERS}, or the package's with --package); "
+                             "what a user who follows the 'more iterations' diagnostic reruns with")
+    parser.add_argument("--package", action="store_true",
+                        help="record the range test with our Python package's RangeTest and its defaults "
+                             "(python/cyclical_lr) instead of this bench's loop (1e-7 → 10 over 300 steps, EMA 0.98)")
     args = parser.parse_args()
     if not os.path.exists(CLI):
         sys.exit(f"error: {CLI} not found: run `npm run build` first")
@@ -513,12 +550,14 @@ def main():
     seeds = range(args.first_seed, args.first_seed + args.seeds)
     for i, name, (make, kind) in chosen:
         t0 = time.time()
-        by_dataset[name] = [run_dataset(name, make, kind, steps, 1000 * seed + i, args.zero_code, args.sweep_iterations)
+        by_dataset[name] = [run_dataset(name, make, kind, steps, 1000 * seed + i, args.zero_code, args.sweep_iterations,
+                                           args.package)
                             for seed in seeds]
         print(f"  {name}: {time.time() - t0:.0f} s", file=sys.stderr)
     print(report(by_dataset, time.time() - start, args.seeds))
     print(f"Seeds {seeds.start}..{seeds.stop - 1}{'; held-out datasets' if args.holdout else ''}; "
-          f"range tests of {args.sweep_iterations} steps.")
+          f"range tests: {'cyclical_lr.RangeTest' if args.package else 'the bench loop'}, "
+          f"{args.sweep_iterations or ('its default' if args.package else RT_ITERS)} steps.")
     if args.json:
         with open(args.json, "w") as f:
             json.dump(by_dataset, f, indent=1)
