@@ -39,8 +39,10 @@ except ImportError:
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 CLI = os.path.join(ROOT, "dist", "cli.js")
+sys.path.insert(0, os.path.join(ROOT, "python"))
+from cyclical_lr import RangeTest  # noqa: E402  (our package, from this checkout: what --package records with)
 
-# Range test: the product's defaults (src/core/types.ts DEFAULT_RANGE_TEST_CONFIG).
+# This bench's own range test: the product's defaults when it was written (README.md, Method, says how they differ).
 START_LR, END_LR, RT_ITERS, BETA, DIVERGE = 1e-7, 10.0, 300, 0.98, 4.0
 BATCH, MOMENTUM = 64, 0.9
 GRID_POINTS = 12
@@ -247,9 +249,6 @@ def range_test(model, init, data, task, seed, iterations=RT_ITERS):
 def package_range_test(model, init, data, task, seed, iterations=None):
     """The same loop with our Python package's `RangeTest` and its defaults, as a PyTorch user calls it:
     its sweep, its divergence stop, its curve. Returns the curve, the stop and the package's own suggestion."""
-    sys.path.insert(0, os.path.join(ROOT, "python"))
-    from cyclical_lr import RangeTest
-
     xtr, ytr = data[0], data[1]
     model.load_state_dict(init)
     opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=MOMENTUM)
