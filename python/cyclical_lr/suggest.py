@@ -649,7 +649,7 @@ def suggest(lrs, losses, beta=DEFAULT_BETA, diverged=False, finder_sweep=_THIS_C
             edge = turn_up_lr
             diagnostics.append(
                 "the loss stayed at its bottom from %s to %s (%s×) before it turned up: max_lr is held within %d× of the end "
-                "of the fall (higher lrs in that basin fit the training data no better and, on noisy labels, generalise "
+                "of the fall (higher lrs in that basin fit the training data only slightly better and, on noisy labels, generalise "
                 "worse)" % (_js_to_precision2(xs[i_end]), _js_to_precision2(edge), _js_to_fixed0(edge / xs[i_end]), WIDE_BASIN_CAP)
             )
 

@@ -58,7 +58,7 @@ export const DIAGNOSTICS = {
   seedsDisagree: (lo: number, hi: number, runs: number): string =>
     `the ${runs} runs' seeds disagree: a rerun could put max_lr anywhere in ${lo.toPrecision(2)}..${hi.toPrecision(2)} (${(hi / lo).toFixed(1)}×); more runs, more iterations or a larger batch narrow it`,
   wideBasin: (end: number, turnUp: number): string =>
-    `the loss stayed at its bottom from ${end.toPrecision(2)} to ${turnUp.toPrecision(2)} (${(turnUp / end).toFixed(0)}×) before it turned up: max_lr is held within ${WIDE_BASIN_CAP}× of the end of the fall (higher lrs in that basin fit the training data no better and, on noisy labels, generalise worse)`,
+    `the loss stayed at its bottom from ${end.toPrecision(2)} to ${turnUp.toPrecision(2)} (${(turnUp / end).toFixed(0)}×) before it turned up: max_lr is held within ${WIDE_BASIN_CAP}× of the end of the fall (higher lrs in that basin fit the training data only slightly better and, on noisy labels, generalise worse)`,
   manyEpochs: (epochs: number): string =>
     `the test trained ${epochs.toFixed(0)} epochs before the loss turned up, so the curve shows a model that had already learned the data: fewer iterations (or a smaller batch) for this dataset size`,
 } as const;
