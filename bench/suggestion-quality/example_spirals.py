@@ -12,15 +12,19 @@ flat-curve rule there; this checks what that rule's margin gives on a dataset th
 
 import argparse
 import csv
-import math
+import importlib.util
 import os
 import statistics
 
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 
-CSV = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples", "spirals.csv")
+HERE = os.path.dirname(os.path.abspath(__file__))
+spec = importlib.util.spec_from_file_location("quality_run", os.path.join(HERE, "run.py"))
+run = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(run)
+
+CSV = os.path.join(HERE, "..", "..", "examples", "spirals.csv")
 FEATURES = ("x1", "x2", "noise1", "noise2")
 GRID = [10 ** (-4 + i * 0.5) for i in range(10)]
 
@@ -34,32 +38,15 @@ def load():
     return (x - x.mean(0)) / x.std(0), y, len(classes)
 
 
-def train(x, y, classes, seed, steps, fixed_lr=None, clr_max=None):
-    g = torch.Generator().manual_seed(seed)
-    perm = torch.randperm(len(x), generator=g)
+def case(x, y, classes, seed):
+    """This seed's 80/20 split, as run.py's data tuple, and the model with its initial weights."""
+    perm = torch.randperm(len(x), generator=torch.Generator().manual_seed(seed))
     cut = int(0.8 * len(x))
     tr, va = perm[:cut], perm[cut:]
     torch.manual_seed(seed)
     model = nn.Sequential(nn.Linear(x.shape[1], 128), nn.ReLU(), nn.Linear(128, 128), nn.ReLU(), nn.Linear(128, classes))
-    opt = torch.optim.SGD(model.parameters(), lr=fixed_lr or clr_max, momentum=0.9)
-    sched = None
-    if clr_max is not None:
-        sched = torch.optim.lr_scheduler.CyclicLR(opt, clr_max / 4, clr_max, step_size_up=steps // 4, cycle_momentum=False)
-    batches = []
-    while len(batches) < steps:
-        shuffled = tr[torch.randperm(len(tr), generator=g)]
-        batches += [shuffled[i:i + 64] for i in range(0, len(shuffled) - 63, 64)]
-    for idx in batches[:steps]:
-        loss = F.cross_entropy(model(x[idx]), y[idx])
-        if not torch.isfinite(loss):
-            return math.inf, math.inf
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        if sched is not None:
-            sched.step()
-    with torch.no_grad():
-        return F.cross_entropy(model(x[tr]), y[tr]).item(), F.cross_entropy(model(x[va]), y[va]).item()
+    init = {k: v.clone() for k, v in model.state_dict().items()}
+    return (x[tr], y[tr], x[va], y[va]), model, init
 
 
 def main():
@@ -73,11 +60,13 @@ def main():
     max_lrs = [float(v) for v in args.max_lrs.split(",")]
     ratios = {m: [] for m in max_lrs}
     for seed in range(args.seeds):
-        grid = [train(x, y, classes, seed, args.steps, fixed_lr=lr) for lr in GRID]
+        data, model, init = case(x, y, classes, seed)
+        # run.py's training loop: the same batches (seeded by `seed`) for every schedule.
+        grid = [run.train(model, init, data, "classification", args.steps, seed, ("fixed", lr)) for lr in GRID]
         best = [min(r[i] for r in grid) for i in (0, 1)]
         cells = []
         for m in max_lrs:
-            t, v = train(x, y, classes, seed, args.steps, clr_max=m)
+            t, v = run.train(model, init, data, "classification", args.steps, seed, ("clr", m / 4, m))
             ratios[m].append((t / best[0], v / best[1]))
             cells.append(f"max_lr {m:g}: {t / best[0]:.2f} / {v / best[1]:.2f}")
         print(f"seed {seed}: grid best {best[0]:.3f} / {best[1]:.3f}; " + ", ".join(cells), flush=True)
